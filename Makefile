@@ -1,0 +1,34 @@
+# Two commands do all set-up on a fresh machine: `make site` and `make test`.
+# Both create .venv from the pinned requirements.txt; nothing installed elsewhere is used.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: site test check serve clean browser-deps
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+check: $(STAMP)
+	$(BIN)/python -m generator check
+
+site: $(STAMP)
+	$(BIN)/python scripts/build_site.py
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve
+
+browser-deps:
+	bash scripts/install-browser.sh
+
+test: $(STAMP) browser-deps
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) .build site

@@ -1,0 +1,279 @@
+"""Load record files safely: bytes -> YAML node tree -> plain values with line:column marks.
+
+PyYAML's composer gives every node its position; we build the values ourselves instead
+of letting a constructor run, which is what makes loading safe and exact:
+
+* no tags other than the core ones, so no objects and no ``!!python`` anything;
+* no anchors, aliases or merge keys, so no alias bombs;
+* duplicate keys are errors, not silent overwrites;
+* a plain scalar that YAML 1.1 resolves to a boolean, number or null (``NO``, ``on``,
+  ``012``, ``1e3``) is kept as :class:`Plain` so the checker can ask for quotes where
+  text belongs, and still read ``2025-04-01`` where a date belongs.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .problems import Problem
+from .schema import ID_MAX_LENGTH, ID_RE, KIND_FOLDERS, RESERVED_IDS
+
+try:  # libyaml is several times faster; both give the same nodes and marks.
+    from yaml import CSafeLoader as _NodeLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _NodeLoader
+
+MAX_FILE_BYTES = 256 * 1024
+KEY = "\0key"  # path suffix under which a mapping key's own position is stored
+
+_CORE = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {_CORE + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
+
+
+@dataclass(frozen=True)
+class Plain:
+    """A plain (unquoted) scalar that YAML would not read as a string."""
+
+    raw: str
+    tag: str
+
+    @property
+    def type_name(self) -> str:
+        return self.tag.rsplit(":", 1)[-1]
+
+
+Path_ = tuple  # a path into a record: ("relationships", 0, "target")
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """A record file read into plain values, before it is checked."""
+
+    kind: str
+    record_id: str
+    path: str  # as shown in messages: relative to the project root, with forward slashes
+    values: dict
+    marks: dict  # Path_ -> (line, column), 1-based
+
+    def mark(self, path: Path_) -> tuple[int, int]:
+        """The position of ``path``, or of its nearest ancestor that has one."""
+        while path:
+            if path in self.marks:
+                return self.marks[path]
+            path = path[:-1]
+        return self.marks.get((), (1, 1))
+
+
+class _LoadFailure(Exception):
+    def __init__(self, line: int, column: int, code: str, message: str, hint: str = ""):
+        super().__init__(message)
+        self.line, self.column, self.code, self.message, self.hint = line, column, code, message, hint
+
+
+def _position(mark) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1)
+
+
+class _Builder:
+    """Turns a node tree into values and marks, refusing anything unsafe."""
+
+    def __init__(self) -> None:
+        self.marks: dict = {}
+        self._seen: set[int] = set()
+
+    def build(self, node, path: tuple):
+        if id(node) in self._seen:
+            line, column = _position(node.start_mark)
+            raise _LoadFailure(line, column, "yaml-alias", "anchors and aliases (& and *) are not allowed",
+                               "write the value out in full")
+        self._seen.add(id(node))
+        self.marks[path] = _position(node.start_mark)
+        if node.tag not in _ALLOWED_TAGS:
+            line, column = _position(node.start_mark)
+            raise _LoadFailure(line, column, "yaml-tag", f"YAML tag {node.tag!r} is not allowed",
+                               "remove the tag; records hold only plain text, lists and mappings")
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
+        if node.tag == _CORE + "str":
+            return node.value
+        return Plain(node.value, node.tag)
+
+    def _mapping(self, node, path: tuple) -> dict:
+        result: dict = {}
+        for key_node, value_node in node.value:
+            line, column = _position(key_node.start_mark)
+            if key_node.tag == _CORE + "merge" or (isinstance(key_node, yaml.ScalarNode) and key_node.value == "<<"
+                                                   and key_node.style is None):
+                raise _LoadFailure(line, column, "yaml-merge", "merge keys (<<) are not allowed",
+                                   "write the fields out in full")
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _LoadFailure(line, column, "yaml-key", "a mapping key must be a plain word",
+                                   "use a field name such as 'name:'")
+            key = key_node.value
+            if key in result:
+                first_line = self.marks[path + (key, KEY)][0]
+                raise _LoadFailure(line, column, "duplicate-key",
+                                   f"duplicate key '{key}' (first given on line {first_line})",
+                                   "keep one of them; YAML would silently drop the other")
+            self.marks[path + (key, KEY)] = (line, column)
+            result[key] = self.build(value_node, path + (key,))
+        return result
+
+
+def _line_of_offset(data: bytes, offset: int) -> tuple[int, int]:
+    before = data[:offset]
+    line = before.count(b"\n") + 1
+    column = offset - (before.rfind(b"\n") + 1) + 1
+    return line, column
+
+
+def parse_record_text(data: bytes, display_path: str, kind: str, record_id: str) -> RawRecord:
+    """Parse one file's bytes; raises :class:`_LoadFailure` via :func:`load_record_file`."""
+    if len(data) > MAX_FILE_BYTES:
+        raise _LoadFailure(1, 1, "file-too-large",
+                           f"file is {len(data):,} bytes, more than the limit of {MAX_FILE_BYTES:,}",
+                           "split the record or shorten its description")
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise _LoadFailure(1, 1, "byte-order-mark", "file starts with a byte-order mark (BOM)",
+                           "save the file as UTF-8 without BOM")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = _line_of_offset(data, error.start)
+        raise _LoadFailure(line, column, "not-utf8", f"byte 0x{data[error.start]:02x} is not valid UTF-8",
+                           "save the file as UTF-8") from None
+    for index, char in enumerate(text):
+        if char == "\t":
+            line, column = _line_of_offset(data, len(text[:index].encode("utf-8")))
+            raise _LoadFailure(line, column, "tab", "tab character in the file",
+                               "indent with spaces; YAML does not allow tabs for indentation")
+        if unicodedata.category(char) == "Cc" and char not in "\n\r":
+            line, column = _line_of_offset(data, len(text[:index].encode("utf-8")))
+            raise _LoadFailure(line, column, "control-character", f"control character U+{ord(char):04X} in the file",
+                               "remove it")
+    try:
+        documents = list(yaml.compose_all(text, Loader=_NodeLoader))
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = _position(mark) if mark else (1, 1)
+        problem = (error.problem or "").strip() or "invalid YAML"
+        raise _LoadFailure(line, column, "yaml-syntax", f"YAML syntax error: {problem}",
+                           "check the indentation and quoting on this line and the one above") from None
+    except yaml.YAMLError as error:
+        raise _LoadFailure(1, 1, "yaml-syntax", f"YAML error: {error}") from None
+    if len(documents) > 1:
+        line, column = _position(documents[1].start_mark)
+        raise _LoadFailure(line, column, "multiple-documents", "file holds more than one YAML document",
+                           "one record a file: remove the '---' separator")
+    if not documents or documents[0] is None:
+        raise _LoadFailure(1, 1, "empty-file", "file is empty", "write the record's fields; see the format reference")
+    builder = _Builder()
+    values = builder.build(documents[0], ())
+    if not isinstance(values, dict):
+        line, column = builder.marks[()]
+        found = "a list" if isinstance(values, list) else "a single value"
+        raise _LoadFailure(line, column, "not-a-mapping", f"a record must be a mapping of fields, found {found}",
+                           "write one 'field: value' per line at the top level")
+    return RawRecord(kind, record_id, display_path, values, builder.marks)
+
+
+def check_record_id(record_id: str) -> tuple[str, str] | None:
+    """Return (message, hint) when ``record_id`` is not a valid id, else None."""
+    if not ID_RE.match(record_id) or len(record_id) > ID_MAX_LENGTH:
+        ascii_form = unicodedata.normalize("NFKD", record_id).encode("ascii", "ignore").decode()
+        if ascii_form != record_id:
+            detail = "has characters outside a-z, 0-9 and '-' (look-alike or accented letters?)"
+        elif len(record_id) > ID_MAX_LENGTH:
+            detail = f"is longer than {ID_MAX_LENGTH} characters"
+        else:
+            detail = "is not lowercase a-z, 0-9 and single hyphens"
+        return (f"id '{record_id}' {detail}",
+                "rename the file: lowercase letters, digits and single hyphens, e.g. 'deepseek-r1.yaml'")
+    if record_id in RESERVED_IDS:
+        return (f"id '{record_id}' is reserved for a generated page", "choose another file name")
+    return None
+
+
+def discover_record_files(content_dir: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
+    """Every record file under ``content_dir`` with its kind, and problems with the tree itself."""
+    found: list[tuple[str, Path]] = []
+    problems: list[Problem] = []
+    root = content_dir.resolve()
+    for kind, folder in KIND_FOLDERS.items():
+        kind_dir = content_dir / folder
+        if not kind_dir.is_dir():
+            continue
+        for entry in sorted(kind_dir.iterdir()):
+            display = display_path(entry)
+            if entry.name.startswith("."):
+                continue
+            if entry.is_symlink() and not _inside(entry.resolve(), root):
+                problems.append(Problem(display, 1, 1, "symlink-outside",
+                                        "symbolic link leads outside content/",
+                                        "replace the link by the file itself"))
+                continue
+            if entry.is_dir():
+                problems.append(Problem(display, 1, 1, "unexpected-folder",
+                                        f"folder inside content/{folder}/ is not read",
+                                        f"put record files directly in content/{folder}/"))
+                continue
+            if entry.suffix == ".yml":
+                problems.append(Problem(display, 1, 1, "wrong-extension", "record files end in .yaml",
+                                        f"rename it to {entry.stem}.yaml"))
+                continue
+            if entry.suffix != ".yaml":
+                problems.append(Problem(display, 1, 1, "unexpected-file",
+                                        f"only .yaml record files belong in content/{folder}/",
+                                        "move or remove this file"))
+                continue
+            found.append((kind, entry))
+    return found, problems
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+        return True
+    except ValueError:
+        return False
+
+
+def display_path(path: Path) -> str:
+    """The path as messages show it: relative to the working directory when below it."""
+    try:
+        relative = Path(os.path.relpath(path)).as_posix()
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+    return path.as_posix() if relative.startswith("../") else relative
+
+
+def load_record_file(kind: str, file_path: Path, data: bytes | None = None) -> tuple[RawRecord | None, list[Problem]]:
+    """Read and parse one record file; never raises for bad input."""
+    shown = display_path(file_path)
+    record_id = file_path.stem
+    id_problem = check_record_id(record_id)
+    problems: list[Problem] = []
+    if id_problem:
+        problems.append(Problem(shown, 1, 1, "bad-id", *id_problem))
+    try:
+        if data is None:
+            if file_path.stat().st_size > MAX_FILE_BYTES:
+                raise _LoadFailure(1, 1, "file-too-large",
+                                   f"file is {file_path.stat().st_size:,} bytes, more than the limit of "
+                                   f"{MAX_FILE_BYTES:,}", "split the record or shorten its description")
+            data = file_path.read_bytes()
+        record = parse_record_text(data, shown, kind, record_id)
+    except _LoadFailure as failure:
+        problems.append(Problem(shown, failure.line, failure.column, failure.code, failure.message, failure.hint))
+        return None, problems
+    except OSError as error:
+        problems.append(Problem(shown, 1, 1, "unreadable", f"cannot read file: {error.strerror}"))
+        return None, problems
+    return (None if id_problem else record), problems

@@ -1,0 +1,69 @@
+"""The MkDocs adapter: runs the engine inside ``mkdocs build`` and ``mkdocs serve``.
+
+It only translates MkDocs events into engine calls (after mkdocs-gen-files): the records
+are loaded and checked in ``on_config`` (so that a bad record stops the build before any
+page is written), the navigation comes from the records, the rendered Markdown pages are
+added as generated files in ``on_files``, and ``on_serve`` watches ``content/``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from .pipeline import load_dossier
+from .problems import DossierError, Severity
+from .render import Renderer
+
+log = logging.getLogger("mkdocs.plugins.dossier")
+
+
+class DossierConfig(Config):
+    content_dir = config_options.Type(str, default="content")
+    templates_dir = config_options.Type(str, default="")
+
+
+class DossierPlugin(BasePlugin[DossierConfig]):
+    def __init__(self) -> None:
+        self.pages: dict[str, str] = {}
+
+    def _project_path(self, config, value: str) -> Path:
+        return (Path(config.config_file_path).parent / value).resolve()
+
+    def on_config(self, config):
+        content_dir = self._project_path(config, self.config.content_dir)
+        try:
+            result = load_dossier(content_dir)
+        except DossierError as error:
+            raise PluginError("the dossier has errors:\n" + str(error)) from None
+        for warning in result.warnings:
+            if warning.severity is Severity.WARNING:
+                log.info(warning.format())
+        templates = self._project_path(config, self.config.templates_dir) if self.config.templates_dir else None
+        renderer = Renderer(result.dossier, templates, {"name": config.site_name, "url": config.site_url or ""})
+        self.pages = renderer.render_all()
+        if not config.nav:
+            config.nav = renderer.navigation()
+        else:  # hand-listed fixed pages first, then the sections built from the records
+            config.nav = [*config.nav, *renderer.navigation()[1:]]
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        for path, text in self.pages.items():
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, path, content=text))
+        return files
+
+    def on_serve(self, server, config, builder):
+        server.watch(str(self._project_path(config, self.config.content_dir)))
+        if self.config.templates_dir:
+            server.watch(str(self._project_path(config, self.config.templates_dir)))
+        return server

@@ -1,0 +1,121 @@
+"""Load -> check -> link: turn a content folder into a :class:`~generator.link.Dossier`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .check import TEXT_LINK_RE, CheckedFile, check_record, resolve_references
+from .link import Dossier, link_dossier
+from .loader import display_path, discover_record_files, load_record_file
+from .model import Entity, Event, Origin, Page, Source
+from .problems import DossierError, Problem, Severity
+
+PAGE_FRONT_MATTER_RE = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
+
+
+@dataclass
+class LoadResult:
+    dossier: Dossier
+    warnings: list[Problem]
+    counts: dict[str, int]
+
+
+def load_pages(pages_dir: Path) -> tuple[list[Page], list[Problem]]:
+    """Hand-written Markdown pages: front matter with a ``title``, then a body with [[links]]."""
+    pages, problems = [], []
+    if not pages_dir.is_dir():
+        return pages, problems
+    for path in sorted(pages_dir.glob("*.md")):
+        shown = display_path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError) as error:
+            problems.append(Problem(shown, 1, 1, "unreadable", f"cannot read page: {error}", "save it as UTF-8"))
+            continue
+        match = PAGE_FRONT_MATTER_RE.match(text)
+        title = None
+        if match:
+            try:
+                front = yaml.safe_load(match.group(1))
+            except yaml.YAMLError:
+                front = None
+            title = front.get("title") if isinstance(front, dict) else None
+        if not isinstance(title, str) or not title.strip():
+            problems.append(Problem(shown, 1, 1, "page-title", "page needs front matter with a title",
+                                    "start the file with ---, title: ..., ---"))
+            continue
+        body = text[match.end():]
+        body_line = match.group(0).count("\n") + 1
+        for line_offset, line in enumerate(body.splitlines()):
+            for link in TEXT_LINK_RE.finditer(line):
+                problems.append(Problem(shown, body_line + line_offset, link.start() + 1, "page-link",
+                                        link.group(1).strip(), ""))  # resolved below, once ids are known
+        pages.append(Page(path.stem, Origin(shown), title.strip(), body))
+    return pages, problems
+
+
+def _resolve_page_links(link_problems: list[Problem], known_ids: set[str]) -> list[Problem]:
+    from .check import _suggest  # one suggestion rule for records and pages
+
+    problems = []
+    for problem in link_problems:
+        if problem.code != "page-link":
+            problems.append(problem)
+        elif problem.message not in known_ids:
+            problems.append(Problem(problem.path, problem.line, problem.column, "unknown-reference",
+                                    f"[[{problem.message}]]: no record with id '{problem.message}'",
+                                    _suggest(problem.message, known_ids) or "fix the id"))
+    return problems
+
+
+def _warnings(dossier: Dossier) -> list[Problem]:
+    warnings = []
+    referenced = set(dossier.relations_by_entity) | set(dossier.events_by_entity) | set(
+        dossier.mentions_by_record) | set(dossier.published_by)
+    for entity in dossier.entities.values():
+        if entity.id not in referenced:
+            warnings.append(Problem(entity.origin.path, 1, 1, "unlinked-entity",
+                                    f"nothing links to entity '{entity.id}'",
+                                    "add a relationship, an event participant or a [[link]] that names it",
+                                    Severity.WARNING))
+        if not entity.sources and not any(m.group(1).strip() in dossier.sources
+                                           for m in TEXT_LINK_RE.finditer(entity.summary)):
+            warnings.append(Problem(entity.origin.path, 1, 1, "uncited-summary",
+                                    f"the summary of '{entity.id}' cites no source",
+                                    "end it with [[source-id]] or add 'sources:'", Severity.WARNING))
+    for event in dossier.events.values():
+        if not event.place:
+            warnings.append(Problem(event.origin.path, 1, 1, "event-without-place",
+                                    f"event '{event.id}' has no place", "add 'place:' if the source names one",
+                                    Severity.WARNING))
+    return warnings
+
+
+def load_dossier(content_dir: Path) -> LoadResult:
+    """Load and check every record below ``content_dir``; raise :class:`DossierError` on errors."""
+    files, problems = discover_record_files(content_dir)
+    checked_files: list[CheckedFile] = []
+    for kind, path in files:
+        raw, load_problems = load_record_file(kind, path)
+        problems.extend(load_problems)
+        if raw is not None:
+            checked = check_record(raw)
+            problems.extend(checked.problems)
+            checked_files.append(checked)
+    problems.extend(resolve_references(checked_files))
+    pages, page_problems = load_pages(content_dir / "pages")
+    known_ids = {checked.raw.record_id for checked in checked_files}
+    problems.extend(_resolve_page_links(page_problems, known_ids))
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if errors:
+        raise DossierError(problems)
+    records = [checked.record for checked in checked_files]
+    dossier = link_dossier([r for r in records if isinstance(r, Entity)],
+                           [r for r in records if isinstance(r, Event)],
+                           [r for r in records if isinstance(r, Source)], pages)
+    warnings = problems + _warnings(dossier)
+    return LoadResult(dossier, warnings, dossier.counts())

@@ -1,0 +1,256 @@
+"""Render the linked dossier into Markdown pages through Jinja2 templates.
+
+Templates are files in ``generator/templates``; a folder given as ``override_dir`` comes
+first, so a project can replace any of them.  The most specific template wins:
+``entity-company.md.j2`` before ``entity.md.j2``.  Every value from a record reaches the
+Markdown through :mod:`generator.escape`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from . import escape, schema
+from .check import TEXT_LINK_RE
+from .link import Dossier
+from .model import Entity, Event, Source
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+_PLACEHOLDER_RE = re.compile("\0(\\d+)\0")
+
+
+def record_path(record) -> str:
+    """The Markdown path of a record's page: its permanent URL is derived from it."""
+    return f"{schema.KIND_FOLDERS[record.kind]}/{record.id}.md"
+
+
+def type_index_path(entity_type: str) -> str:
+    return f"types/{entity_type}.md"
+
+
+def relative(from_path: str, to_path: str) -> str:
+    """A link from one generated page to another, relative as MkDocs expects."""
+    target = posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+    return target
+
+
+@dataclass
+class PageWriter:
+    """Per-page helpers for templates: links relative to this page, numbered citations."""
+
+    dossier: Dossier
+    path: str
+    cited: list[str] = field(default_factory=list)
+
+    def url(self, to_path: str) -> str:
+        return relative(self.path, to_path)
+
+    def link(self, record_id: str, label: str | None = None) -> str:
+        """A Markdown link to a record, its summary as the hover preview."""
+        record = self.dossier.require(record_id)
+        text = escape.inline(label if label is not None else _title_of(record))
+        preview = escape.link_title(self._flatten(getattr(record, "summary", None) or getattr(record, "note", None)))
+        title = f' "{preview}"' if preview else ""
+        return f"[{text}]({self.url(record_path(record))}{title})"
+
+    def _flatten(self, text: str | None) -> str | None:
+        """Rich text as plain words: links become the linked record's name, citations vanish."""
+        if not text:
+            return text
+
+        def word(match) -> str:
+            target, label = match.group(1).strip(), match.group(2)
+            if target in self.dossier.sources:
+                return ""
+            record = self.dossier.get(target)
+            return label or (_title_of(record) if record else target)
+
+        return TEXT_LINK_RE.sub(word, text)
+
+    def links(self, record_ids) -> str:
+        return ", ".join(self.link(record_id) for record_id in record_ids)
+
+    def type_link(self, entity_type: str, plural: bool = False) -> str:
+        info = schema.ENTITY_TYPES_BY_NAME[entity_type]
+        return f"[{escape.inline(info.plural if plural else info.label)}]({self.url(type_index_path(entity_type))})"
+
+    def cite(self, source_ids) -> str:
+        """Numbered references, in order of first citation on this page."""
+        marks = []
+        for source_id in source_ids:
+            if source_id not in self.cited:
+                self.cited.append(source_id)
+            number = self.cited.index(source_id) + 1
+            marks.append(f"[\\[{number}\\]](#ref-{number})")
+        return f'<sup class="dossier-cite">{"".join(marks)}</sup>' if marks else ""
+
+    def rich(self, text: str | None, sources=()) -> str:
+        """Rich record text: escaped, with [[id]] links and [[source]] citations resolved.
+
+        ``sources`` are the record-level sources the text rests on; those the text does not
+        already cite inline are cited at its end.
+        """
+        if not text:
+            return self.cite(sources)
+        inline_sources = {m.group(1).strip() for m in TEXT_LINK_RE.finditer(text)}
+        body = self._rich(text)  # first, so that inline citations are numbered first
+        return body + self.cite([s for s in sources if s not in inline_sources])
+
+    def _rich(self, text: str) -> str:
+        links = []
+
+        def mask(match) -> str:
+            links.append(match)
+            return f"\0{len(links) - 1}\0"
+
+        # Links are masked so that escaping sees whole lines (list markers count only at a line's start).
+        escaped = escape.rich_text(TEXT_LINK_RE.sub(mask, text))
+        return _PLACEHOLDER_RE.sub(lambda m: self._text_link(links[int(m.group(1))]), escaped)
+
+    def _text_link(self, match) -> str:
+        target, label = match.group(1).strip(), match.group(2)
+        if target in self.dossier.sources:
+            return self.cite([target])
+        return self.link(target, label.strip() if label else None)
+
+    def markdown(self, body: str) -> str:
+        """A hand-written page: Markdown kept, raw HTML and attribute lists shown as text, [[links]] resolved."""
+        links = []
+
+        def mask(match) -> str:
+            links.append(match)
+            return f"\0{len(links) - 1}\0"
+
+        escaped = TEXT_LINK_RE.sub(mask, body).replace("&", "&amp;").replace("<", "&lt;").replace("{", "&#123;")
+        return _PLACEHOLDER_RE.sub(lambda m: self._text_link(links[int(m.group(1))]), escaped).strip()
+
+    def plain(self, text: str | None) -> str:
+        """Rich text flattened to one inline line (for table cells)."""
+        return " ".join(self.rich(text).split("\n")) if text else ""
+
+    def references(self) -> list[tuple[int, Source]]:
+        return [(index + 1, self.dossier.sources[source_id]) for index, source_id in enumerate(self.cited)]
+
+
+def _title_of(record) -> str:
+    if isinstance(record, Entity):
+        return record.name
+    if isinstance(record, Event):
+        return record.title
+    return record.display_title
+
+
+def make_environment(override_dir: Path | None = None) -> jinja2.Environment:
+    loaders = []
+    if override_dir and override_dir.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(override_dir)))
+    loaders.append(jinja2.FileSystemLoader(str(TEMPLATES_DIR)))
+    environment = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+        autoescape=False, trim_blocks=True, lstrip_blocks=True,
+    )
+    environment.filters["md"] = escape.inline
+    environment.filters["title"] = escape.plain_title
+    environment.filters["attr"] = escape.attribute
+    environment.filters["safe_url"] = escape.safe_url
+    environment.globals["schema"] = schema
+    environment.globals["record_path"] = record_path
+    environment.globals["type_index_path"] = type_index_path
+    return environment
+
+
+class Renderer:
+    """Renders every page of a dossier: ``render_all()`` maps Markdown paths to their text."""
+
+    def __init__(self, dossier: Dossier, override_dir: Path | None = None, site_meta: dict | None = None):
+        self.dossier = dossier
+        self.environment = make_environment(override_dir)
+        self.site_meta = site_meta or {}
+
+    def _render(self, template_names: list[str], path: str, **context) -> str:
+        template = self.environment.select_template(template_names)
+        writer = PageWriter(self.dossier, path)
+        return template.render(doc=writer, dossier=self.dossier, site=self.site_meta, **context)
+
+    def render_entity(self, entity: Entity) -> str:
+        path = record_path(entity)
+        return self._render([f"entity-{entity.type}.md.j2", "entity.md.j2"], path, entity=entity,
+                            type_info=schema.ENTITY_TYPES_BY_NAME[entity.type],
+                            relations=self.dossier.relations_by_entity.get(entity.id, []),
+                            event_roles=self.dossier.events_by_entity.get(entity.id, []),
+                            mentions=self.dossier.mentions_by_record.get(entity.id, []))
+
+    def render_event(self, event: Event) -> str:
+        before, after = self.dossier.previous_and_next(event)
+        return self._render(["event.md.j2"], record_path(event), event=event, previous_event=before,
+                            next_event=after, mentions=self.dossier.mentions_by_record.get(event.id, []),
+                            lifecycle_changes=self.dossier.lifecycle_by_event.get(event.id, []))
+
+    def render_source(self, source: Source) -> str:
+        return self._render(["source.md.j2"], record_path(source), source=source,
+                            chain=self.relay_chain(source),
+                            relayed_by=self.dossier.relayed_by.get(source.id, []),
+                            citations=self.dossier.citations_by_source.get(source.id, []))
+
+    def relay_chain(self, source: Source) -> list[tuple[int, Source]]:
+        """The sources this one relays, depth first, with their depth (1 = cited directly)."""
+        chain, seen = [], {source.id}
+
+        def walk(current: Source, depth: int) -> None:
+            for relayed_id in current.relays:
+                if relayed_id in seen:
+                    continue
+                seen.add(relayed_id)
+                relayed = self.dossier.sources[relayed_id]
+                chain.append((depth, relayed))
+                walk(relayed, depth + 1)
+
+        walk(source, 1)
+        return chain
+
+    def render_all(self) -> dict[str, str]:
+        pages: dict[str, str] = {}
+        for entity in self.dossier.entities.values():
+            pages[record_path(entity)] = self.render_entity(entity)
+        for event in self.dossier.events.values():
+            pages[record_path(event)] = self.render_event(event)
+        for source in self.dossier.sources.values():
+            pages[record_path(source)] = self.render_source(source)
+        present_types = [t for t in schema.ENTITY_TYPES if any(e.type == t.name for e in
+                                                                self.dossier.entities.values())]
+        for entity_type in present_types:
+            path = type_index_path(entity_type.name)
+            pages[path] = self._render(["type-index.md.j2"], path, type_info=entity_type,
+                                       entities=self.dossier.entities_of_type(entity_type.name))
+        pages["entities/index.md"] = self._render(["entities-index.md.j2"], "entities/index.md",
+                                                  types=present_types)
+        pages["sources/index.md"] = self._render(["sources-index.md.j2"], "sources/index.md",
+                                                 sources=sorted(self.dossier.sources.values(),
+                                                                key=lambda s: (s.date is None, s.date, s.id)))
+        pages["timeline.md"] = self._render(["timeline.md.j2"], "timeline.md",
+                                            events=self.dossier.events_in_order)
+        for page in self.dossier.pages.values():
+            path = f"{page.id}.md"
+            names = ["home.md.j2", "page.md.j2"] if page.id == "index" else ["page.md.j2"]
+            pages[path] = self._render(names, path, page=page, types=present_types)
+        if "index.md" not in pages:
+            pages["index.md"] = self._render(["home.md.j2"], "index.md", page=None, types=present_types)
+        return dict(sorted(pages.items()))
+
+    def navigation(self) -> list:
+        """MkDocs-style nav built from the records: sections and their index pages, never every record."""
+        present_types = [t for t in schema.ENTITY_TYPES if any(e.type == t.name for e in
+                                                                self.dossier.entities.values())]
+        nav: list = [{"Home": "index.md"}]
+        nav.append({"Entities": ["entities/index.md"] + [{t.plural: type_index_path(t.name)} for t in present_types]})
+        nav.append({"Timeline": "timeline.md"})
+        nav.append({"Sources": "sources/index.md"})
+        for page in sorted(self.dossier.pages.values(), key=lambda p: p.id):
+            if page.id != "index":
+                nav.append({page.title: f"{page.id}.md"})
+        return nav

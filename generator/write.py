@@ -1,0 +1,55 @@
+"""Write a rendered Markdown tree to disk, touching only what changed.
+
+A second generation with nothing changed writes no file, so ``mkdocs serve`` and other
+watchers see only real changes.  Files from deleted records are removed.  The folder is
+marked as ours, so that a mistyped ``--out`` never deletes someone else's files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MARKER = ".dossier-generated"
+
+
+class OutputFolderError(Exception):
+    """The output folder exists, is not empty and was not made by the generator."""
+
+
+@dataclass
+class WriteReport:
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+
+
+def write_tree(pages: dict[str, str], out_dir: Path) -> WriteReport:
+    out_dir = Path(out_dir)
+    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
+        raise OutputFolderError(f"{out_dir} is not empty and was not made by the generator; "
+                                f"choose an empty or new folder")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / MARKER).touch()
+    report = WriteReport()
+    root = out_dir.resolve()
+    for relative_path, text in pages.items():
+        target = (out_dir / relative_path)
+        if root not in target.resolve().parents:  # ids are checked, but never write outside the folder
+            raise OutputFolderError(f"refusing to write {relative_path} outside {out_dir}")
+        encoded = text.encode("utf-8")
+        if target.is_file() and target.read_bytes() == encoded:
+            report.unchanged += 1
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(target.name + ".tmp")
+        temporary.write_bytes(encoded)
+        temporary.replace(target)
+        report.written.append(relative_path)
+    wanted = set(pages)
+    for existing in sorted(out_dir.rglob("*.md")):
+        relative_path = existing.relative_to(out_dir).as_posix()
+        if relative_path not in wanted:
+            existing.unlink()
+            report.removed.append(relative_path)
+    return report
