@@ -1,0 +1,51 @@
+"""Shared fixtures: the mini fixture dossier, scratch projects and whole MkDocs builds."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+
+
+@pytest.fixture
+def mini_content(tmp_path: Path) -> Path:
+    """A writable copy of the mini fixture dossier."""
+    target = tmp_path / "content"
+    shutil.copytree(MINI, target)
+    return target
+
+
+def write_record(content_dir: Path, kind_folder: str, record_id: str, text: str) -> Path:
+    path = content_dir / kind_folder / f"{record_id}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def make_project(project_dir: Path, content_dir: Path) -> Path:
+    """A mkdocs.yml like the real one, reading ``content_dir``; returns its path."""
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#"))
+    config["docs_dir"] = str(content_dir / "pages")
+    config["theme"]["custom_dir"] = str(ROOT / "theme")
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and "dossier" in plugin:
+            plugin["dossier"]["content_dir"] = str(content_dir)
+    (content_dir / "pages").mkdir(parents=True, exist_ok=True)
+    config_path = project_dir / "mkdocs.yml"
+    config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return config_path
+
+
+def mkdocs_build(config_path: Path, site_dir: Path) -> subprocess.CompletedProcess:
+    """Run a strict ``mkdocs build`` into ``site_dir`` (never the real site/)."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_path),
+                           "-d", str(site_dir)], cwd=config_path.parent, env=env, capture_output=True, text=True)

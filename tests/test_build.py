@@ -1,0 +1,121 @@
+"""Whole builds: `mkdocs build --strict` into a temporary folder, asserting pages and links."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from conftest import ROOT, make_project, mkdocs_build, write_record
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.ids: set[str] = set()
+        self.in_article = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if "id" in attributes:
+            self.ids.add(attributes["id"])
+        if tag == "a" and attributes.get("href"):
+            self.hrefs.append(attributes["href"])
+
+
+def parse(html_path: Path) -> _Links:
+    parser = _Links()
+    parser.feed(html_path.read_text(encoding="utf-8"))
+    return parser
+
+
+@pytest.fixture(scope="module")
+def mini_site(tmp_path_factory) -> Path:
+    import shutil
+
+    from conftest import MINI
+
+    project = tmp_path_factory.mktemp("mini-project")
+    content = project / "content"
+    shutil.copytree(MINI, content)
+    config = make_project(project, content)
+    result = mkdocs_build(config, project / "site")
+    assert result.returncode == 0, result.stderr
+    assert not [line for line in result.stderr.splitlines() if line.startswith("WARNING")], result.stderr
+    return project / "site"
+
+
+def test_one_html_page_per_record(mini_site):
+    for folder, ids in {"entities": ["acme", "widget-x", "exampleland", "export-rule", "daily-paper"],
+                        "events": ["2025-01-rule-adopted", "2025-03-02-acme-report"],
+                        "sources": ["paper-2025", "insiders"]}.items():
+        for record_id in ids:
+            assert (mini_site / folder / record_id / "index.html").is_file(), f"{folder}/{record_id}"
+
+
+def test_inverse_relation_shows_on_target_page(mini_site):
+    html = (mini_site / "entities" / "widget-x" / "index.html").read_text(encoding="utf-8")
+    assert "Developed by" in html
+    assert 'href="../acme/"' in html
+
+
+def test_every_internal_link_and_fragment_resolves(mini_site):
+    # 404.html is served from any depth, so mkdocs-material links it through site_url instead.
+    pages = {path: parse(path) for path in mini_site.rglob("*.html") if path.name != "404.html"}
+    checked = 0
+    for path, parsed in pages.items():
+        base = "http://site/" + path.relative_to(mini_site).as_posix()
+        for href in parsed.hrefs:
+            url = urlsplit(urljoin(base, href))
+            if url.netloc != "site":
+                continue
+            target = mini_site / url.path.lstrip("/")
+            if url.path.endswith("/") or target.is_dir():
+                target = target / "index.html"
+            assert target.is_file(), f"{path}: broken link {href}"
+            if url.fragment and target.suffix == ".html":
+                assert url.fragment in pages[target].ids, f"{path}: missing anchor {href}"
+            checked += 1
+    assert checked > 50
+
+
+def test_citations_number_and_link_to_references(mini_site):
+    html = (mini_site / "entities" / "acme" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="#ref-1">[1]</a>' in html
+    assert 'id="ref-1"' in html
+
+
+def test_entity_page_lists_aliases_for_search(mini_site):
+    import json
+
+    index = json.loads((mini_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    # jieba segments Chinese with zero-width spaces; the search tokenizer splits on them.
+    texts = " ".join(doc["text"] + doc["title"] for doc in index["docs"]).replace("\u200b", "")
+    assert "Акме" in texts and "阿克米" in texts
+
+
+def test_misspelt_reference_fails_build_with_file_line_and_suggestion(tmp_path):
+    import shutil
+
+    from conftest import MINI
+
+    content = tmp_path / "content"
+    shutil.copytree(MINI, content)
+    write_record(content, "events", "2025-04-typo", "date: '2025-04'\ntitle: T\nsummary: About [[acmme]].\n"
+                                                     "sources: [paper-2025]\n")
+    result = mkdocs_build(make_project(tmp_path, content), tmp_path / "site")
+    assert result.returncode == 1
+    assert re.search(r"content/events/2025-04-typo\.yaml:3:10: error\[unknown-reference\]: summary: no record with "
+                     r"id 'acmme'\n\s+hint: did you mean 'acme'\?", result.stderr), result.stderr
+
+
+def test_real_site_builds_strict_without_warnings(tmp_path):
+    result = mkdocs_build(ROOT / "mkdocs.yml", tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    assert not [line for line in result.stderr.splitlines() if line.startswith("WARNING")]
+    entity_count = len(list((ROOT / "content" / "entities").glob("*.yaml")))
+    assert len(list((tmp_path / "site" / "entities").glob("*/index.html"))) == entity_count
