@@ -17,9 +17,14 @@ def _report(problems, output_format: str, stream) -> None:
         print(format_problems(problems, output_format), file=stream)
 
 
+def _cache_dir(args) -> Path | None:
+    """Parse results are cached beside the content folder, in the project's .build/cache/."""
+    return None if args.no_cache else Path(args.content).resolve().parent / ".build" / "cache"
+
+
 def command_check(args) -> int:
     try:
-        result = load_dossier(Path(args.content))
+        result = load_dossier(Path(args.content), _cache_dir(args))
     except DossierError as error:
         _report(error.problems, args.format, sys.stdout)
         if args.format == "text":
@@ -36,7 +41,7 @@ def command_check(args) -> int:
 
 def command_build(args) -> int:
     try:
-        result = load_dossier(Path(args.content))
+        result = load_dossier(Path(args.content), _cache_dir(args))
     except DossierError as error:
         _report(error.problems, args.format, sys.stderr)
         print(summary_line(error.problems), file=sys.stderr)
@@ -60,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--content", default="content", help="the records folder (default: content)")
     check.add_argument("--format", choices=("text", "github", "json"), default="text")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument("--no-cache", action="store_true", help="parse every record file again")
     check.set_defaults(handler=command_check)
 
     build = sub.add_parser("build", help="write the Markdown tree for MkDocs or another builder")
@@ -67,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", required=True, help="folder for the Markdown tree")
     build.add_argument("--templates", default=None, help="folder of template overrides")
     build.add_argument("--format", choices=("text", "github", "json"), default="text")
+    build.add_argument("--no-cache", action="store_true", help="parse every record file again")
     build.set_defaults(handler=command_build)
     return parser
 

@@ -71,6 +71,7 @@ class Dossier:
     published_by: dict[str, list[str]] = field(default_factory=dict)
     lifecycle_by_event: dict[str, list[tuple[str, LifecycleState]]] = field(default_factory=dict)
     events_in_order: list[Event] = field(default_factory=list)
+    _event_positions: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def get(self, record_id: str) -> Record | None:
         return self.entities.get(record_id) or self.events.get(record_id) or self.sources.get(record_id)
@@ -88,7 +89,10 @@ class Dossier:
         return {"entities": len(self.entities), "events": len(self.events), "sources": len(self.sources)}
 
     def previous_and_next(self, event: Event) -> tuple[Event | None, Event | None]:
-        index = self.events_in_order.index(event)
+        # A position map, not list.index(): that compares whole events and made a build O(n^2).
+        if len(self._event_positions) != len(self.events_in_order):
+            self._event_positions = {e.id: i for i, e in enumerate(self.events_in_order)}
+        index = self._event_positions[event.id]
         before = self.events_in_order[index - 1] if index > 0 else None
         after = self.events_in_order[index + 1] if index + 1 < len(self.events_in_order) else None
         return before, after

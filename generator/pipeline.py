@@ -8,9 +8,10 @@ from pathlib import Path
 
 import yaml
 
-from .check import TEXT_LINK_RE, CheckedFile, check_record, resolve_references
+from .cache import ParseCache, check_record_files
+from .check import TEXT_LINK_RE, CheckedFile, resolve_references
 from .link import Dossier, link_dossier
-from .loader import display_path, discover_record_files, load_record_file
+from .loader import display_path, discover_record_files
 from .model import Entity, Event, Origin, Page, Source
 from .problems import DossierError, Problem, Severity
 
@@ -95,15 +96,18 @@ def _warnings(dossier: Dossier) -> list[Problem]:
     return warnings
 
 
-def load_dossier(content_dir: Path) -> LoadResult:
-    """Load and check every record below ``content_dir``; raise :class:`DossierError` on errors."""
+def load_dossier(content_dir: Path, cache_dir: Path | None = None, workers: int = 1) -> LoadResult:
+    """Load and check every record below ``content_dir``; raise :class:`DossierError` on errors.
+
+    With ``cache_dir``, files whose bytes were checked before are not parsed again
+    (:mod:`generator.cache`); ``workers`` > 1 parses a cold cache in that many processes.
+    """
     files, problems = discover_record_files(content_dir)
     checked_files: list[CheckedFile] = []
-    for kind, path in files:
-        raw, load_problems = load_record_file(kind, path)
+    cache = ParseCache(cache_dir) if cache_dir is not None else None
+    for load_problems, checked in check_record_files(files, cache, workers):
         problems.extend(load_problems)
-        if raw is not None:
-            checked = check_record(raw)
+        if checked is not None:
             problems.extend(checked.problems)
             checked_files.append(checked)
     problems.extend(resolve_references(checked_files))
