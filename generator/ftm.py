@@ -1,0 +1,208 @@
+"""The dossier as FollowTheMoney entities, for Aleph, OpenSanctions tools and ``ftm``.
+
+Mapping (chosen from the FtM schema, see ``followthemoney/schema/*.yaml``):
+
+* entity types: companies -> ``Company``, organizations and media outlets -> ``Organization``,
+  government bodies -> ``PublicBody``, people -> ``Person``, places -> ``Address`` (the name as
+  ``full``), products, services, chips and AI models -> ``Asset``.  Regulations, methods and
+  topics have no FtM counterpart and are left out, with the links that touch them.
+* relationships: ``owns`` / ``subsidiary-of`` -> ``Ownership``, ``leads`` -> ``Directorship``,
+  ``member-of`` -> ``Membership``, ``located-in`` / ``headquartered-in`` -> ``addressEntity`` on
+  the subject; anything else, or any pair the FtM ranges do not allow, -> ``UnknownLink`` with
+  the relation's label as ``role``.
+* events -> ``Event`` (participants as ``involved``, the place as ``addressEntity``).
+* sources -> ``Article`` (title, publisher's name, date, language, ``sourceUrl``) and one
+  ``Documentation`` link from a source to each exported record that cites it.
+
+Ids are ``dossier-<kind>-<record id>`` (links: subject, type and object joined by dots, which
+record ids never hold, and a counter for repeats), so they stay the same from build to build and never clash with other datasets.
+"""
+
+from __future__ import annotations
+
+import json
+
+from followthemoney import model
+from followthemoney.proxy import EntityProxy
+
+from . import schema
+from .link import Dossier
+from .model import Entity, Relationship
+
+ID_PREFIX = "dossier"
+
+FTM_SCHEMA_OF_TYPE = {
+    "company": "Company",
+    "organization": "Organization",
+    "media-outlet": "Organization",
+    "government-body": "PublicBody",
+    "person": "Person",
+    "place": "Address",
+    "product": "Asset",
+    "service": "Asset",
+    "chip": "Asset",
+    "ai-model": "Asset",
+}
+
+#: relation type -> (FtM schema, property holding the subject, property holding the object)
+FTM_LINK_OF_RELATION = {
+    "owns": ("Ownership", "owner", "asset"),
+    "subsidiary-of": ("Ownership", "asset", "owner"),
+    "leads": ("Directorship", "director", "organization"),
+    "member-of": ("Membership", "member", "organization"),
+}
+ADDRESS_RELATIONS = ("located-in", "headquartered-in")
+FALLBACK_LINK = ("UnknownLink", "subject", "object")
+
+
+def entity_id(kind: str, record_id: str) -> str:
+    return f"{ID_PREFIX}-{kind}-{record_id}"
+
+
+def _http_url(url: str | None) -> str | None:
+    return url if url and url.lower().startswith(("http://", "https://")) else None
+
+
+def _fits(link_schema: str, prop: str, ftm_schema: str) -> bool:
+    """Whether an entity of ``ftm_schema`` may stand in ``prop`` of ``link_schema``."""
+    return model.get(ftm_schema).is_a(model.get(link_schema).get(prop).range)
+
+
+class FtmBuilder:
+    """Builds the proxies; :meth:`proxies` returns them sorted by id."""
+
+    def __init__(self, dossier: Dossier, site_url: str = "", directory_urls: bool = True):
+        self.dossier = dossier
+        self.site_url = site_url if _http_url(site_url) else ""
+        self.directory_urls = directory_urls
+        self.by_id: dict[str, EntityProxy] = {}
+
+    def _page_url(self, record) -> str | None:
+        if not self.site_url:
+            return None
+        from .exports import page_url
+
+        return self.site_url.rstrip("/") + "/" + page_url(record, self.directory_urls)
+
+    def _make(self, schema_name: str, proxy_id: str) -> EntityProxy:
+        proxy = model.make_entity(schema_name)
+        proxy.id = proxy_id
+        self.by_id[proxy_id] = proxy
+        return proxy
+
+    def ftm_schema_of(self, record_id: str) -> str | None:
+        entity = self.dossier.entities.get(record_id)
+        return FTM_SCHEMA_OF_TYPE.get(entity.type) if entity else None
+
+    def add_entity(self, entity: Entity) -> None:
+        schema_name = FTM_SCHEMA_OF_TYPE.get(entity.type)
+        if schema_name is None:
+            return
+        proxy = self._make(schema_name, entity_id("entity", entity.id))
+        if schema_name == "Address":
+            proxy.add("full", entity.name)
+        proxy.add("name", entity.name)
+        for alias in entity.aliases:
+            proxy.add("alias", alias.name)
+        proxy.add("summary", entity.summary)
+        if entity.description:
+            proxy.add("description", entity.description)
+        proxy.add("keywords", list(entity.tags))
+        proxy.add("sourceUrl", self._page_url(entity))
+        website = next((fact.value for fact in entity.facts if fact.key == "website"), None)
+        if _http_url(website) and proxy.schema.get("website"):
+            proxy.add("website", website)
+
+    def add_relationship(self, owner: str, relationship: Relationship, counter: dict) -> None:
+        subject_schema, object_schema = self.ftm_schema_of(owner), self.ftm_schema_of(relationship.target)
+        if subject_schema is None or object_schema is None:
+            return
+        subject_id, object_id = entity_id("entity", owner), entity_id("entity", relationship.target)
+        if relationship.type in ADDRESS_RELATIONS and object_schema == "Address":
+            self.by_id[subject_id].add("addressEntity", object_id)
+            return
+        link = FTM_LINK_OF_RELATION.get(relationship.type, FALLBACK_LINK)
+        if not (_fits(link[0], link[1], subject_schema) and _fits(link[0], link[2], object_schema)):
+            link = FALLBACK_LINK
+        key = (owner, relationship.type, relationship.target)
+        counter[key] = counter.get(key, 0) + 1
+        suffix = f"-{counter[key]}" if counter[key] > 1 else ""
+        proxy = self._make(link[0], entity_id("link", f"{owner}.{relationship.type}.{relationship.target}{suffix}"))
+        proxy.add(link[1], subject_id)
+        proxy.add(link[2], object_id)
+        relation = schema.RELATION_TYPES_BY_NAME[relationship.type]
+        proxy.add("role", relation.label)
+        if relationship.since:
+            proxy.add("startDate", relationship.since.iso())
+        if relationship.until:
+            proxy.add("endDate", relationship.until.iso())
+        if relationship.note:
+            proxy.add("description", relationship.note)
+        for source_id in relationship.sources:
+            proxy.add("sourceUrl", _http_url(self.dossier.sources[source_id].url))
+
+    def add_event(self, event) -> None:
+        proxy = self._make("Event", entity_id("event", event.id))
+        proxy.add("name", event.title)
+        proxy.add("date", event.date.iso())
+        proxy.add("summary", event.summary)
+        if event.description:
+            proxy.add("description", event.description)
+        for participant in event.participants:
+            participant_schema = self.ftm_schema_of(participant.entity)
+            if participant_schema and _fits("Event", "involved", participant_schema):
+                proxy.add("involved", entity_id("entity", participant.entity))
+        if event.place and self.ftm_schema_of(event.place) == "Address":
+            proxy.add("addressEntity", entity_id("entity", event.place))
+        proxy.add("keywords", list(event.tags))
+        proxy.add("sourceUrl", self._page_url(event))
+
+    def add_source(self, source) -> None:
+        proxy = self._make("Article", entity_id("source", source.id))
+        proxy.add("title", source.title)
+        if source.title_en:
+            proxy.add("title", source.title_en)
+        if source.publisher:
+            proxy.add("publisher", self.dossier.entities[source.publisher].name)
+        if source.date:
+            proxy.add("publishedAt", source.date.iso())
+        if source.language:
+            proxy.add("language", source.language)
+        proxy.add("sourceUrl", _http_url(source.url))
+        if source.note:
+            proxy.add("notes", source.note)
+
+    def add_documentation(self, source_id: str) -> None:
+        """One Documentation link from a source to each exported entity or event that cites it."""
+        records = sorted({citation.record for citation in self.dossier.citations_by_source.get(source_id, [])})
+        for record_id in records:
+            kind = "event" if record_id in self.dossier.events else "entity"
+            target = entity_id(kind, record_id)
+            if target not in self.by_id:
+                continue
+            proxy = self._make("Documentation", entity_id("documentation", f"{source_id}.{record_id}"))
+            proxy.add("document", entity_id("source", source_id))
+            proxy.add("entity", target)
+            proxy.add("role", "cited as source")
+
+    def proxies(self) -> list[EntityProxy]:
+        for record_id in sorted(self.dossier.entities):
+            self.add_entity(self.dossier.entities[record_id])
+        counter: dict = {}
+        for record_id in sorted(self.dossier.entities):
+            for relationship in self.dossier.entities[record_id].relationships:
+                self.add_relationship(record_id, relationship, counter)
+        for record_id in sorted(self.dossier.events):
+            self.add_event(self.dossier.events[record_id])
+        for record_id in sorted(self.dossier.sources):
+            self.add_source(self.dossier.sources[record_id])
+        for record_id in sorted(self.dossier.sources):
+            self.add_documentation(record_id)
+        return [self.by_id[key] for key in sorted(self.by_id)]
+
+
+def ftm_lines(dossier: Dossier, site_meta: dict | None = None) -> list[str]:
+    """One JSON object a line, as ``ftm`` and ``alephclient write-entities`` read them."""
+    site_meta = site_meta or {}
+    builder = FtmBuilder(dossier, site_meta.get("url", ""), site_meta.get("directory_urls", True))
+    return [json.dumps(proxy.to_dict(), ensure_ascii=False, sort_keys=True) for proxy in builder.proxies()]
