@@ -1,4 +1,4 @@
-"""Command line: ``python -m generator check|build``.  The only place that sets exit codes."""
+"""Command line: ``python -m generator check|build|new|fmt|schema``.  The only place that sets exit codes."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ import sys
 from pathlib import Path
 
 from .pipeline import load_dossier
-from .problems import DossierError, Severity, format_problems, summary_line
+from . import jsonschema
+from .fmt import format_files
+from .problems import DossierError, Severity, format_problems, format_report, summary_line
 from .render import Renderer
+from .scaffold import ScaffoldError, create_record
 from .write import OutputFolderError, write_tree
 
 
@@ -26,17 +29,24 @@ def command_check(args) -> int:
     try:
         result = load_dossier(Path(args.content), _cache_dir(args))
     except DossierError as error:
-        _report(error.problems, args.format, sys.stdout)
-        if args.format == "text":
-            print(summary_line(error.problems), file=sys.stdout)
+        report = format_report(error.problems, args.format)
+        if report:
+            print(report, file=sys.stdout)
+        if args.format != "json":
+            print(("\n" if report else "") + summary_line(error.problems), file=sys.stdout)
         return 1
     warnings = [p for p in result.warnings if p.severity is Severity.WARNING]
-    _report(warnings, args.format, sys.stdout)
-    if args.format == "text":
+    report = format_report(warnings, args.format)
+    if report:
+        print(report, file=sys.stdout)
+    failing = args.strict and bool(warnings)
+    if args.format != "json":
         counts = result.counts
-        print(f"checked {counts['entities']} entities, {counts['events']} events, {counts['sources']} sources: "
-              f"no errors, {len(warnings)} warning{'s' if len(warnings) != 1 else ''}")
-    return 1 if (args.strict and warnings) else 0
+        print(("\n" if report else "") +
+              f"checked {counts['entities']} entities, {counts['events']} events, {counts['sources']} sources: "
+              f"no errors, {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+              + (" (failing: --strict)" if failing else ""))
+    return 1 if failing else 0
 
 
 def command_build(args) -> int:
@@ -54,6 +64,50 @@ def command_build(args) -> int:
         return 2
     print(f"{len(pages)} pages: {len(report.written)} written, {report.unchanged} unchanged, "
           f"{len(report.removed)} removed, in {args.out}")
+    return 0
+
+
+def command_new(args) -> int:
+    try:
+        path = create_record(Path(args.content), args.kind, args.id, args.type)
+    except ScaffoldError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"created {path.as_posix()}: fill in the empty fields, then run 'python -m generator check'")
+    return 0
+
+
+def command_fmt(args) -> int:
+    report = format_files(Path(args.content), [Path(p) for p in args.files] or None, write=not args.check)
+    for shown, reason in report.failed:
+        print(f"{shown}:1:1: error[fmt]: cannot format: {reason}", file=sys.stderr)
+    verb = "would be reformatted" if args.check else "reformatted"
+    for shown in report.changed:
+        print(f"{'would reformat' if args.check else 'reformatted'} {shown}")
+    changed = len(report.changed)
+    print(f"{changed} file{'s' if changed != 1 else ''} {verb}, {report.unchanged} already formatted"
+          + (f", {len(report.failed)} could not be formatted" if report.failed else ""))
+    if args.check and report.changed:
+        print("run 'python -m generator fmt' to format them", file=sys.stderr)
+    return 1 if report.failed or (args.check and report.changed) else 0
+
+
+def command_schema(args) -> int:
+    target = Path(args.root) / jsonschema.COMMITTED_PATH
+    expected = jsonschema.json_schema_text()
+    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    if args.check:
+        if current != expected:
+            print(f"{target.as_posix()} is out of date with generator/schema.py; "
+                  f"run 'python -m generator schema'", file=sys.stderr)
+            return 1
+        print(f"{target.as_posix()} is up to date")
+        return 0
+    if current != expected:
+        jsonschema.write_committed_schema(Path(args.root))
+        print(f"wrote {target.as_posix()}")
+    else:
+        print(f"{target.as_posix()} is up to date")
     return 0
 
 
@@ -75,6 +129,24 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--format", choices=("text", "github", "json"), default="text")
     build.add_argument("--no-cache", action="store_true", help="parse every record file again")
     build.set_defaults(handler=command_build)
+
+    new = sub.add_parser("new", help="write the skeleton of a new record, every field explained")
+    new.add_argument("kind", choices=("entity", "event", "source"))
+    new.add_argument("id", help="the new record's id: lowercase a-z, 0-9 and hyphens")
+    new.add_argument("--type", default=None, help="entity type (entity) or source kind (source)")
+    new.add_argument("--content", default="content")
+    new.set_defaults(handler=command_new)
+
+    fmt = sub.add_parser("fmt", help="put records in canonical key order and quoting, keeping comments")
+    fmt.add_argument("files", nargs="*", help="record files (default: every record under --content)")
+    fmt.add_argument("--check", action="store_true", help="change nothing; fail if a file needs formatting")
+    fmt.add_argument("--content", default="content")
+    fmt.set_defaults(handler=command_fmt)
+
+    schema_command = sub.add_parser("schema", help="write the committed JSON Schema, schema/record.schema.json")
+    schema_command.add_argument("--check", action="store_true", help="fail if the committed copy is stale")
+    schema_command.add_argument("--root", default=".", help="the project folder (default: .)")
+    schema_command.set_defaults(handler=command_schema)
     return parser
 
 

@@ -38,13 +38,20 @@ class Problem:
         kind = "error" if self.severity is Severity.ERROR else "warning"
         message = self.message + (f" ({self.hint})" if self.hint else "")
         message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::{kind} file={self.path},line={self.line},col={self.column},title={self.code}::{message}"
+        return (f"::{kind} file={_github_property(self.path)},line={self.line},col={self.column},"
+                f"title={_github_property(self.code)}::{message}")
 
     def as_json(self) -> dict:
         return {
             "path": self.path, "line": self.line, "column": self.column, "severity": self.severity.value,
             "code": self.code, "message": self.message, "hint": self.hint,
         }
+
+
+def _github_property(value: str) -> str:
+    """Escape a property of a GitHub Actions workflow command (as @actions/core does)."""
+    return (value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A")
+            .replace(",", "%2C"))
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:
@@ -66,6 +73,30 @@ def format_problems(problems: list[Problem], output_format: str = "text") -> str
     if output_format == "github":
         return "\n".join(p.format_github() for p in ordered)
     return "\n".join(p.format() for p in ordered)
+
+
+def format_report(problems: list[Problem], output_format: str = "text") -> str:
+    """Errors first, then warnings listed apart; '' when there is nothing to say (text and github).
+
+    ``json`` gives one object: ``{"errors": [...], "warnings": [...], "summary": {...}}``.
+    """
+    ordered = sort_problems(problems)
+    errors = [p for p in ordered if p.severity is Severity.ERROR]
+    warnings = [p for p in ordered if p.severity is Severity.WARNING]
+    if output_format == "json":
+        return json.dumps({
+            "errors": [p.as_json() for p in errors],
+            "warnings": [p.as_json() for p in warnings],
+            "summary": {"errors": len(errors), "warnings": len(warnings),
+                        "files_with_errors": len({p.path for p in errors}), "text": summary_line(ordered)},
+        }, ensure_ascii=False, indent=2)
+    sections = []
+    if errors:
+        sections.append(format_problems(errors, output_format))
+    if warnings:
+        heading = "" if output_format == "github" else "warnings (they fail the check only with --strict):\n"
+        sections.append(heading + format_problems(warnings, output_format))
+    return "\n\n".join(sections)
 
 
 class DossierError(Exception):

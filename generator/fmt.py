@@ -1,0 +1,166 @@
+"""``python -m generator fmt``: every record in canonical key order and quoting, comments kept.
+
+Canonical form, so that diffs show changes of substance only:
+
+* keys in the order :mod:`generator.schema` declares them, at every level (unknown keys stay,
+  after the known ones, for ``check`` to report);
+* text written plain when YAML reads it back as the same text, else in single quotes (double
+  quotes only where an escape is needed); dates always in single quotes; folded (``>-``) and literal (``|``) blocks are kept;
+* two-space indentation, lists indented under their key, no re-wrapping of long lines;
+* the ``yaml-language-server`` comment on the first line.
+
+ruamel.yaml does the round trip, so comments survive.  As a guard, the formatted text is read
+back the way the engine reads it (PyYAML, YAML 1.1) and must give the same values as the
+original; a file where it would not is left untouched and reported.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml as pyyaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError as RuamelYAMLError
+from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, SingleQuotedScalarString
+
+from . import schema
+from .jsonschema import SCHEMA_COMMENT
+from .loader import discover_record_files, display_path
+
+_SCHEMA_COMMENT_PREFIX = "# yaml-language-server:"
+_RESOLVER = pyyaml.resolver.Resolver()
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+class FormatError(Exception):
+    """A record that cannot be formatted safely; the message says why."""
+
+
+def _round_trip_yaml() -> YAML:
+    rt = YAML(typ="rt")
+    rt.indent(mapping=2, sequence=4, offset=2)
+    rt.width = 4096  # never re-wrap a line: a changed line break is a diff without substance
+    rt.preserve_quotes = False
+    return rt
+
+
+def _reads_as_text_in_yaml_1_1(text: str) -> bool:
+    """Would the engine's YAML 1.1 reader take ``text``, written plain, as a string?"""
+    return _RESOLVER.resolve(pyyaml.ScalarNode, text, (True, False)) == _STR_TAG
+
+
+def _canonical_scalar(value, spec: schema.Spec | None):
+    if isinstance(value, (FoldedScalarString, LiteralScalarString)) or not isinstance(value, str):
+        return value
+    text = str(value)
+    # Dates are always quoted, so that '2025-04' and '2025-04-01' look alike and stay text.
+    if isinstance(spec, schema.Date) or not _reads_as_text_in_yaml_1_1(text):
+        return SingleQuotedScalarString(text)  # the emitter switches to double quotes if it must
+    return text
+
+
+def _ordered_keys(mapping: CommentedMap, known: list[str]) -> list:
+    return [key for key in known if key in mapping] + [key for key in mapping if key not in known]
+
+
+def _canonicalize(node, spec: schema.Spec | None):
+    """Reorder mappings and normalize scalars in place; returns the (possibly replaced) node."""
+    if isinstance(node, CommentedMap):
+        if isinstance(spec, schema.Obj):
+            specs = {name: field_spec for name, field_spec, _required in spec.fields}
+            order = _ordered_keys(node, spec.field_names())
+        elif isinstance(spec, schema.MapOf):
+            specs = {key: spec.value for key in spec.keys}
+            order = _ordered_keys(node, list(spec.keys))
+        else:
+            specs, order = {}, list(node)
+        for key in order:
+            node.move_to_end(key)  # comments are stored per key and move with it
+        for key in order:
+            node[key] = _canonicalize(node[key], specs.get(key))
+        return node
+    if isinstance(node, CommentedSeq):
+        item_spec = spec.item if isinstance(spec, schema.ListOf) else None
+        for index, item in enumerate(node):
+            node[index] = _canonicalize(item, item_spec)
+        return node
+    return _canonical_scalar(node, spec)
+
+
+def _engine_values(text: str):
+    try:
+        return pyyaml.safe_load(text)
+    except pyyaml.YAMLError as error:
+        raise FormatError(f"not valid YAML for the engine: {error}") from None
+
+
+def format_record_text(text: str, kind: str) -> str:
+    """The canonical form of one record's text; raises :class:`FormatError` when it cannot be formatted."""
+    rt = _round_trip_yaml()
+    try:
+        document = rt.load(text)
+    except RuamelYAMLError as error:
+        raise FormatError(f"YAML syntax error: {error}") from None
+    if not isinstance(document, CommentedMap):
+        raise FormatError("a record must be a mapping of fields")
+    _canonicalize(document, schema.RECORD_SPECS[kind])
+    buffer = io.StringIO()
+    rt.dump(document, buffer)
+    formatted = buffer.getvalue()
+    first_line, _, rest = formatted.partition("\n")
+    if first_line.startswith(_SCHEMA_COMMENT_PREFIX):
+        formatted = SCHEMA_COMMENT + "\n" + rest
+    else:
+        formatted = SCHEMA_COMMENT + "\n" + formatted
+    if _engine_values(formatted) != _engine_values(text):
+        raise FormatError("formatting would change a value (an unquoted yes/no/on/off or number where text "
+                          "belongs?); run 'python -m generator check', fix the record, then format again")
+    return formatted
+
+
+@dataclass
+class FormatReport:
+    changed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+
+
+def _kind_of(path: Path) -> str | None:
+    folder = path.parent.name
+    return next((kind for kind, name in schema.KIND_FOLDERS.items() if name == folder), None)
+
+
+def format_files(content_dir: Path, paths: list[Path] | None = None, write: bool = True) -> FormatReport:
+    """Format the given record files (default: every record under ``content_dir``)."""
+    if paths:
+        targets = [(_kind_of(path), path) for path in paths]
+    else:
+        targets, _tree_problems = discover_record_files(content_dir)  # the tree itself is check's business
+    report = FormatReport()
+    for kind, path in targets:
+        shown = display_path(path)
+        if kind is None or path.suffix != ".yaml":
+            report.failed.append((shown, "not a record file (content/entities|events|sources/*.yaml)"))
+            continue
+        try:
+            original = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            report.failed.append((shown, f"cannot read: {error}"))
+            continue
+        try:
+            formatted = format_record_text(original, kind)
+        except FormatError as error:
+            report.failed.append((shown, str(error)))
+            continue
+        if formatted == original:
+            report.unchanged += 1
+            continue
+        report.changed.append(shown)
+        if write:
+            temporary = path.with_name(path.name + ".fmt-tmp")
+            temporary.write_bytes(formatted.encode("utf-8"))
+            temporary.replace(path)
+    return report
