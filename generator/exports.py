@@ -17,10 +17,12 @@ import json
 from dataclasses import dataclass
 
 from . import schema
+from .feeds import FEED_PATH, atom_feed
 from .link import Dossier
 from .model import Entity, Event, PartialDate, Source
 
 DATA_DIR = "data"
+DATA_PAGE_PATH = "data.md"
 DOSSIER_JSON_PATH = f"{DATA_DIR}/dossier.json"
 FTM_PATH = f"{DATA_DIR}/entities.ftm.json"
 #: Bumped when the layout of ``dossier.json`` changes in a way that breaks readers.
@@ -237,7 +239,12 @@ def build_exports(dossier: Dossier, site_meta: dict | None = None) -> tuple[dict
     files[FTM_PATH] = "".join(line + "\n" for line in lines)
     downloads.append(Download(
         FTM_PATH, "FollowTheMoney entities (line-delimited JSON)",
-        "for Aleph, OpenSanctions tools and the `ftm` command line: organizations, people, places, assets, "
+        "for Aleph, OpenSanctions tools and the ftm command line: organizations, people, places, assets, "
         "relationships, events and the sources that document them", len(files[FTM_PATH].encode("utf-8")),
         len(lines), "entities"))
+
+    files[FEED_PATH] = atom_feed(dossier, site_meta)
+    downloads.append(Download(FEED_PATH, "Atom feed of events",
+                              "every event, newest first, for a feed reader; dates are the events' own",
+                              len(files[FEED_PATH].encode("utf-8")), len(dossier.events), "entries"))
     return files, downloads

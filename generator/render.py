@@ -17,6 +17,7 @@ import jinja2
 
 from . import escape, schema
 from .check import TEXT_LINK_RE
+from .exports import DATA_PAGE_PATH, build_exports
 from .link import Dossier
 from .model import Entity, Event, Source
 
@@ -240,6 +241,13 @@ class Renderer:
             pages[path] = self._render(names, path, page=page, types=present_types)
         if "index.md" not in pages:
             pages["index.md"] = self._render(["home.md.j2"], "index.md", page=None, types=present_types)
+        data_files, downloads = build_exports(self.dossier, self.site_meta)  # JSON, CSV, FtM and the Atom feed
+        pages.update(data_files)
+        schema_path = next((path for path in pages if path.startswith("schema/") and path.endswith(".schema.json")),
+                           None)  # the JSON Schema of the record format, when the build publishes it
+        pages[DATA_PAGE_PATH] = self._render(["data.md.j2"], DATA_PAGE_PATH, downloads=downloads,
+                                             schema_path=schema_path, counts=self.dossier.counts(),
+                                             schema_size=len(pages[schema_path].encode("utf-8")) if schema_path else 0)
         return dict(sorted(pages.items()))
 
     def navigation(self) -> list:
@@ -250,6 +258,7 @@ class Renderer:
         nav.append({"Entities": ["entities/index.md"] + [{t.plural: type_index_path(t.name)} for t in present_types]})
         nav.append({"Timeline": "timeline.md"})
         nav.append({"Sources": "sources/index.md"})
+        nav.append({"Data": DATA_PAGE_PATH})
         for page in sorted(self.dossier.pages.values(), key=lambda p: p.id):
             if page.id != "index":
                 nav.append({page.title: f"{page.id}.md"})
