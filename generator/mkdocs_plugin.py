@@ -17,11 +17,21 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from .incremental import IncrementalRenderer
 from .pipeline import load_dossier
 from .problems import DossierError, Severity
 from .render import Renderer
 
 log = logging.getLogger("mkdocs.plugins.dossier")
+
+
+class _GeneratedFile(File):
+    """A generated page; ``mkdocs serve --dirty`` skips it when its text did not change."""
+
+    unchanged = False
+
+    def is_modified(self) -> bool:
+        return not self.unchanged
 
 
 class DossierConfig(Config):
@@ -32,6 +42,14 @@ class DossierConfig(Config):
 class DossierPlugin(BasePlugin[DossierConfig]):
     def __init__(self) -> None:
         self.pages: dict[str, str] = {}
+        self.serving = False
+        self.incremental = IncrementalRenderer()
+        self.unchanged_paths: set[str] = set()
+
+    def on_startup(self, *, command, dirty):
+        # Defining on_startup keeps this instance across `mkdocs serve` rebuilds, so a rebuild
+        # re-renders only the pages a change reaches (generator/incremental.py).
+        self.serving = command == "serve"
 
     def _project_path(self, config, value: str) -> Path:
         return (Path(config.config_file_path).parent / value).resolve()
@@ -39,15 +57,22 @@ class DossierPlugin(BasePlugin[DossierConfig]):
     def on_config(self, config):
         content_dir = self._project_path(config, self.config.content_dir)
         try:
-            result = load_dossier(content_dir)
+            result = load_dossier(content_dir, self._project_path(config, ".build/cache"))
         except DossierError as error:
             raise PluginError("the dossier has errors:\n" + str(error)) from None
         for warning in result.warnings:
             if warning.severity is Severity.WARNING:
                 log.info(warning.format())
         templates = self._project_path(config, self.config.templates_dir) if self.config.templates_dir else None
-        renderer = Renderer(result.dossier, templates, {"name": config.site_name, "url": config.site_url or ""})
-        self.pages = renderer.render_all()
+        renderer_args = (result.dossier, templates, {"name": config.site_name, "url": config.site_url or ""})
+        renderer = Renderer(*renderer_args)
+        if self.serving:
+            first = not self.incremental.pages
+            self.pages = self.incremental.render(
+                result.dossier, lambda view: Renderer(view, *renderer_args[1:]), templates, repr(renderer_args[2]))
+            self.unchanged_paths = set() if first else set(self.pages) - self.incremental.changed
+        else:
+            self.pages = renderer.render_all()
         if not config.nav:
             config.nav = renderer.navigation()
         else:  # hand-listed fixed pages first, then the sections built from the records
@@ -59,7 +84,9 @@ class DossierPlugin(BasePlugin[DossierConfig]):
             existing = files.get_file_from_path(path)
             if existing is not None:
                 files.remove(existing)
-            files.append(File.generated(config, path, content=text))
+            generated = _GeneratedFile.generated(config, path, content=text)
+            generated.unchanged = path in self.unchanged_paths
+            files.append(generated)
         return files
 
     def on_serve(self, server, config, builder):

@@ -36,8 +36,14 @@ def type_index_path(entity_type: str) -> str:
 
 def relative(from_path: str, to_path: str) -> str:
     """A link from one generated page to another, relative as MkDocs expects."""
-    target = posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
-    return target
+    # Both are clean paths below the docs folder, so a split does what posixpath.relpath
+    # does without its abspath() and getcwd() calls, which cost a third of a large render.
+    from_parts = from_path.split("/")[:-1]
+    to_parts = to_path.split("/")
+    common = 0
+    while common < len(from_parts) and common < len(to_parts) - 1 and from_parts[common] == to_parts[common]:
+        common += 1
+    return "/".join([".."] * (len(from_parts) - common) + to_parts[common:])
 
 
 @dataclass
@@ -214,14 +220,18 @@ class Renderer:
         walk(source, 1)
         return chain
 
-    def render_all(self) -> dict[str, str]:
+    def render_all(self, only: set[str] | None = None) -> dict[str, str]:
+        """Every page; with ``only``, record pages just for those ids (see :mod:`generator.incremental`)."""
         pages: dict[str, str] = {}
         for entity in self.dossier.entities.values():
-            pages[record_path(entity)] = self.render_entity(entity)
+            if only is None or entity.id in only:
+                pages[record_path(entity)] = self.render_entity(entity)
         for event in self.dossier.events.values():
-            pages[record_path(event)] = self.render_event(event)
+            if only is None or event.id in only:
+                pages[record_path(event)] = self.render_event(event)
         for source in self.dossier.sources.values():
-            pages[record_path(source)] = self.render_source(source)
+            if only is None or source.id in only:
+                pages[record_path(source)] = self.render_source(source)
         present_types = [t for t in schema.ENTITY_TYPES if any(e.type == t.name for e in
                                                                 self.dossier.entities.values())]
         for entity_type in present_types:
