@@ -99,6 +99,21 @@ def _engine_values(text: str):
 
 def format_record_text(text: str, kind: str) -> str:
     """The canonical form of one record's text; raises :class:`FormatError` when it cannot be formatted."""
+    formatted = _format_once(text, kind)
+    # A comment that sat between moved keys can land in a spot that the next pass prints
+    # differently; a few passes reach the fixed point, so formatting twice changes nothing.
+    for _attempt in range(3):
+        again = _format_once(formatted, kind)
+        if again == formatted:
+            break
+        formatted = again
+    if _engine_values(formatted) != _engine_values(text):
+        raise FormatError("formatting would change a value (an unquoted yes/no/on/off or number where text "
+                          "belongs?); run 'python -m generator check', fix the record, then format again")
+    return formatted
+
+
+def _format_once(text: str, kind: str) -> str:
     rt = _round_trip_yaml()
     try:
         document = rt.load(text)
@@ -115,10 +130,8 @@ def format_record_text(text: str, kind: str) -> str:
         formatted = SCHEMA_COMMENT + "\n" + rest
     else:
         formatted = SCHEMA_COMMENT + "\n" + formatted
-    if _engine_values(formatted) != _engine_values(text):
-        raise FormatError("formatting would change a value (an unquoted yes/no/on/off or number where text "
-                          "belongs?); run 'python -m generator check', fix the record, then format again")
-    return formatted
+    # Blank lines that ended a moved block would otherwise pile up at the end of the file.
+    return formatted.rstrip("\n") + "\n"
 
 
 @dataclass
