@@ -20,6 +20,7 @@ from mkdocs.structure.files import File, Files
 from .incremental import IncrementalRenderer
 from .pipeline import load_dossier
 from .problems import DossierError, Severity
+from .provenance import ProvenanceIndex
 from .render import Renderer
 
 log = logging.getLogger("mkdocs.plugins.dossier")
@@ -64,7 +65,10 @@ class DossierPlugin(BasePlugin[DossierConfig]):
             if warning.severity is Severity.WARNING:
                 log.info(warning.format())
         templates = self._project_path(config, self.config.templates_dir) if self.config.templates_dir else None
-        renderer_args = (result.dossier, templates, {"name": config.site_name, "url": config.site_url or ""})
+        renderer_args = (result.dossier, templates, {"name": config.site_name, "url": config.site_url or "",
+                                                     "directory_urls": config.use_directory_urls},
+                         ProvenanceIndex.for_project(Path(config.config_file_path).parent, content_dir,
+                                                     config.repo_url or "", config.edit_uri or ""))
         renderer = Renderer(*renderer_args)
         if self.serving:
             first = not self.incremental.pages

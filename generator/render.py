@@ -15,7 +15,9 @@ from pathlib import Path
 
 import jinja2
 
-from . import escape, schema
+from . import escape, reference, schema
+from .jsonschema import SITE_PATH as JSON_SCHEMA_PATH, json_schema_text
+from .provenance import ProvenanceIndex
 from .check import TEXT_LINK_RE
 from .exports import DATA_PAGE_PATH, build_exports
 from .link import Dossier
@@ -174,10 +176,13 @@ def make_environment(override_dir: Path | None = None) -> jinja2.Environment:
 class Renderer:
     """Renders every page of a dossier: ``render_all()`` maps Markdown paths to their text."""
 
-    def __init__(self, dossier: Dossier, override_dir: Path | None = None, site_meta: dict | None = None):
+    def __init__(self, dossier: Dossier, override_dir: Path | None = None, site_meta: dict | None = None,
+                 provenance: ProvenanceIndex | None = None):
         self.dossier = dossier
         self.environment = make_environment(override_dir)
         self.site_meta = site_meta or {}
+        # Which file a page comes from, its edit link and last change (generator/provenance.py).
+        self.environment.globals["provenance"] = (provenance or ProvenanceIndex(None)).of
 
     def _render(self, template_names: list[str], path: str, **context) -> str:
         template = self.environment.select_template(template_names)
@@ -251,6 +256,10 @@ class Renderer:
             pages[path] = self._render(names, path, page=page, types=present_types)
         if "index.md" not in pages:
             pages["index.md"] = self._render(["home.md.j2"], "index.md", page=None, types=present_types)
+        pages[reference.PAGE_PATH] = self._render(["format-reference.md.j2"], reference.PAGE_PATH,
+                                                  rows_by_kind=reference.rows_by_kind(),
+                                                  schema_url=relative(reference.PAGE_PATH, JSON_SCHEMA_PATH))
+        pages[JSON_SCHEMA_PATH] = json_schema_text()  # served with the site for editors and check-jsonschema
         data_files, downloads = build_exports(self.dossier, self.site_meta)  # JSON, CSV, FtM and the Atom feed
         pages.update(data_files)
         schema_path = next((path for path in pages if path.startswith("schema/") and path.endswith(".schema.json")),
@@ -272,4 +281,5 @@ class Renderer:
         for page in sorted(self.dossier.pages.values(), key=lambda p: p.id):
             if page.id != "index":
                 nav.append({page.title: f"{page.id}.md"})
+        nav.append({"Record format": reference.PAGE_PATH})
         return nav
