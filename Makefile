@@ -15,8 +15,13 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
+# CHECK_FORMAT=github prints GitHub Actions annotations (CI); fmt and schema checks keep diffs small and the
+# committed JSON Schema in step with generator/schema.py.
+CHECK_FORMAT ?= text
 check: $(STAMP)
-	$(BIN)/python -m generator check
+	$(BIN)/python -m generator check --format $(CHECK_FORMAT)
+	$(BIN)/python -m generator fmt --check
+	$(BIN)/python -m generator schema --check
 
 site: $(STAMP)
 	$(BIN)/python scripts/build_site.py
