@@ -1,0 +1,400 @@
+"""Benchmark the dossier engine and the site build on synthetic dossiers of N records.
+
+    python bench/run.py --sizes 1000 10000 --runs 3        (or: make bench)
+
+For each size it writes a synthetic dossier (bench/synth.py) into .build/bench/<N>/ with a copy
+of the project's mkdocs.yml and theme, then measures, ``--runs`` times each, as the user would
+run them (separate processes, interpreter start-up included):
+
+* check: ``python -m generator check``, cold (no parse cache) and warm (cache, nothing changed);
+* generate: ``python -m generator build --out``, cold, warm with nothing changed, warm with
+  one record changed (and how many files each writes);
+* the full build (``make site``'s steps: check, then ``mkdocs build --strict`` with the plugin),
+  with a cold parse cache;
+* the floor: plain ``mkdocs build`` of the same generated Markdown tree, no dossier plugin;
+* peak memory (max RSS of each child process, from ``os.wait4``), site size, search index size;
+* edit-to-reload under ``mkdocs serve --dirty``: change one record, poll its page until the
+  change is served;
+* time to the first search result in headless Chromium (Playwright driving /usr/bin/chromium).
+
+Results go to bench/results/latest.json and bench/results/latest.md, as median and spread
+(min-max).  The machine is described in both, since figures mean little without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import http.server
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+import synth  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+
+
+def run_child(args: list[str], cwd: Path) -> tuple[float, int, str]:
+    """Run a command; return (wall seconds, peak RSS in MiB, output).  Raises on failure."""
+    log = cwd / ".bench-child.log"
+    with open(log, "wb") as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(args, cwd=cwd, env=ENV, stdout=out, stderr=subprocess.STDOUT)
+        _pid, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    text = log.read_text(errors="replace")
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed ({process.returncode}):\n{text[-3000:]}")
+    return elapsed, usage.ru_maxrss // 1024, text
+
+
+def summary(values: list[float]) -> dict:
+    return {"median": round(statistics.median(values), 3), "min": round(min(values), 3),
+            "max": round(max(values), 3), "runs": len(values)}
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
+def prepare(size: int, work: Path) -> None:
+    """The synthetic project: content/, a copy of mkdocs.yml and theme/, and a plain-MkDocs twin."""
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    synth.write_dossier(size, work / "content")
+    shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")
+    shutil.copytree(ROOT / "theme", work / "theme")
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    templates = next((p["dossier"].get("templates_dir") for p in config.get("plugins", [])
+                      if isinstance(p, dict) and "dossier" in p and p["dossier"]), None)
+    if templates:
+        shutil.copytree(ROOT / templates, work / templates)
+
+
+def write_floor_config(work: Path) -> None:
+    """mkdocs.yml for the floor: the generated Markdown tree, same theme, no dossier plugin."""
+    sys.path.insert(0, str(ROOT))
+    from generator.pipeline import load_dossier
+    from generator.render import Renderer
+
+    config = yaml.safe_load((work / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["docs_dir"] = "md"
+    config["site_dir"] = "site-floor"
+    config["plugins"] = [p for p in config.get("plugins", []) if not (isinstance(p, dict) and "dossier" in p)
+                         and p != "dossier"]
+    cwd = os.getcwd()
+    os.chdir(work)
+    try:
+        config["nav"] = Renderer(load_dossier(Path("content")).dossier).navigation()
+    finally:
+        os.chdir(cwd)
+    (work / "mkdocs-floor.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
+                                           encoding="utf-8")
+
+
+def change_one_record(work: Path, tag: str) -> tuple[str, str]:
+    """Rename the last entity; returns (its page path, the new name)."""
+    path = sorted((work / "content" / "entities").glob("entity-*.yaml"))[-1]
+    text = path.read_text(encoding="utf-8")
+    new_name = f"Renamed {tag}"
+    text = re.sub(r"^name: .*$", f"name: '{new_name}'", text, count=1, flags=re.MULTILINE)
+    path.write_text(text, encoding="utf-8")
+    return f"entities/{path.stem}/", new_name
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8", "replace")
+    except OSError:
+        return None
+
+
+def measure_serve(work: Path, runs: int, dirty: bool, startup_timeout: float) -> dict:
+    """Edit-to-reload: seconds from a record's change to the served page showing it."""
+    port = free_port()
+    args = [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"]
+    if dirty:
+        args += ["--dirty", "--no-strict"]  # serve --dirty warns that it is dirty
+    log = open(work / ".bench-serve.log", "wb")
+    process = subprocess.Popen(args, cwd=work, env=ENV, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        start = time.perf_counter()
+        while fetch(base) is None:
+            if process.poll() is not None or time.perf_counter() - start > startup_timeout:
+                raise RuntimeError("mkdocs serve did not start:\n" + (work / ".bench-serve.log").read_text()[-3000:])
+            time.sleep(0.5)
+        first_build = time.perf_counter() - start
+        times = []
+        for run in range(runs):
+            time.sleep(1.5)  # let the watcher settle
+            page, name = change_one_record(work, f"serve {'dirty' if dirty else 'clean'} {run} {time.time():.0f}")
+            changed = time.perf_counter()
+            while True:
+                text = fetch(base + page)
+                if text and name in text:
+                    break
+                if time.perf_counter() - changed > startup_timeout:
+                    raise RuntimeError("the change never showed")
+                time.sleep(0.05)
+            times.append(time.perf_counter() - changed)
+        return {"first_build_s": round(first_build, 2), "edit_to_reload_s": summary(times)}
+    finally:
+        process.terminate()
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def measure_search(site: Path, query: str, runs: int) -> dict:
+    """Seconds from typing a query into the search box to the first result, headless Chromium."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return {"skipped": "playwright is not installed"}
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    handler = lambda *a, **k: _QuietHandler(*a, directory=str(site), **k)  # noqa: E731
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    from_typing, from_load = [], []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+            for _ in range(runs):
+                page = browser.new_context().new_page()
+                loaded = time.perf_counter()
+                page.goto(url, wait_until="load")
+                page.click("label[for='__search']")
+                typed = time.perf_counter()
+                page.fill("input.md-search__input", query)
+                page.wait_for_selector(".md-search-result__item", timeout=300_000)
+                done = time.perf_counter()
+                from_typing.append(done - typed)
+                from_load.append(done - loaded)
+                page.context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    return {"query": query, "from_typing_s": summary(from_typing), "from_page_load_s": summary(from_load)}
+
+
+def bench_size(size: int, runs: int, serve: bool, browser: bool, site_build: bool = True) -> dict:
+    work = ROOT / ".build" / "bench" / str(size)
+    print(f"== {size} records in {work}", flush=True)
+    prepare(size, work)
+    py = sys.executable
+    cache = work / ".build" / "cache"
+    timings: dict[str, list[float]] = {}
+    peaks: dict[str, list[int]] = {}
+    written: dict[str, list[int]] = {}
+
+    def timed(name: str, args: list[str]) -> str:
+        seconds, peak, output = run_child(args, work)
+        timings.setdefault(name, []).append(seconds)
+        peaks.setdefault(name, []).append(peak)
+        match = re.search(r"(\d+) written", output)
+        if match:
+            written.setdefault(name, []).append(int(match.group(1)))
+        print(f"   {name}: {seconds:.2f} s, {peak} MiB", flush=True)
+        return output
+
+    for run in range(runs):
+        shutil.rmtree(cache, ignore_errors=True)
+        timed("check_cold", [py, "-m", "generator", "check", "--content", "content"])
+        timed("check_warm", [py, "-m", "generator", "check", "--content", "content"])
+        shutil.rmtree(cache, ignore_errors=True)
+        shutil.rmtree(work / "md", ignore_errors=True)
+        timed("generate_cold", [py, "-m", "generator", "build", "--content", "content", "--out", "md"])
+        timed("generate_warm_unchanged", [py, "-m", "generator", "build", "--content", "content", "--out", "md"])
+        change_one_record(work, f"generate {run}")
+        timed("generate_warm_one_changed", [py, "-m", "generator", "build", "--content", "content", "--out", "md"])
+        if not site_build:
+            continue
+        shutil.rmtree(cache, ignore_errors=True)
+        start = time.perf_counter()
+        timed("full_build_check_step", [py, "-m", "generator", "check", "--content", "content"])
+        shutil.rmtree(cache, ignore_errors=True)
+        timed("full_build_mkdocs_step", [py, "-m", "mkdocs", "build", "--strict", "--site-dir", "site"])
+        timings.setdefault("full_build", []).append(time.perf_counter() - start)
+        if run == 0:
+            write_floor_config(work)
+        timed("floor_plain_mkdocs", [py, "-m", "mkdocs", "build", "-f", "mkdocs-floor.yml"])
+
+    if not site_build:
+        return {"records": size, "seconds": {name: summary(values) for name, values in timings.items()},
+                "peak_rss_mib": {name: max(values) for name, values in peaks.items()},
+                "files_written": {name: summary(values) for name, values in written.items()},
+                "markdown_pages": sum(1 for _ in (work / "md").rglob("*.md"))}
+    site = work / "site"
+    pages = sum(1 for _ in site.rglob("*.html"))
+    index = site / "search" / "search_index.json"
+    result = {
+        "records": size,
+        "records_by_kind": {kind: len(list((work / "content" / folder).glob("*.yaml")))
+                            for kind, folder in (("entities", "entities"), ("events", "events"),
+                                                 ("sources", "sources"))},
+        "html_pages": pages,
+        "seconds": {name: summary(values) for name, values in timings.items()},
+        "peak_rss_mib": {name: max(values) for name, values in peaks.items()},
+        "files_written": {name: summary(values) for name, values in written.items()},
+        "site_bytes": folder_bytes(site),
+        "floor_site_bytes": folder_bytes(work / "site-floor"),
+        "search_index_bytes": index.stat().st_size if index.is_file() else None,
+        "search_index_docs": len(json.loads(index.read_text())["docs"]) if index.is_file() else None,
+    }
+    full = statistics.median(timings["full_build"])
+    floor = statistics.median(timings["floor_plain_mkdocs"])
+    result["ratios"] = {"full_build_over_floor": round(full / floor, 3),
+                        "full_build_ms_per_page": round(1000 * full / max(pages, 1), 2),
+                        "floor_ms_per_page": round(1000 * floor / max(pages, 1), 2)}
+    if serve:
+        startup = 120 + size * 0.1
+        result["serve_dirty"] = measure_serve(work, runs, True, startup)
+        print(f"   serve --dirty: {result['serve_dirty']}", flush=True)
+    if browser:
+        first_entity = sorted((work / "content" / "entities").glob("entity-*.yaml"))[0]
+        name = yaml.safe_load(first_entity.read_text(encoding="utf-8"))["name"]
+        result["search_first_result"] = measure_search(site, name.split()[0], runs)
+        print(f"   search: {result['search_first_result']}", flush=True)
+    return result
+
+
+def machine() -> dict:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        memory_kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+    except (OSError, AttributeError):
+        memory_kib = 0
+    versions = {}
+    for package in ("mkdocs", "mkdocs-material", "PyYAML", "Jinja2"):
+        try:
+            from importlib.metadata import version
+            versions[package] = version(package)
+        except Exception:  # noqa: BLE001 - a missing package is reported as such
+            versions[package] = "missing"
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(memory_kib / 1024 / 1024, 1),
+            "python": platform.python_version(), "system": platform.platform(), "load_average": os.getloadavg(),
+            "versions": versions}
+
+
+def markdown_table(report: dict) -> str:
+    sizes = report["sizes"]
+    head = "| measure | " + " | ".join(f"{r['records']:,} records" for r in sizes) + " |"
+    lines = [f"# Benchmark, {report['date']}", "",
+             f"Machine: {report['machine']['cpu']}, {report['machine']['cores']} cores, "
+             f"{report['machine']['memory_gib']} GiB; Python {report['machine']['python']}; "
+             + ", ".join(f"{k} {v}" for k, v in report["machine"]["versions"].items())
+             + f". Load average at start: {', '.join(f'{x:.1f}' for x in report['machine']['load_average'])} "
+             "(shared machine: figures are noisy).", "",
+             "Seconds as median (min-max) over the runs; peak memory is the largest RSS of the step's process.", "",
+             head, "|---|" + "---|" * len(sizes)]
+
+    def cell(result, key):
+        value = result["seconds"].get(key)
+        return f"{value['median']:.2f} ({value['min']:.2f}-{value['max']:.2f})" if value else "-"
+
+    for key, label in (("check_cold", "check, cold"), ("check_warm", "check, warm (parse cache)"),
+                       ("generate_cold", "generate Markdown, cold"),
+                       ("generate_warm_unchanged", "generate, warm, nothing changed"),
+                       ("generate_warm_one_changed", "generate, warm, one record changed"),
+                       ("full_build", "full build (check + mkdocs build --strict)"),
+                       ("floor_plain_mkdocs", "floor: plain mkdocs build of the same Markdown")):
+        lines.append(f"| {label} (s) | " + " | ".join(cell(r, key) for r in sizes) + " |")
+    rows = [
+        ("files written: warm unchanged / one changed", lambda r: "{} / {}".format(
+            r["files_written"].get("generate_warm_unchanged", {}).get("median", "-"),
+            r["files_written"].get("generate_warm_one_changed", {}).get("median", "-"))),
+        ("full build / floor", lambda r: f"{r['ratios']['full_build_over_floor']:.2f}"),
+        ("ms a page: full build / floor", lambda r: f"{r['ratios']['full_build_ms_per_page']:.1f} / "
+                                                    f"{r['ratios']['floor_ms_per_page']:.1f}"),
+        ("HTML pages", lambda r: f"{r['html_pages']:,}"),
+        ("peak memory: generate cold / mkdocs build (MiB)", lambda r: "{} / {}".format(
+            r["peak_rss_mib"].get("generate_cold"), r["peak_rss_mib"].get("full_build_mkdocs_step"))),
+        ("site size (MB)", lambda r: f"{r['site_bytes'] / 1e6:.1f}"),
+        ("search index (MB, documents)", lambda r: f"{(r['search_index_bytes'] or 0) / 1e6:.1f}, "
+                                                   f"{r['search_index_docs'] or 0:,}"),
+        ("edit-to-reload, serve --dirty (s)", lambda r: "{median:.2f} ({min:.2f}-{max:.2f})".format(
+            **r["serve_dirty"]["edit_to_reload_s"]) if "serve_dirty" in r else "-"),
+        ("serve: first build (s)", lambda r: f"{r['serve_dirty']['first_build_s']:.1f}" if "serve_dirty" in r
+         else "-"),
+        ("first search result after typing, Chromium (s)", lambda r: "{median:.2f} ({min:.2f}-{max:.2f})".format(
+            **r["search_first_result"]["from_typing_s"]) if "from_typing_s" in r.get("search_first_result", {})
+         else "-"),
+        ("first search result from page load (s)", lambda r: "{median:.2f} ({min:.2f}-{max:.2f})".format(
+            **r["search_first_result"]["from_page_load_s"]) if "from_page_load_s" in r.get("search_first_result", {})
+         else "-"),
+    ]
+    def safe(render, result) -> str:
+        try:
+            return render(result)
+        except (KeyError, TypeError):  # not measured at this size (--no-site, --no-serve ...)
+            return "-"
+
+    for label, render in rows:
+        lines.append(f"| {label} | " + " | ".join(safe(render, r) for r in sizes) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark the dossier build on synthetic dossiers.")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
+    parser.add_argument("--runs", type=int, default=3, help="runs of each measure (default 3)")
+    parser.add_argument("--no-serve", action="store_true", help="skip the mkdocs serve edit-to-reload measure")
+    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium search measure")
+    parser.add_argument("--no-site", action="store_true",
+                        help="engine only: skip the MkDocs builds, serve and browser measures")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    report = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+              "machine": machine(), "runs": args.runs, "sizes": []}
+    for size in args.sizes:
+        report["sizes"].append(bench_size(size, args.runs, not args.no_serve, not args.no_browser, not args.no_site))
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "latest.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    (args.out / "latest.md").write_text(markdown_table(report), encoding="utf-8")
+    print(markdown_table(report))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
