@@ -43,7 +43,14 @@ class Download:
     description: str
     size: int
     count: int | None = None
-    count_label: str = "rows"
+    count_nouns: tuple[str, str] = ("row", "rows")  # singular, plural
+
+    @property
+    def count_text(self) -> str:
+        """'1 row', '12 rows'; empty when the file has no count."""
+        if self.count is None:
+            return ""
+        return f"{self.count} {self.count_nouns[0] if self.count == 1 else self.count_nouns[1]}"
 
 
 def page_url(record, directory_urls: bool = True) -> str:
@@ -226,7 +233,7 @@ def build_exports(dossier: Dossier, site_meta: dict | None = None) -> tuple[dict
     downloads.append(Download(
         DOSSIER_JSON_PATH, "The whole dossier (JSON)",
         "every record as written, with relations in both directions, event roles, mentions and citations resolved",
-        len(files[DOSSIER_JSON_PATH].encode("utf-8")), sum(counts.values()), "records"))
+        len(files[DOSSIER_JSON_PATH].encode("utf-8")), sum(counts.values()), ("record", "records")))
 
     for table, table_rows in csv_rows(dossier, directory_urls).items():
         columns, description = CSV_TABLES[table]
@@ -241,10 +248,10 @@ def build_exports(dossier: Dossier, site_meta: dict | None = None) -> tuple[dict
         FTM_PATH, "FollowTheMoney entities (line-delimited JSON)",
         "for Aleph, OpenSanctions tools and the ftm command line: organizations, people, places, assets, "
         "relationships, events and the sources that document them", len(files[FTM_PATH].encode("utf-8")),
-        len(lines), "entities"))
+        len(lines), ("entity", "entities")))
 
     files[FEED_PATH] = atom_feed(dossier, site_meta)
     downloads.append(Download(FEED_PATH, "Atom feed of events",
                               "every event, newest first, for a feed reader; dates are the events' own",
-                              len(files[FEED_PATH].encode("utf-8")), len(dossier.events), "entries"))
+                              len(files[FEED_PATH].encode("utf-8")), len(dossier.events), ("entry", "entries")))
     return files, downloads
