@@ -90,3 +90,36 @@ def safe_url(url: str) -> str:
     if not url.lower().startswith(("http://", "https://")):
         return ""
     return quote(url, safe=":/?#@!$&*+,;=%~-._[]")
+
+
+def nav_title(text: str) -> str:
+    """A title for the navigation, which mkdocs-material prints raw (and elsewhere through
+    ``striptags``, which decodes entities): angle brackets become look-alike marks, so the
+    title is text in both places; '&' is escaped so that typed entities show as typed."""
+    flat = _WHITESPACE_RE.sub(" ", text).strip().replace("<", "\u2039").replace(">", "\u203a")
+    return flat.replace("&", "&amp;")
+
+
+_SAFE_SCHEMES = ("http", "https", "mailto")
+# A link or image destination with a scheme: "](javascript:", "]( <data:", and reference
+# definitions "[x]: vbscript:".  Python-Markdown keeps any scheme, so unsafe ones are broken.
+_INLINE_DESTINATION_RE = re.compile(r"\]\(\s*<?\s*([A-Za-z][A-Za-z0-9+.\-]*)\s*:")
+_DEFINITION_RE = re.compile(r"^( {0,3})\[([^\]\n]+)\]:\s*<?\s*([A-Za-z][A-Za-z0-9+.\-]*)\s*:", re.MULTILINE)
+
+
+def page_markdown(body: str) -> str:
+    """A hand-written page's Markdown: raw HTML, entities and attribute lists shown as text,
+    and links kept only when they are relative or http, https or mailto."""
+    escaped = body.replace("&", "&amp;").replace("<", "&lt;").replace("{", "&#123;")
+
+    def inline_link(match) -> str:
+        if match.group(1).lower() in _SAFE_SCHEMES:
+            return match.group(0)
+        return "]&#40;" + match.group(0)[2:]
+
+    def definition(match) -> str:
+        if match.group(3).lower() in _SAFE_SCHEMES:
+            return match.group(0)
+        return match.group(1) + "&#91;" + match.group(0)[len(match.group(1)) + 1:]
+
+    return _DEFINITION_RE.sub(definition, _INLINE_DESTINATION_RE.sub(inline_link, escaped))

@@ -135,7 +135,7 @@ class PageWriter:
             links.append(match)
             return f"\0{len(links) - 1}\0"
 
-        escaped = TEXT_LINK_RE.sub(mask, body).replace("&", "&amp;").replace("<", "&lt;").replace("{", "&#123;")
+        escaped = escape.page_markdown(TEXT_LINK_RE.sub(mask, body))
         return _PLACEHOLDER_RE.sub(lambda m: self._text_link(links[int(m.group(1))]), escaped).strip()
 
     def plain(self, text: str | None) -> str:
@@ -280,6 +280,6 @@ class Renderer:
         nav.append({"Data": DATA_PAGE_PATH})
         for page in sorted(self.dossier.pages.values(), key=lambda p: p.id):
             if page.id != "index":
-                nav.append({page.title: f"{page.id}.md"})
+                nav.append({escape.nav_title(page.title): f"{page.id}.md"})
         nav.append({"Record format": reference.PAGE_PATH})
         return nav
