@@ -1,0 +1,80 @@
+"""``mkdocs serve --dirty``: a rebuild after one record changes re-renders only the pages it reaches."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from conftest import make_project
+from generator.pipeline import load_dossier
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+import synth  # noqa: E402
+
+
+def _serve_build(config_path: Path, site_dir: Path):
+    """One rebuild as `mkdocs serve --dirty` does it: a fresh config, the plugin instance kept."""
+    config = load_config(str(config_path), site_dir=str(site_dir), strict=False)
+    config.plugins.on_startup(command="serve", dirty=True)
+    build(config, dirty=True)
+    return config.plugins["dossier"]
+
+
+def _html_mtimes(site_dir: Path) -> dict[str, int]:
+    return {p.relative_to(site_dir).as_posix(): p.stat().st_mtime_ns for p in site_dir.rglob("index.html")}
+
+
+def test_serve_rebuild_after_one_change_rewrites_only_the_pages_it_reaches(tmp_path, mini_content, caplog):
+    caplog.set_level(logging.ERROR, logger="mkdocs")
+    config_path = make_project(tmp_path, mini_content)
+    site_dir = tmp_path / "site"
+    plugin = _serve_build(config_path, site_dir)
+    first = _html_mtimes(site_dir)
+    assert "entities/acme/index.html" in first
+
+    record = mini_content / "entities" / "acme.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace("name: Acme Group", "name: Acme Renamed Group"),
+                      encoding="utf-8")
+    assert _serve_build(config_path, site_dir) is plugin, "the plugin instance must persist between rebuilds"
+    second = _html_mtimes(site_dir)
+
+    assert "Acme Renamed Group" in (site_dir / "entities" / "acme" / "index.html").read_text(encoding="utf-8")
+    rewritten = {path for path in second if second[path] != first.get(path)}
+    changed_pages = {p[:-3] + "/index.html" if not p.endswith("index.md") else p[:-8] + "index.html"
+                     for p in plugin.incremental.changed if p.endswith(".md")}
+    assert "entities/acme/index.html" in rewritten
+    assert len(rewritten) < len(second), "a dirty rebuild must skip the pages whose text did not change"
+    assert rewritten <= changed_pages | {"index.html"} | {p for p in second if not p.startswith(
+        ("entities/", "events/", "sources/"))}
+    untouched_records = [p for p in second if p.startswith("sources/") and p not in changed_pages
+                         and p != "sources/index.html"]
+    for path in untouched_records:
+        assert second[path] == first[path], f"{path} was rebuilt though its text did not change"
+    # and every page still equals what a full render gives
+    from generator.render import Renderer
+
+    assert plugin.pages.keys() == Renderer(load_dossier(mini_content).dossier).render_all().keys()
+
+
+def test_synthetic_dossier_passes_check_with_the_promised_shape(tmp_path):
+    content = tmp_path / "content"
+    counts = synth.write_dossier(300, content)
+    result = load_dossier(content)
+    assert result.counts == counts and sum(counts.values()) == 300
+    assert not [w for w in result.warnings if w.code not in ("unlinked-entity",)]
+    dossier = result.dossier
+    relationship_counts = [len(e.relationships) for e in dossier.entities.values()]
+    assert min(relationship_counts) >= 4 and max(relationship_counts) <= 15
+    assert all(2 <= len(e.participants) <= 6 for e in dossier.events.values())
+    scripts = {"latin": False, "cyrillic": False, "han": False}
+    for entity in dossier.entities.values():
+        for text in [entity.name] + [alias.name for alias in entity.aliases]:
+            scripts["latin"] |= any("a" <= ch.lower() <= "z" for ch in text)
+            scripts["cyrillic"] |= any("\u0400" <= ch <= "\u04ff" for ch in text)
+            scripts["han"] |= any("\u4e00" <= ch <= "\u9fff" for ch in text)
+    assert all(scripts.values())
+    assert dossier.sources and any(s.relays for s in dossier.sources.values())
