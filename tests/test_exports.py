@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import subprocess
+import time
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
@@ -317,3 +318,26 @@ def test_cli_build_writes_the_exports_too(tmp_path, mini_content):
     assert (out / "data.md").is_file()
     assert read_csv((out / exports.csv_path("entities")).read_text(encoding="utf-8"))
     assert (out / FEED_PATH).read_text(encoding="utf-8").startswith("<?xml")
+
+
+def test_a_dossier_of_a_thousand_records_exports_and_reads_back(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_synth", ROOT / "bench" / "synth.py")
+    synth = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(synth)
+    synth.write_dossier(1000, tmp_path / "content")
+    dossier = load_dossier(tmp_path / "content").dossier
+    started = time.perf_counter()
+    files, downloads = exports.build_exports(dossier, SITE_META)
+    elapsed = time.perf_counter() - started
+    assert elapsed < 30, f"exports took {elapsed:.1f} s"
+    document = json.loads(files[exports.DOSSIER_JSON_PATH])
+    assert document["counts"] == dossier.counts() and sum(document["counts"].values()) == 1000
+    relationships = sum(len(e.relationships) for e in dossier.entities.values())
+    assert len(read_csv(files[exports.csv_path("relationships")])) == relationships
+    assert sum(len(e["relations"]) for e in document["entities"]) == 2 * relationships
+    rows = _ftm_entities(files[exports.FTM_PATH])
+    for row in rows:
+        assert model.get_proxy(row, cleaned=False).to_dict() == row
+    assert {d.path: d.count for d in downloads}[exports.FTM_PATH] == len(rows)
