@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test check serve clean browser-deps
+.PHONY: site test check serve clean browser-deps bench
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ check: $(STAMP)
 
 site: $(STAMP)
 	$(BIN)/python scripts/build_site.py
+
+# Synthetic dossiers of 1,000 and 10,000 records; writes bench/results/latest.{json,md}. Takes long.
+BENCH_ARGS ?= --sizes 1000 10000 --runs 3
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve
