@@ -1,12 +1,21 @@
-"""Build site/ atomically: check, build into a fresh folder, then swap it in whole.
+"""Build site/ atomically and reproducibly: check, build into a fresh folder, then swap it in whole.
 
-`mkdocs build --strict` that aborts still leaves a complete new site behind, and
-`--strict -q` can exit 0 despite warnings; so the build goes to a temporary folder, its
-warnings are counted from the log, and site/ is replaced only when all is well.
+* Atomic: `mkdocs build --strict` that aborts still leaves a complete new site behind, and
+  `--strict -q` can exit 0 despite warnings; so the build goes to `.build/site.new`, its
+  warnings are counted from the log (never trusting the exit code alone), and `site/` is
+  replaced by a rename only when the check and the build are both clean.  A failed run
+  leaves the previous `site/` exactly as it was; a good one leaves no page of a deleted record.
+* Reproducible: SOURCE_DATE_EPOCH is set from the last commit (unless already set), so the
+  sitemap dates, the gzip header of sitemap.xml.gz and every other date MkDocs or the
+  generator writes come from the commit, not the clock; two builds of one commit are
+  byte-identical (tests/test_site_qa.py builds twice and compares the trees).
+
+Usage: python scripts/build_site.py [--root PROJECT] [--site-dir DIR]
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import subprocess
@@ -14,36 +23,67 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+WARNING_PREFIXES = ("WARNING", "ERROR", "CRITICAL", "Traceback")
 
 
-def main() -> int:
-    build_dir = ROOT / ".build"
-    build_dir.mkdir(exist_ok=True)
-    fresh = build_dir / "site.new"
-    old = build_dir / "site.old"
+def source_date_epoch(root: Path) -> str | None:
+    """The committer time of the last commit, or the value already in the environment."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return os.environ["SOURCE_DATE_EPOCH"]
+    try:
+        result = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True,
+                                check=False)
+    except OSError:
+        return None
+    value = result.stdout.strip()
+    return value if result.returncode == 0 and value.isdigit() else None
+
+
+def build(root: Path, site: Path) -> int:
+    # Staged beside the target, so that the swap is a rename within one file system.
+    build_dir = root / ".build" if site.parent == root else site.parent
+    build_dir.mkdir(parents=True, exist_ok=True)
+    fresh = build_dir / f"{site.name}.new"
+    old = build_dir / f"{site.name}.old"
     for folder in (fresh, old):
         shutil.rmtree(folder, ignore_errors=True)
-    check = subprocess.run([sys.executable, "-m", "generator", "check"], cwd=ROOT)
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0")
+    epoch = source_date_epoch(root)
+    if epoch:
+        env["SOURCE_DATE_EPOCH"] = epoch
+    else:
+        print("warning: no git history and no SOURCE_DATE_EPOCH: dates come from the clock", file=sys.stderr)
+    check = subprocess.run([sys.executable, "-m", "generator", "check"], cwd=root, env=env)
     if check.returncode != 0:
-        print("site/ left unchanged: fix the errors above", file=sys.stderr)
+        print(f"{site} left unchanged: fix the errors above", file=sys.stderr)
         return 1
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(fresh)],
-                           cwd=ROOT, env=env, capture_output=True, text=True)
-    sys.stderr.write(build.stderr)
-    warnings = [line for line in build.stderr.splitlines() if line.startswith(("WARNING", "ERROR"))]
-    if build.returncode != 0 or warnings or not (fresh / "index.html").is_file():
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(fresh)],
+                            cwd=root, env=env, capture_output=True, text=True)
+    sys.stderr.write(result.stderr)
+    warnings = [line for line in result.stderr.splitlines() if line.startswith(WARNING_PREFIXES)]
+    if result.returncode != 0 or warnings or not (fresh / "index.html").is_file():
         shutil.rmtree(fresh, ignore_errors=True)
-        print(f"site/ left unchanged: the build failed ({len(warnings)} warnings or errors)", file=sys.stderr)
+        print(f"{site} left unchanged: the build failed (exit {result.returncode}, "
+              f"{len(warnings)} warnings or errors)", file=sys.stderr)
         return 1
-    site = ROOT / "site"
+    # Two renames on one file system: site/ is the old tree or the new one, never a mix.
     if site.exists():
         site.rename(old)
     fresh.rename(site)
     shutil.rmtree(old, ignore_errors=True)
     pages = sum(1 for _ in site.rglob("index.html"))
-    print(f"built site/ with {pages} pages")
+    print(f"built {site} with {pages} pages")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--root", type=Path, default=ROOT, help="the project folder (default: this one)")
+    parser.add_argument("--site-dir", type=Path, default=None, help="where the site goes (default: ROOT/site)")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    site = (args.site_dir or root / "site").resolve()
+    return build(root, site)
 
 
 if __name__ == "__main__":
