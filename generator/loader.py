@@ -14,6 +14,7 @@ of letting a constructor run, which is what makes loading safe and exact:
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,8 @@ MAX_FILE_BYTES = 256 * 1024
 KEY = "\0key"  # path suffix under which a mapping key's own position is stored
 
 _CORE = "tag:yaml.org,2002:"
+# YAML 1.2 core numbers that YAML 1.1 reads as text: 1e3, .5e-2, 0o17.
+_YAML12_NUMBER_RE = re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|0o[0-7]+)$")
 _ALLOWED_TAGS = {_CORE + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
 
 
@@ -102,6 +105,9 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
         if node.tag == _CORE + "str":
+            if not node.style and _YAML12_NUMBER_RE.match(node.value):  # plain: None (PyYAML) or "" (libyaml)
+                # Text to PyYAML (YAML 1.1) but a number to YAML 1.2 readers (editors, JSON Schema tools).
+                return Plain(node.value, _CORE + "float")
             return node.value
         return Plain(node.value, node.tag)
 
@@ -110,7 +116,7 @@ class _Builder:
         for key_node, value_node in node.value:
             line, column = _position(key_node.start_mark)
             if key_node.tag == _CORE + "merge" or (isinstance(key_node, yaml.ScalarNode) and key_node.value == "<<"
-                                                   and key_node.style is None):
+                                                   and not key_node.style):
                 raise _LoadFailure(line, column, "yaml-merge", "merge keys (<<) are not allowed",
                                    "write the fields out in full")
             if not isinstance(key_node, yaml.ScalarNode):
@@ -210,11 +216,16 @@ def discover_record_files(content_dir: Path) -> tuple[list[tuple[str, Path]], li
         kind_dir = content_dir / folder
         if not kind_dir.is_dir():
             continue
+        if not _inside(kind_dir.resolve(), root):
+            problems.append(Problem(display_path(kind_dir), 1, 1, "symlink-outside",
+                                    f"content/{folder} is a symbolic link leading outside content/",
+                                    "replace the link by the folder itself"))
+            continue
         for entry in sorted(kind_dir.iterdir()):
             display = display_path(entry)
             if entry.name.startswith("."):
                 continue
-            if entry.is_symlink() and not _inside(entry.resolve(), root):
+            if not _inside(entry.resolve(), root):
                 problems.append(Problem(display, 1, 1, "symlink-outside",
                                         "symbolic link leads outside content/",
                                         "replace the link by the file itself"))

@@ -1,0 +1,249 @@
+"""Check every link of a built site: internal links and #fragments with LinkChecker, external
+addresses offline for scheme and form, and for real only with ``--online``.
+
+Why LinkChecker (pinned in requirements.txt): it is a maintained crawler that follows every
+``href``/``src`` of the built HTML, CSS and sitemap, and its AnchorCheck plugin verifies
+``#fragments`` against the ids of the target page.  It runs against the built site served on
+a loopback address (directory URLs resolve to index.html as on the real host; a ``LinkChecker``
+response header lifts its polite 10-requests-a-second limit, which is meant for other people's
+servers).  MkDocs' own ``validation:`` settings in mkdocs.yml already check links between
+Markdown pages at build time; this checks what actually reached the HTML (theme, templates,
+generated pages).
+
+Offline (the default, used by the test suite): no request leaves the machine.  Every external
+``href``/``src`` must be ``http``/``https`` with a host (``mailto:`` with an address); any other
+scheme (``javascript:``, ``data:`` ...) in a link is an error.
+
+Online (``--online``): LinkChecker also fetches the external addresses, at most
+``--rate`` requests a second to one host, retrying failures ``--retries`` times with a growing
+pause; addresses found good are cached in ``.build/link-cache.json`` for ``--cache-days`` and
+not fetched again.
+
+Usage: python scripts/check_links.py [SITE_DIR] [--online] [--rate N] [--retries N] [--cache-days N]
+Exit status: 0 all good, 1 broken links (listed as ``page: link: reason``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import functools
+import http.server
+import io
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import lxml.html
+
+ROOT = Path(__file__).resolve().parent.parent
+LINKCHECKER = Path(sys.executable).with_name("linkchecker")
+URL_ATTRIBUTES = ("href", "src")
+_HOST_RE = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$|^\[[0-9A-Fa-f:.]+\]$")
+_MAIL_RE = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,63}$")
+
+
+@dataclass(frozen=True, order=True)
+class Broken:
+    page: str
+    link: str
+    reason: str
+
+    def format(self) -> str:
+        return f"{self.page}: {self.link}: {self.reason}"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def end_headers(self) -> None:
+        # LinkChecker honours request rates above 10/s only from servers that send this header.
+        self.send_header("LinkChecker", "allowed")
+        super().end_headers()
+
+    def log_message(self, format, *args) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+class LoopbackServer:
+    """The site served on 127.0.0.1 and a free port, for as long as the ``with`` block lasts."""
+
+    def __init__(self, site: Path):
+        handler = functools.partial(_QuietHandler, directory=str(site))
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/"
+
+    def __enter__(self) -> "LoopbackServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def external_link_problems(site: Path) -> tuple[list[Broken], set[str]]:
+    """Offline check of every link that leaves the site: scheme and form only."""
+    problems: list[Broken] = []
+    external: set[str] = set()
+    for page in sorted(site.rglob("*.html")):
+        shown = page.relative_to(site).as_posix()
+        tree = lxml.html.fromstring(page.read_bytes())
+        for element in tree.iter():
+            if not isinstance(element.tag, str):
+                continue
+            for attribute in URL_ATTRIBUTES:
+                value = element.get(attribute)
+                if value is None:
+                    continue
+                reason, is_external = classify(value)
+                if reason:
+                    problems.append(Broken(shown, value, reason))
+                elif is_external and value.lower().startswith(("http://", "https://")):
+                    external.add(value)
+    return problems, external
+
+
+def classify(value: str) -> tuple[str, bool]:
+    """(reason it is malformed or '', whether it leaves the site) for one href/src value."""
+    stripped = value.strip()
+    if stripped != value or any(char.isspace() or ord(char) < 32 for char in value):
+        return "white space or control characters in the address", True
+    if value.startswith("//"):
+        return "protocol-relative address; write https://", True
+    parts = urlsplit(value)
+    scheme = parts.scheme.lower()
+    if not scheme:
+        return "", False
+    if scheme in ("http", "https"):
+        host = parts.hostname or ""
+        if not host or not _HOST_RE.match(host if not host.startswith("[") else f"[{host}]"):
+            return f"no valid host in {scheme} address", True
+        return "", True
+    if scheme == "mailto":
+        address = parts.path.split("?")[0]
+        return ("" if _MAIL_RE.match(address) else "malformed mailto address"), True
+    return f"scheme '{scheme}:' is not linked (only http, https, mailto)", True
+
+
+def _linkchecker_config(folder: Path, online: bool, rate: float) -> Path:
+    config = folder / "linkcheckerrc"
+    config.write_text(
+        "[checking]\n"
+        "threads=10\n"
+        f"maxrequestspersecond={rate if online else 1000}\n"
+        "timeout=30\n"
+        "[filtering]\n"
+        f"checkextern={1 if online else 0}\n"
+        "[output]\n"
+        "[AnchorCheck]\n", encoding="utf-8")
+    return config
+
+
+def run_linkchecker(url: str, config: Path, ignore: list[str], extra: list[str] = ()) -> list[dict]:
+    """Run LinkChecker on ``url``; every result row that is invalid or warns about an anchor."""
+    command = [str(LINKCHECKER), "-f", str(config), "--no-status", "--no-robots", "-o", "csv", *extra]
+    for pattern in ignore:
+        command += ["--ignore-url", pattern]
+    result = subprocess.run(command + [url], capture_output=True, text=True)
+    if result.returncode not in (0, 1):
+        raise RuntimeError(f"linkchecker failed (exit {result.returncode}):\n{result.stderr}")
+    lines = [line for line in result.stdout.splitlines() if line and not line.startswith("#")]
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines)), delimiter=";"))
+    return [row for row in rows if row.get("valid") != "True" or "Anchor" in (row.get("warningstring") or "")]
+
+
+def _relative(url: str, base: str) -> str:
+    return "/" + url[len(base):] if url.startswith(base) else url
+
+
+def internal_link_problems(site: Path, online: bool, rate: float, cache: dict) -> tuple[list[Broken], list[str]]:
+    """LinkChecker over the served site; returns problems and the external URLs it found failing."""
+    problems: list[Broken] = []
+    failing_external: list[str] = []
+    with tempfile.TemporaryDirectory() as scratch, LoopbackServer(site) as server:
+        config = _linkchecker_config(Path(scratch), online, rate)
+        ignore = ["^mailto:"] + [f"^{re.escape(url)}$" for url in sorted(cache)]
+        for row in run_linkchecker(server.url, config, ignore):
+            url = row.get("url") or row.get("urlname") or ""
+            page = _relative(row.get("parentname") or "", server.url)
+            reason = (row.get("result") or "").strip() or "invalid"
+            if row.get("valid") == "True":
+                reason = (row.get("warningstring") or "").split(" Available anchors")[0]
+            if url.startswith(server.url) or not online:
+                problems.append(Broken(page, _relative(url, server.url), reason))
+            else:
+                failing_external.append(url)
+                problems.append(Broken(page, url, reason))
+    return problems, failing_external
+
+
+def _load_cache(path: Path, days: float) -> dict:
+    try:
+        cache = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    oldest = time.time() - days * 86400
+    return {url: stamp for url, stamp in cache.items() if isinstance(stamp, (int, float)) and stamp >= oldest}
+
+
+def check_site(site: Path, online: bool = False, rate: float = 2.0, retries: int = 2, cache_days: float = 7,
+               cache_path: Path | None = None) -> list[Broken]:
+    """Every broken link of the built site in ``site``; empty when all is well."""
+    if not (site / "index.html").is_file():
+        return [Broken(str(site), "index.html", "no built site here")]
+    problems, external = external_link_problems(site)
+    cache = _load_cache(cache_path, cache_days) if (online and cache_path) else {}
+    link_problems, failing = internal_link_problems(site, online, rate, cache)
+    if online:
+        with tempfile.TemporaryDirectory() as scratch:
+            config = _linkchecker_config(Path(scratch), True, rate)
+            for attempt in range(retries):
+                if not failing:
+                    break
+                time.sleep(2 ** attempt)
+                still = []
+                for url in failing:
+                    if run_linkchecker(url, config, [], ["-r", "0"]):
+                        still.append(url)
+                failing = still
+        link_problems = [p for p in link_problems if not p.link.startswith(("http://", "https://"))
+                         or p.link in failing]
+        if cache_path:
+            now = time.time()
+            cache.update({url: now for url in external if url not in failing})
+            cache_path.parent.mkdir(parents=True, exist_ok=True)
+            cache_path.write_text(json.dumps(dict(sorted(cache.items())), indent=1), encoding="utf-8")
+    return sorted(set(problems + link_problems))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Check the links of a built site.")
+    parser.add_argument("site", nargs="?", type=Path, default=ROOT / "site")
+    parser.add_argument("--online", action="store_true", help="also fetch external addresses (opt-in)")
+    parser.add_argument("--rate", type=float, default=2.0, help="online: requests a second to one host")
+    parser.add_argument("--retries", type=int, default=2, help="online: retries of a failing address")
+    parser.add_argument("--cache-days", type=float, default=7.0, help="online: how long a good address is trusted")
+    parser.add_argument("--cache", type=Path, default=ROOT / ".build" / "link-cache.json")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    problems = check_site(args.site, args.online, args.rate, args.retries, args.cache_days, args.cache)
+    for problem in problems:
+        print(problem.format())
+    mode = "online" if args.online else "offline (external addresses checked for form only)"
+    print(f"{len(problems)} broken link{'s' if len(problems) != 1 else ''} in {args.site}, {mode}, "
+          f"{time.monotonic() - started:.0f} s", file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
