@@ -118,6 +118,7 @@ class IncrementalRenderer:
         self.fingerprint: str | None = None
         self.rendered: set[str] = set()  # record pages rendered in the last call
         self.changed: set[str] = set()  # paths whose text differs from the call before
+        self.named_by_id: dict[str, set[str]] = {}  # record id -> ids its fields and text name
 
     def _targets(self, dossier: Dossier, fingerprint: str) -> set[str] | None:
         """Ids of the records to render again, or None for all."""
@@ -129,6 +130,16 @@ class IncrementalRenderer:
                    if old_records.get(record_id) != new_records.get(record_id)}
         targets = set(changed)
         known = old_records.keys() | new_records.keys()
+        # A link's hover preview shows the linked record's text with the names it links to, and
+        # previews are computed once a render (render.PageWriter._preview), so a page's recorded
+        # lookups hold the records it links to but not always the names in their previews: pages
+        # that looked up a record naming a changed one are rendered again too.
+        # (an unchanged record names what it named last time; only changed ones are walked again)
+        for record_id in changed:
+            if record_id in new_records:
+                self.named_by_id[record_id] = named_ids(new_records[record_id], known)
+        changed_or_naming = changed | {record_id for record_id, names in self.named_by_id.items()
+                                       if not changed.isdisjoint(names)}
         for record_id in changed:
             for version in (old_records.get(record_id), new_records.get(record_id)):
                 if version is not None:
@@ -136,7 +147,7 @@ class IncrementalRenderer:
             if record_id in dossier.events:
                 targets.update(e.id for e in dossier.previous_and_next(dossier.events[record_id]) if e is not None)
         for path, lookups in self.lookups_by_path.items():
-            if EVERYTHING in lookups or not lookups.isdisjoint(changed):
+            if EVERYTHING in lookups or not lookups.isdisjoint(changed_or_naming):
                 targets.add(path.rsplit("/", 1)[-1][:-3])
         return targets
 
@@ -149,6 +160,10 @@ class IncrementalRenderer:
         """
         fingerprint = _templates_fingerprint(override_dir) + settings
         targets = self._targets(dossier, fingerprint)
+        if targets is None:
+            known = _all_records(dossier).keys()
+            self.named_by_id = {record_id: named_ids(record, known) for record_id, record in
+                                _all_records(dossier).items()}
         touched: set = set()
         renderer = make_renderer(_recording_view(dossier, touched))
         pages: dict[str, str] = {}

@@ -63,9 +63,21 @@ class PageWriter:
         """A Markdown link to a record, its summary as the hover preview."""
         record = self.dossier.require(record_id)
         text = escape.inline(label if label is not None else _title_of(record))
-        preview = escape.link_title(self._flatten(getattr(record, "summary", None) or getattr(record, "note", None)))
+        preview = self._preview(record)
         title = f' "{preview}"' if preview else ""
         return f"[{text}]({self.url(record_path(record))}{title})"
+
+    def _preview(self, record) -> str | None:
+        """The hover preview: depends on the record and the records its text names, not on the page.
+
+        A record is linked from many pages, so previews are kept for the dossier's lifetime
+        (one render); this was a third of a large render.
+        """
+        previews = self.dossier.__dict__.setdefault("_previews_by_id", {})
+        if record.id not in previews:
+            previews[record.id] = escape.link_title(
+                self._flatten(getattr(record, "summary", None) or getattr(record, "note", None)))
+        return previews[record.id]
 
     def _flatten(self, text: str | None) -> str | None:
         """Rich text as plain words: links become the linked record's name, citations vanish."""
