@@ -33,7 +33,7 @@ def command_check(args) -> int:
         if report:
             print(report, file=sys.stdout)
         if args.format != "json":
-            print(("\n" if report else "") + summary_line(error.problems), file=sys.stdout)
+            print(summary_line(error.problems), file=sys.stdout)
         return 1
     warnings = [p for p in result.warnings if p.severity is Severity.WARNING]
     report = format_report(warnings, args.format)
@@ -42,8 +42,7 @@ def command_check(args) -> int:
     failing = args.strict and bool(warnings)
     if args.format != "json":
         counts = result.counts
-        print(("\n" if report else "") +
-              f"checked {counts['entities']} entities, {counts['events']} events, {counts['sources']} sources: "
+        print(f"checked {counts['entities']} entities, {counts['events']} events, {counts['sources']} sources: "
               f"no errors, {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
               + (" (failing: --strict)" if failing else ""))
     return 1 if failing else 0
