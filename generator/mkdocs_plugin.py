@@ -22,8 +22,19 @@ from .pipeline import load_dossier
 from .problems import DossierError, Severity
 from .provenance import ProvenanceIndex
 from .render import Renderer
+from .searchwords import han_names
 
 log = logging.getLogger("mkdocs.plugins.dossier")
+
+
+def _teach_search_segmenter(words: list[str]) -> None:
+    """Keep Chinese names whole in the search index (see generator/searchwords.py)."""
+    try:
+        import jieba  # the segmenter mkdocs-material's search plugin uses when it is installed
+    except ImportError:
+        return
+    for word in words:
+        jieba.add_word(word)
 
 
 class _GeneratedFile(File):
@@ -70,6 +81,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
                          ProvenanceIndex.for_project(Path(config.config_file_path).parent, content_dir,
                                                      config.repo_url or "", config.edit_uri or ""))
         renderer = Renderer(*renderer_args)
+        _teach_search_segmenter(han_names(result.dossier))
         if self.serving:
             first = not self.incremental.pages
             self.pages = self.incremental.render(

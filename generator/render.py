@@ -18,6 +18,7 @@ import jinja2
 from . import escape, reference, schema
 from .jsonschema import SITE_PATH as JSON_SCHEMA_PATH, json_schema_text
 from .provenance import ProvenanceIndex
+from .graph import GRAPH_PATH, build_graph, graph_json
 from .check import TEXT_LINK_RE
 from .exports import DATA_PAGE_PATH, build_exports
 from .link import Dossier
@@ -165,6 +166,47 @@ def _title_of(record) -> str:
         return record.title
     return record.display_title
 
+def event_entities(event: Event) -> list[str]:
+    """Ids of every entity an event involves: participants, place and topics, each once."""
+    ids = [p.entity for p in event.participants] + ([event.place] if event.place else []) + list(event.topics)
+    return list(dict.fromkeys(ids))
+
+
+@dataclass(frozen=True)
+class RelationGroup:
+    """Relationships of one kind and one direction, as an entity page lists them."""
+
+    label: str
+    outgoing: bool
+    views: list
+
+
+def group_relations(views) -> list[RelationGroup]:
+    """Outgoing kinds first (what this record declares), then incoming ones, each by label."""
+    groups: dict[tuple[bool, str], list] = {}
+    for view in views:
+        groups.setdefault((not view.outgoing, view.label), []).append(view)
+    return [RelationGroup(label, not incoming, members) for (incoming, label), members in sorted(groups.items())]
+
+
+ROLE_ORDER = ("participant", "place", "topic")
+
+
+def group_event_roles(event_roles) -> list[tuple[str, list]]:
+    """(role, event roles in date order) for each role the entity plays, participant first."""
+    by_role: dict[str, list] = {}
+    for item in event_roles:
+        by_role.setdefault(item.role, []).append(item)
+    return [(role, sorted(by_role[role], key=lambda item: item.event.sort_key)) for role in ROLE_ORDER
+            if role in by_role]
+
+
+def lifecycle_spans(states) -> list[tuple]:
+    """(state, the next state or None) in date order: a state is in force until the next one."""
+    ordered = sorted(states, key=lambda state: state.date)
+    return [(state, ordered[index + 1] if index + 1 < len(ordered) else None) for index, state in enumerate(ordered)]
+
+
 
 def make_environment(override_dir: Path | None = None) -> jinja2.Environment:
     loaders = []
@@ -181,6 +223,7 @@ def make_environment(override_dir: Path | None = None) -> jinja2.Environment:
     environment.filters["safe_url"] = escape.safe_url
     environment.globals["schema"] = schema
     environment.globals["record_path"] = record_path
+    environment.globals["event_entities"] = event_entities
     environment.globals["type_index_path"] = type_index_path
     return environment
 
@@ -205,7 +248,10 @@ class Renderer:
         path = record_path(entity)
         return self._render([f"entity-{entity.type}.md.j2", "entity.md.j2"], path, entity=entity,
                             type_info=schema.ENTITY_TYPES_BY_NAME[entity.type],
+                            relation_groups=group_relations(self.dossier.relations_by_entity.get(entity.id, [])),
                             relations=self.dossier.relations_by_entity.get(entity.id, []),
+                            role_groups=group_event_roles(self.dossier.events_by_entity.get(entity.id, [])),
+                            lifecycle=lifecycle_spans(entity.lifecycle),
                             event_roles=self.dossier.events_by_entity.get(entity.id, []),
                             mentions=self.dossier.mentions_by_record.get(entity.id, []))
 
@@ -236,6 +282,25 @@ class Renderer:
 
         walk(source, 1)
         return chain
+    def timeline_filter_choices(self) -> dict:
+        """What the timeline's filters offer: entity types, participants and tags that occur, and the years."""
+        events = self.dossier.events_in_order
+        involved = {entity_id for event in events for entity_id in event_entities(event)}
+        types = {self.dossier.entities[entity_id].type for entity_id in involved}
+        participants = {p.entity for event in events for p in event.participants}
+        return {
+            "types": [t for t in schema.ENTITY_TYPES if t.name in types],
+            "participants": sorted((self.dossier.entities[i] for i in participants), key=lambda e: e.name.lower()),
+            "tags": sorted({tag for event in events for tag in event.tags}),
+            "years": (events[0].date.year, events[-1].date.year) if events else None,
+        }
+
+    def entity_types_by_event(self) -> dict[str, list[str]]:
+        """The types of the entities each event involves, each once, in schema order."""
+        order = {t.name: index for index, t in enumerate(schema.ENTITY_TYPES)}
+        return {event.id: sorted({self.dossier.entities[i].type for i in event_entities(event)}, key=order.get)
+                for event in self.dossier.events.values()}
+
 
     def render_all(self, only: set[str] | None = None) -> dict[str, str]:
         """Every page; with ``only``, record pages just for those ids (see :mod:`generator.incremental`)."""
@@ -261,7 +326,12 @@ class Renderer:
                                                  sources=sorted(self.dossier.sources.values(),
                                                                 key=lambda s: (s.date is None, s.date, s.id)))
         pages["timeline.md"] = self._render(["timeline.md.j2"], "timeline.md",
-                                            events=self.dossier.events_in_order)
+                                            events=self.dossier.events_in_order,
+                                            filter_choices=self.timeline_filter_choices(),
+                                            types_by_event=self.entity_types_by_event())
+        graph = build_graph(self.dossier, self.site_meta.get("directory_urls", True))
+        pages["graph.md"] = self._render(["graph.md.j2"], "graph.md", graph=graph)
+        pages[GRAPH_PATH] = graph_json(graph)  # not Markdown: copied to the site as it is
         for page in self.dossier.pages.values():
             path = f"{page.id}.md"
             names = ["home.md.j2", "page.md.j2"] if page.id == "index" else ["page.md.j2"]
@@ -287,6 +357,7 @@ class Renderer:
                                                                 self.dossier.entities.values())]
         nav: list = [{"Home": "index.md"}]
         nav.append({"Entities": ["entities/index.md"] + [{t.plural: type_index_path(t.name)} for t in present_types]})
+        nav.append({"Network": "graph.md"})
         nav.append({"Timeline": "timeline.md"})
         nav.append({"Sources": "sources/index.md"})
         nav.append({"Data": DATA_PAGE_PATH})

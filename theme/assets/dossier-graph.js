@@ -98,7 +98,6 @@
 
     var cy = window.cytoscape({
       container: canvas,
-      wheelSensitivity: 0.3,
       minZoom: 0.1,
       maxZoom: 4,
       style: [
@@ -114,6 +113,25 @@
           "text-background-padding": 1, "min-zoomed-font-size": 6 } }
       ]
     });
+    /* A neighbourhood reads best as rings around its entity (one ring per step away); the whole
+       dossier as a force-directed layout, with more room between nodes as the graph grows. */
+    function layoutFor(cy) {
+      if (cy.nodes().length < 2) return { name: "grid" };
+      if (focus) {
+        var distance = {};
+        distance[focus] = 0;
+        cy.elements().bfs({ roots: cy.getElementById(focus), directed: false,
+                            visit: function (node, edge, previous, index, depth) { distance[node.id()] = depth; } });
+        return { name: "concentric", animate: false, minNodeSpacing: 60, spacingFactor: 1.3, startAngle: Math.PI / 2,
+                 concentric: function (node) { return 10 - (node.id() in distance ? distance[node.id()] : 9); },
+                 levelWidth: function () { return 1; } };
+      }
+      var count = cy.nodes().length;
+      return { name: "cose", animate: false, randomize: true, componentSpacing: 60, nodeOverlap: 20,
+               nodeRepulsion: function () { return 20000 + count * 200; },
+               idealEdgeLength: function () { return 70 + Math.min(80, count / 2); }, gravity: 0.6, numIter: 1000 };
+    }
+
     cy.on("tap", "node", function (event) {
       location.href = new URL(event.target.data("url"), root).href;
     });
@@ -143,11 +161,7 @@
       });
       cy.elements().remove();
       cy.add(elements);
-      var layout = cy.nodes().length > 1
-        ? { name: "cose", animate: false, randomize: true, nodeRepulsion: function () { return 9000; },
-            idealEdgeLength: function () { return 90; }, numIter: 600 }
-        : { name: "grid" };
-      cy.layout(layout).run();
+      cy.layout(layoutFor(cy)).run();
       cy.fit(undefined, 20);
       var text = "Showing " + cy.nodes().length + " of " + total + " entities, " + cy.edges().length +
         " relationships.";

@@ -1,0 +1,48 @@
+"""Build a real site into a temporary folder and serve it on 127.0.0.1 for the browser tests."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+
+from conftest import make_project, mkdocs_build
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def build_site(site_dir: Path, content_dir: Path | None = None, work_dir: Path | None = None) -> Path:
+    """``mkdocs build --strict`` of the project (or of ``content_dir``) into ``site_dir``; raises on failure."""
+    config_path = ROOT / "mkdocs.yml"
+    if content_dir is not None:
+        config_path = make_project(work_dir or content_dir.parent, content_dir)
+    result = mkdocs_build(config_path, site_dir)
+    warnings = [line for line in result.stderr.splitlines() if line.startswith(("WARNING", "ERROR"))]
+    if result.returncode != 0 or warnings:
+        raise RuntimeError(f"mkdocs build failed ({result.returncode}):\n{result.stderr[-4000:]}")
+    return site_dir
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the signature is http.server's
+        pass
+
+
+class LoopbackServer:
+    """A static file server on 127.0.0.1 and a random port, in a daemon thread."""
+
+    def __init__(self, folder: Path):
+        handler = functools.partial(_QuietHandler, directory=str(folder))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> LoopbackServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

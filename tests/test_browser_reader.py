@@ -1,0 +1,269 @@
+"""The built site in headless Chromium: search in three scripts, timeline filters, the network graph.
+
+The real site and a generated 1,000-record dossier are built into temporary folders and served
+on 127.0.0.1; every request the browser makes is recorded (and any leaving 127.0.0.1 is
+refused and fails the test), and so is every console error.  Screenshots go to screenshots/.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from reader_site import CHROMIUM, ROOT, LoopbackServer, build_site
+
+if not CHROMIUM.exists():
+    pytest.skip("browser tests need /usr/bin/chromium (`make test` installs it: scripts/install-browser.sh)",
+                allow_module_level=True)
+
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402 - only once chromium is known
+
+SCREENSHOTS = ROOT / "screenshots"
+
+
+def _load_synth():
+    spec = importlib.util.spec_from_file_location("bench_synth", ROOT / "bench" / "synth.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    return build_site(tmp_path_factory.mktemp("real") / "site")
+
+
+@pytest.fixture(scope="session")
+def real_server(real_site):
+    with LoopbackServer(real_site) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def large_site(tmp_path_factory) -> Path:
+    work = tmp_path_factory.mktemp("large")
+    _load_synth().write_dossier(1000, work / "content")
+    return build_site(work / "site", work / "content", work)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+class Watched:
+    """A page whose requests and console errors are recorded; only 127.0.0.1 is reachable."""
+
+    def __init__(self, browser):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.requests: list[str] = []
+        self.refused: list[str] = []
+        self.errors: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page: Page = self.context.new_page()
+        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def _route(self, route):
+        url = route.request.url
+        self.requests.append(url)
+        if urlsplit(url).hostname != "127.0.0.1":
+            self.refused.append(url)
+            route.abort()
+        else:
+            route.continue_()
+
+    def check_clean(self):
+        assert self.refused == [], f"requests left the machine: {self.refused}"
+        assert self.errors == [], f"console errors: {self.errors}"
+        assert self.requests, "no request was recorded: the route did not see the traffic"
+
+
+@pytest.fixture
+def watched(browser):
+    watched = Watched(browser)
+    yield watched
+    watched.context.close()
+
+
+def _graph_data(site: Path) -> dict:
+    return json.loads((site / "data" / "graph.json").read_text(encoding="utf-8"))
+
+
+def _wait_for_graph(page: Page, selector: str = ".dossier-graph[data-nodes-drawn]"):
+    page.wait_for_selector(selector, state="attached", timeout=20000)
+    return page.locator(selector).first
+
+
+def _search(page: Page, query: str) -> list[str]:
+    """Type a query into mkdocs-material's search box; the result links, best first."""
+    search_input = page.locator("input[data-md-component='search-query']")
+    search_input.click()
+    search_input.fill(query)
+    search_input.press("End")  # mkdocs-material reads the query on keyup
+    expect(page.locator(".md-search-result__meta")).to_contain_text("matching", timeout=20000)
+    results = page.locator(".md-search-result__item > a")
+    return [results.nth(i).get_attribute("href") for i in range(results.count())]
+
+
+@pytest.mark.parametrize("query", ["Алибаба", "阿里巴巴", "Ханчжоу", "深度求索"])
+def test_alias_search_in_russian_and_chinese_finds_the_entity(watched, real_server, query):
+    expected = {"Алибаба": "entities/alibaba/", "阿里巴巴": "entities/alibaba/", "Ханчжоу": "entities/hangzhou/",
+                "深度求索": "entities/deepseek/"}[query]
+    watched.page.goto(real_server.url)
+    hrefs = _search(watched.page, query)
+    assert hrefs, f"no result for {query}"
+    assert urlsplit(hrefs[0]).path.endswith("/" + expected), (query, hrefs[:5])
+    watched.check_clean()
+
+
+def test_entity_title_ranks_above_passing_mentions(watched, real_server):
+    watched.page.goto(real_server.url)
+    hrefs = _search(watched.page, "Alibaba")
+    assert urlsplit(hrefs[0]).path.endswith("/entities/alibaba/"), hrefs[:5]
+    assert len(hrefs) > 3, "the English name should also match passing mentions, ranked lower"
+    watched.check_clean()
+
+
+def test_timeline_filter_narrows_the_list_and_the_url_keeps_it(watched, real_server, real_site):
+    page = watched.page
+    page.goto(real_server.url + "timeline/")
+    items = page.locator("li[data-date]")
+    total = items.count()
+    assert total > 3
+    form = page.locator("#timeline-filters")
+    expect(form).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "timeline.png"), full_page=True)
+    participant = "alibaba"
+    expected = sum(1 for i in range(total)
+                   if participant in (items.nth(i).get_attribute("data-participants") or "").split())
+    assert 0 < expected < total
+    form.locator("select[name=participant]").select_option(participant)
+    expect(page.locator("li[data-date]:not([hidden])")).to_have_count(expected)
+    assert "participant=alibaba" in page.url
+    filtered_url = page.url
+
+    page.goto(filtered_url)  # a shared link opens with the same filter
+    expect(page.locator("li[data-date]:not([hidden])")).to_have_count(expected)
+    assert page.locator("select[name=participant]").input_value() == participant
+    for i in range(page.locator("li[data-date]:not([hidden])").count()):
+        assert participant in page.locator("li[data-date]:not([hidden])").nth(i).get_attribute("data-participants")
+
+    page.locator("select[name=tag]").select_option(index=1)
+    narrowed = page.locator("li[data-date]:not([hidden])").count()
+    assert narrowed <= expected
+    page.locator("#timeline-filters button[type=reset]").click()
+    expect(page.locator("li[data-date]:not([hidden])")).to_have_count(total)
+    assert "participant=" not in page.url
+    watched.check_clean()
+
+
+def test_timeline_date_range_keeps_only_overlapping_events(watched, real_server):
+    page = watched.page
+    page.goto(real_server.url + "timeline/?from=2025-01&to=2025-12")
+    page.wait_for_function("document.querySelector('#timeline-filters output').value !== ''")
+    visible = page.locator("li[data-date]:not([hidden])")
+    dates = [visible.nth(i).get_attribute("data-date") for i in range(visible.count())]
+    assert dates and all(date.startswith("2025") for date in dates), dates
+    hidden = page.locator("li[data-date][hidden]")
+    assert hidden.count() > 0 and all(not hidden.nth(i).get_attribute("data-date").startswith("2025")
+                                      for i in range(hidden.count()))
+    watched.check_clean()
+
+
+def test_whole_graph_draws_every_entity_and_a_click_opens_its_page(watched, real_server, real_site):
+    graph = _graph_data(real_site)
+    page = watched.page
+    page.goto(real_server.url + "graph/")
+    container = _wait_for_graph(page)
+    assert int(container.get_attribute("data-nodes-drawn")) == len(graph["nodes"])
+    assert int(container.get_attribute("data-edges-drawn")) == len(graph["edges"])
+    legend = page.locator(".dossier-graph__legend input[type=checkbox]")
+    assert legend.count() == len(graph["types"])
+    page.screenshot(path=str(SCREENSHOTS / "graph.png"), full_page=True)
+
+    place_count = sum(1 for node in graph["nodes"] if node["type"] == "place")
+    page.locator(".dossier-graph__legend input[value=place]").uncheck()
+    page.wait_for_function(f"document.querySelector('.dossier-graph').dataset.nodesDrawn == "
+                           f"'{len(graph['nodes']) - place_count}'")
+    page.locator(".dossier-graph__legend input[value=place]").check()
+
+    target = next(node for node in graph["nodes"] if node["id"] == "alibaba")
+    box = page.locator(".dossier-graph__canvas").bounding_box()
+    position = page.evaluate("id => document.querySelector('.dossier-graph').dossierGraph"
+                             ".getElementById(id).renderedPosition()", target["id"])
+    with page.expect_navigation():
+        page.mouse.click(box["x"] + position["x"], box["y"] + position["y"])
+    assert page.url.endswith("/" + target["url"]), page.url
+    watched.check_clean()
+
+
+def test_entity_neighbourhood_graph_matches_the_data(watched, real_server, real_site):
+    graph = _graph_data(real_site)
+    adjacent: dict[str, set[str]] = {}
+    for edge in graph["edges"]:
+        adjacent.setdefault(edge["source"], set()).add(edge["target"])
+        adjacent.setdefault(edge["target"], set()).add(edge["source"])
+    one_hop = {"alibaba"} | adjacent["alibaba"]
+    two_hops = one_hop | {other for node in one_hop for other in adjacent.get(node, ())}
+    expected = two_hops if len(two_hops) <= graph["limits"]["neighbourhood"] else one_hop
+    page = watched.page
+    page.goto(real_server.url + "entities/alibaba/")
+    container = _wait_for_graph(page)
+    assert int(container.get_attribute("data-nodes-drawn")) == len(expected)
+    drawn = set(page.evaluate("document.querySelector('.dossier-graph').dossierGraph.nodes().map(n => n.id())"))
+    assert drawn == expected
+    page.screenshot(path=str(SCREENSHOTS / "entity.png"), full_page=True)
+    watched.check_clean()
+
+
+def test_home_page_loads_cleanly(watched, real_server):
+    watched.page.goto(real_server.url)
+    expect(watched.page.locator("h1").first).to_be_visible()
+    watched.page.screenshot(path=str(SCREENSHOTS / "home.png"), full_page=True)
+    watched.check_clean()
+
+
+def test_without_javascript_the_lists_stay_and_the_controls_stay_hidden(browser, real_server):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(real_server.url + "timeline/")
+        assert page.locator("#timeline-filters").is_hidden()
+        assert page.locator("li[data-date]").count() == page.locator("li[data-date]:visible").count() > 0
+        page.goto(real_server.url + "graph/")
+        assert page.locator(".dossier-graph").is_hidden()
+        assert page.locator("h2:has-text('All relationships') ~ ul li").count() > 0
+    finally:
+        context.close()
+
+
+def test_large_dossier_graph_draws_a_bounded_number_of_nodes(browser, large_site):
+    graph = _graph_data(large_site)
+    assert len(graph["nodes"]) > graph["limits"]["whole"]
+    with LoopbackServer(large_site) as server:
+        watched = Watched(browser)
+        try:
+            page = watched.page
+            page.goto(server.url + "graph/")
+            container = _wait_for_graph(page)
+            assert int(container.get_attribute("data-nodes-drawn")) == graph["limits"]["whole"]
+            assert "most connected" in page.locator(".dossier-graph__status").inner_text()
+            page.screenshot(path=str(SCREENSHOTS / "graph-1000.png"))
+            page.goto(server.url + "timeline/")
+            expect(page.locator("#timeline-filters")).to_be_visible()
+            watched.check_clean()
+        finally:
+            watched.context.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _screenshot_folder():
+    SCREENSHOTS.mkdir(exist_ok=True)
