@@ -11,7 +11,10 @@ Record text is untrusted.  It reaches the generated Markdown only through these 
   ``**strong**`` and ``-`` / ``1.`` lists.  ``[[id]]`` links are replaced by the caller.
 * :func:`plain_title` for page titles in front matter, which mkdocs-material prints through
   ``striptags`` (which decodes entities): angle brackets become look-alike quotation
-  marks there, so no title can turn back into markup.
+  marks and '&' is escaped there, so no title can turn back into markup.
+* :func:`nav_title` for navigation titles, printed raw by the theme: the same rules.
+* :func:`page_markdown` for hand-written pages: Markdown kept, raw HTML shown as text, links
+  only to relative, http, https or mailto targets.
 """
 
 from __future__ import annotations
@@ -74,7 +77,9 @@ def link_title(text: str | None, limit: int = 200) -> str:
 def plain_title(text: str) -> str:
     """A page title for front matter: one line, no angle brackets, as a YAML (JSON) string."""
     flat = _WHITESPACE_RE.sub(" ", text).strip().replace("<", "\u2039").replace(">", "\u203a")
-    return json.dumps(flat, ensure_ascii=False)
+    # '&' escaped too: the title is printed raw or through striptags (which decodes entities),
+    # so a typed '&lt;' shows as typed instead of turning into '<'.
+    return json.dumps(flat.replace("&", "&amp;"), ensure_ascii=False)
 
 
 def attribute(text: str) -> str:

@@ -1,10 +1,11 @@
 """Build site/ atomically and reproducibly: check, build into a fresh folder, then swap it in whole.
 
 * Atomic: `mkdocs build --strict` that aborts still leaves a complete new site behind, and
-  `--strict -q` can exit 0 despite warnings; so the build goes to `.build/site.new`, its
-  warnings are counted from the log (never trusting the exit code alone), and `site/` is
-  replaced by a rename only when the check and the build are both clean.  A failed run
-  leaves the previous `site/` exactly as it was; a good one leaves no page of a deleted record.
+  `--strict -q` can exit 0 despite warnings; so the build goes to a fresh `.build/site.new-*`
+  folder, its warnings are counted from the log (never trusting the exit code alone), and
+  `site/` is swapped for it (one atomic rename-exchange on Linux) only when the check and the
+  build are both clean.  A failed run leaves the previous `site/` exactly as it was; a good
+  one leaves no page of a deleted record.
 * Reproducible: SOURCE_DATE_EPOCH is set from the last commit (unless already set), so the
   sitemap dates, the gzip header of sitemap.xml.gz and every other date MkDocs or the
   generator writes come from the commit, not the clock; two builds of one commit are
@@ -16,10 +17,12 @@ Usage: python scripts/build_site.py [--root PROJECT] [--site-dir DIR]
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,14 +42,40 @@ def source_date_epoch(root: Path) -> str | None:
     return value if result.returncode == 0 and value.isdigit() else None
 
 
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0
+
+
+def swap_in(fresh: Path, site: Path) -> None:
+    """Put ``fresh`` in place of ``site``: readers see the old tree or the new one, never a mix."""
+    if not site.exists():
+        fresh.rename(site)
+        return
+    if _exchange(fresh, site):
+        shutil.rmtree(fresh)  # now holds the previous site
+        return
+    old = fresh.with_name(fresh.name + ".old")  # two renames: a moment without site/, never a mix
+    site.rename(old)
+    fresh.rename(site)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def build(root: Path, site: Path) -> int:
-    # Staged beside the target, so that the swap is a rename within one file system.
+    # Staged beside the target, so that the swap is a rename within one file system; a folder
+    # of its own, so that two builds running at once never delete each other's work.
     build_dir = root / ".build" if site.parent == root else site.parent
     build_dir.mkdir(parents=True, exist_ok=True)
-    fresh = build_dir / f"{site.name}.new"
-    old = build_dir / f"{site.name}.old"
-    for folder in (fresh, old):
-        shutil.rmtree(folder, ignore_errors=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f"{site.name}.new-", dir=build_dir))
+    fresh.chmod(0o755)  # mkdtemp makes it private; the site is for a web server to read
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0")
     epoch = source_date_epoch(root)
     if epoch:
@@ -66,11 +95,7 @@ def build(root: Path, site: Path) -> int:
         print(f"{site} left unchanged: the build failed (exit {result.returncode}, "
               f"{len(warnings)} warnings or errors)", file=sys.stderr)
         return 1
-    # Two renames on one file system: site/ is the old tree or the new one, never a mix.
-    if site.exists():
-        site.rename(old)
-    fresh.rename(site)
-    shutil.rmtree(old, ignore_errors=True)
+    swap_in(fresh, site)
     pages = sum(1 for _ in site.rglob("index.html"))
     print(f"built {site} with {pages} pages")
     return 0

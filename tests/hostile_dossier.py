@@ -32,7 +32,10 @@ PAYLOADS = (
 )
 SHORT = " ".join(PAYLOADS[:6]) + " {{ 7*7 }} {% raw %} ]] \" <style>x</style>"
 LONG = "\n\n".join(PAYLOADS) + "\n\n# leading hash\n\n<div onmouseover=alert(3)>div</div>\n\n---\n\n    indented code?"
-MARK = "ZQX"  # a word every payload field carries, to find it again in the output
+MARK = "ZQX"
+ENCODED = "&lt;script&gt;alert(5)&lt;/script&gt; &#60;img src=x onerror=alert(6)&#62; &amp;lt;b&amp;gt;"
+#: The documented safe Markdown subset of long fields, which must survive as markup.
+SAFE_SUBSET = "Safe *emphasis* and **strong** words.\n\n- first item\n- second item\n\n1. numbered"  # a word every payload field carries, to find it again in the output
 
 
 def short(label: str) -> str:
@@ -76,6 +79,15 @@ def make_hostile_content(content: Path) -> None:
         "type": "place",
         "name": short("place"),
         "summary": rich("placesummary", " [[src-one]]"),
+        "description": SAFE_SUBSET,
+    })
+    # Entities typed as text: striptags in <title> and the navigation decodes them.
+    _write(content / "entities" / "delta.yaml", {
+        "type": "place",
+        "name": ENCODED,
+        "aliases": [{"name": ENCODED}],
+        "summary": f"{ENCODED} [[src-one]]",
+        "relationships": [{"type": "part-of", "target": "gamma", "note": ENCODED, "sources": ["src-one"]}],
     })
     _write(content / "events" / "ev-one.yaml", {
         "date": "2025-01-15",

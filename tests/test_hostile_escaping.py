@@ -197,3 +197,18 @@ def test_exports_parse_and_keep_payloads_as_data(hostile_site):
             rows = list(csv.reader(handle))
         widths = {len(row) for row in rows}
         assert len(widths) <= 1, f"{export.name}: rows of {widths} cells"
+
+
+def test_typed_entities_stay_typed_text_everywhere(hostile_site):
+    page = lxml.html.fromstring((hostile_site / "entities/delta/index.html").read_bytes())
+    assert "&lt;script&gt;alert(5)&lt;/script&gt;" in visible_text(page)
+    title = page.xpath("//title")[0].text
+    assert title.startswith("&lt;script&gt;alert(5)&lt;/script&gt;") and len(page.xpath("//title")[0]) == 0
+
+
+def test_safe_markdown_subset_survives_in_long_fields(hostile_site):
+    article = lxml.html.fromstring((hostile_site / "entities/gamma/index.html").read_bytes()).xpath("//article")[0]
+    assert "emphasis" in [e.text for e in article.xpath(".//em")]
+    assert "strong" in [e.text for e in article.xpath(".//strong")]
+    assert [li.text_content().strip() for li in article.xpath(".//ul/li")][:2] == ["first item", "second item"]
+    assert article.xpath(".//ol/li")

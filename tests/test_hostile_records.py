@@ -56,8 +56,9 @@ CASES = [
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
     """Every file below ``folder`` except .build/, the scratch folder where the parse cache lives."""
-    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*"))
-            if path.is_file() and not path.is_symlink() and not path.relative_to(folder).as_posix().startswith(".build/")}
+    files = {path.relative_to(folder).as_posix(): path for path in sorted(folder.rglob("*"))
+             if path.is_file() and not path.is_symlink()}
+    return {name: path.read_bytes() for name, path in files.items() if not name.startswith(".build/")}
 
 
 def _run_cli(argv: list[str], capsys) -> tuple[int, str]:
