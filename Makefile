@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test check serve clean browser-deps bench
+.PHONY: site test check serve clean browser-deps bench links links-online
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,14 @@ check: $(STAMP)
 
 site: $(STAMP)
 	$(BIN)/python scripts/build_site.py
+
+# Links of the built site: internal links and #fragments, external addresses for form only.
+links: site
+	$(BIN)/python scripts/check_links.py site
+
+# Opt-in: also fetch external addresses (cache in .build/link-cache.json, retries, rate limit).
+links-online: site
+	$(BIN)/python scripts/check_links.py site --online
 
 # Synthetic dossiers of 1,000 and 10,000 records; writes bench/results/latest.{json,md}. Takes long.
 BENCH_ARGS ?= --sizes 1000 10000 --runs 3

@@ -46,7 +46,9 @@ import lxml.html
 ROOT = Path(__file__).resolve().parent.parent
 LINKCHECKER = Path(sys.executable).with_name("linkchecker")
 URL_ATTRIBUTES = ("href", "src")
-_HOST_RE = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$|^\[[0-9A-Fa-f:.]+\]$")
+_HOST_RE = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"  # a domain name
+                      r"|^(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])$"  # IPv4
+                      r"|^\[[0-9A-Fa-f:.]+\]$")  # IPv6
 _MAIL_RE = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,63}$")
 
 
@@ -91,10 +93,12 @@ class LoopbackServer:
         self.server.server_close()
 
 
-def external_link_problems(site: Path) -> tuple[list[Broken], set[str]]:
-    """Offline check of every link that leaves the site: scheme and form only."""
+def external_link_problems(site: Path) -> tuple[list[Broken], dict[str, set[str]]]:
+    """Offline check of every link that leaves the site: scheme and form only.
+
+    Returns the problems and every well-formed http(s) address with the pages that link it."""
     problems: list[Broken] = []
-    external: set[str] = set()
+    external: dict[str, set[str]] = {}
     for page in sorted(site.rglob("*.html")):
         shown = page.relative_to(site).as_posix()
         tree = lxml.html.fromstring(page.read_bytes())
@@ -109,7 +113,7 @@ def external_link_problems(site: Path) -> tuple[list[Broken], set[str]]:
                 if reason:
                     problems.append(Broken(shown, value, reason))
                 elif is_external and value.lower().startswith(("http://", "https://")):
-                    external.add(value)
+                    external.setdefault(value, set()).add(shown)
     return problems, external
 
 
@@ -136,11 +140,14 @@ def classify(value: str) -> tuple[str, bool]:
 
 
 def _linkchecker_config(folder: Path, online: bool, rate: float) -> Path:
+    """Offline: internal links and anchors only, fast (our loopback server allows it).  Online:
+    external fetching at ``rate`` requests a second to one host (LinkChecker caps it at 10
+    for servers that do not allow more)."""
     config = folder / "linkcheckerrc"
     config.write_text(
         "[checking]\n"
         "threads=10\n"
-        f"maxrequestspersecond={rate if online else 1000}\n"
+        f"maxrequestspersecond={rate}\n"
         "timeout=30\n"
         "[filtering]\n"
         f"checkextern={1 if online else 0}\n"
@@ -149,12 +156,12 @@ def _linkchecker_config(folder: Path, online: bool, rate: float) -> Path:
     return config
 
 
-def run_linkchecker(url: str, config: Path, ignore: list[str], extra: list[str] = ()) -> list[dict]:
-    """Run LinkChecker on ``url``; every result row that is invalid or warns about an anchor."""
+def run_linkchecker(targets: list[str], config: Path, ignore: list[str] = (), extra: list[str] = ()) -> list[dict]:
+    """Run LinkChecker on ``targets``; every result row that is invalid or warns about an anchor."""
     command = [str(LINKCHECKER), "-f", str(config), "--no-status", "--no-robots", "-o", "csv", *extra]
     for pattern in ignore:
         command += ["--ignore-url", pattern]
-    result = subprocess.run(command + [url], capture_output=True, text=True)
+    result = subprocess.run(command + list(targets), capture_output=True, text=True)
     if result.returncode not in (0, 1):
         raise RuntimeError(f"linkchecker failed (exit {result.returncode}):\n{result.stderr}")
     lines = [line for line in result.stdout.splitlines() if line and not line.startswith("#")]
@@ -166,28 +173,46 @@ def _relative(url: str, base: str) -> str:
     return "/" + url[len(base):] if url.startswith(base) else url
 
 
-def internal_link_problems(site: Path, online: bool, rate: float, cache: dict) -> tuple[list[Broken], list[str]]:
-    """LinkChecker over the served site; returns problems and the external URLs it found failing."""
+def _reason(row: dict) -> str:
+    if row.get("valid") == "True":  # an anchor warning
+        return (row.get("warningstring") or "").split(" Available anchors")[0]
+    return (row.get("result") or "").strip() or "invalid"
+
+
+def internal_link_problems(site: Path) -> list[Broken]:
+    """LinkChecker over the site served on loopback: every internal link and #fragment."""
     problems: list[Broken] = []
-    failing_external: list[str] = []
     with tempfile.TemporaryDirectory() as scratch, LoopbackServer(site) as server:
-        config = _linkchecker_config(Path(scratch), online, rate)
-        ignore = ["^mailto:"] + [f"^{re.escape(url)}$" for url in sorted(cache)]
-        for row in run_linkchecker(server.url, config, ignore):
+        config = _linkchecker_config(Path(scratch), online=False, rate=1000)
+        for row in run_linkchecker([server.url], config, ["^mailto:"]):
             url = row.get("url") or row.get("urlname") or ""
+            if not url.startswith(server.url):
+                continue  # external: checked for form by external_link_problems, online only on request
             page = _relative(row.get("parentname") or "", server.url)
-            reason = (row.get("result") or "").strip() or "invalid"
-            if row.get("valid") == "True":
-                reason = (row.get("warningstring") or "").split(" Available anchors")[0]
-            if url.startswith(server.url) or not online:
-                problems.append(Broken(page, _relative(url, server.url), reason))
-            else:
-                failing_external.append(url)
-                problems.append(Broken(page, url, reason))
-    return problems, failing_external
+            problems.append(Broken(page, _relative(url, server.url), _reason(row)))
+    return problems
 
 
-def _load_cache(path: Path, days: float) -> dict:
+def failing_external_urls(urls: list[str], rate: float, retries: int) -> dict[str, str]:
+    """Fetch ``urls`` with LinkChecker (no recursion), retrying failures; url -> reason for those still failing."""
+    failing: dict[str, str] = {}
+    pending = list(urls)
+    with tempfile.TemporaryDirectory() as scratch:
+        config = _linkchecker_config(Path(scratch), online=True, rate=rate)
+        for attempt in range(retries + 1):
+            if not pending:
+                break
+            if attempt:
+                time.sleep(2 ** (attempt - 1))  # growing pause before each retry
+            rows = run_linkchecker(pending, config, extra=["-r", "0", "--check-extern"])
+            failing = {row.get("url") or row.get("urlname"): _reason(row) for row in rows}
+            pending = [url for url in pending if url in failing]
+    return {url: failing[url] for url in pending}
+
+
+def _load_cache(path: Path | None, days: float) -> dict:
+    if path is None:
+        return {}
     try:
         cache = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -201,29 +226,21 @@ def check_site(site: Path, online: bool = False, rate: float = 2.0, retries: int
     """Every broken link of the built site in ``site``; empty when all is well."""
     if not (site / "index.html").is_file():
         return [Broken(str(site), "index.html", "no built site here")]
-    problems, external = external_link_problems(site)
-    cache = _load_cache(cache_path, cache_days) if (online and cache_path) else {}
-    link_problems, failing = internal_link_problems(site, online, rate, cache)
+    problems, pages_by_external = external_link_problems(site)
+    problems += internal_link_problems(site)
     if online:
-        with tempfile.TemporaryDirectory() as scratch:
-            config = _linkchecker_config(Path(scratch), True, rate)
-            for attempt in range(retries):
-                if not failing:
-                    break
-                time.sleep(2 ** attempt)
-                still = []
-                for url in failing:
-                    if run_linkchecker(url, config, [], ["-r", "0"]):
-                        still.append(url)
-                failing = still
-        link_problems = [p for p in link_problems if not p.link.startswith(("http://", "https://"))
-                         or p.link in failing]
+        cache = _load_cache(cache_path, cache_days)
+        malformed = {problem.link for problem in problems}
+        to_fetch = sorted(url for url in pages_by_external if url not in cache and url not in malformed)
+        failing = failing_external_urls(to_fetch, rate, retries)
+        for url, reason in sorted(failing.items()):
+            problems += [Broken(page, url, reason) for page in sorted(pages_by_external[url])]
         if cache_path:
             now = time.time()
-            cache.update({url: now for url in external if url not in failing})
+            cache.update({url: now for url in to_fetch if url not in failing})
             cache_path.parent.mkdir(parents=True, exist_ok=True)
             cache_path.write_text(json.dumps(dict(sorted(cache.items())), indent=1), encoding="utf-8")
-    return sorted(set(problems + link_problems))
+    return sorted(set(problems))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,10 +7,13 @@ Every build goes to a temporary folder or to a copy of the project; the real sit
 from __future__ import annotations
 
 import hashlib
+import http.server
+import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -125,3 +128,48 @@ def test_failed_check_or_build_leaves_site_byte_identical_and_success_drops_stal
     assert "zz-extra-source" not in (site / "sitemap.xml").read_text(encoding="utf-8")
     assert "zz-extra-source" not in (site / "search" / "search_index.json").read_text(encoding="utf-8")
     assert not list((project_copy / ".build").glob("site.*"))
+
+
+class _CountingHandler(http.server.BaseHTTPRequestHandler):
+    requests: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 - the base class's name
+        type(self).requests.append(self.path)
+        status = 200 if self.path == "/ok" else 404
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain")
+        self.end_headers()
+        self.wfile.write(b"ok" if status == 200 else b"missing")
+
+    do_HEAD = do_GET
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_online_mode_fetches_external_links_with_retries_and_a_cache(tmp_path):
+    """An 'external' host on another loopback address stands in for the web: no network needed."""
+    _CountingHandler.requests = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.2", 0), _CountingHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.2:{server.server_address[1]}"
+        site = tmp_path / "site"
+        site.mkdir()
+        (site / "index.html").write_text(f'<html><body><a href="{base}/ok">ok</a> <a href="{base}/gone">gone</a>'
+                                         "</body></html>", encoding="utf-8")
+        cache = tmp_path / "cache.json"
+        assert check_links.check_site(site) == []  # offline: form only, nothing fetched
+        assert _CountingHandler.requests == []
+        problems = check_links.check_site(site, online=True, rate=20, retries=1, cache_path=cache)
+        assert [(p.link, p.reason.split()[0]) for p in problems] == [(f"{base}/gone", "404")]
+        assert _CountingHandler.requests.count("/gone") >= 2  # first try and one retry
+        assert f"{base}/ok" in json.loads(cache.read_text(encoding="utf-8"))
+        _CountingHandler.requests = []
+        problems = check_links.check_site(site, online=True, rate=20, retries=0, cache_path=cache)
+        assert [p.link for p in problems] == [f"{base}/gone"]
+        assert "/ok" not in _CountingHandler.requests  # cached as good
+    finally:
+        server.shutdown()
+        server.server_close()
