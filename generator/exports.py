@@ -27,8 +27,6 @@ DOSSIER_JSON_PATH = f"{DATA_DIR}/dossier.json"
 FTM_PATH = f"{DATA_DIR}/entities.ftm.json"
 #: Bumped when the layout of ``dossier.json`` changes in a way that breaks readers.
 EXPORT_FORMAT_VERSION = 1
-#: Prefix of every FollowTheMoney entity id, so that ids stay unique when merged with other datasets.
-FTM_ID_PREFIX = "dossier"
 #: Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = ";"

@@ -15,7 +15,8 @@ Mapping (chosen from the FtM schema, see ``followthemoney/schema/*.yaml``):
   ``Documentation`` link from a source to each exported record that cites it.
 
 Ids are ``dossier-<kind>-<record id>`` (links: subject, type and object joined by dots, which
-record ids never hold, and a counter for repeats), so they stay the same from build to build and never clash with other datasets.
+record ids never hold, and a counter for repeats), so they stay the same from build to build
+and never clash with other datasets.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from followthemoney import model
 from followthemoney.proxy import EntityProxy
 
 from . import schema
+from .exports import page_url
 from .link import Dossier
 from .model import Entity, Relationship
 
@@ -80,8 +82,6 @@ class FtmBuilder:
     def _page_url(self, record) -> str | None:
         if not self.site_url:
             return None
-        from .exports import page_url
-
         return self.site_url.rstrip("/") + "/" + page_url(record, self.directory_urls)
 
     def _make(self, schema_name: str, proxy_id: str) -> EntityProxy:
