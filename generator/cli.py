@@ -77,7 +77,9 @@ def command_new(args) -> int:
 
 
 def command_fmt(args) -> int:
-    report = format_files(Path(args.content), [Path(p) for p in args.files] or None, write=not args.check)
+    cache = None if args.no_cache else Path(args.content).resolve().parent / ".build" / "cache"
+    report = format_files(Path(args.content), [Path(p) for p in args.files] or None, write=not args.check,
+                          cache_dir=cache)
     for shown, reason in report.failed:
         print(f"{shown}:1:1: error[fmt]: cannot format: {reason}", file=sys.stderr)
     verb = "would be reformatted" if args.check else "reformatted"
@@ -140,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("files", nargs="*", help="record files (default: every record under --content)")
     fmt.add_argument("--check", action="store_true", help="change nothing; fail if a file needs formatting")
     fmt.add_argument("--content", default="content")
+    fmt.add_argument("--no-cache", action="store_true", help="look at every file again")
     fmt.set_defaults(handler=command_fmt)
 
     schema_command = sub.add_parser("schema", help="write the committed JSON Schema, schema/record.schema.json")

@@ -155,3 +155,26 @@ def _without_origins(dossier) -> dict:
     return {kind: {record_id: strip(dataclasses.asdict(record)) for record_id, record in records.items()}
             for kind, records in (("entities", dossier.entities), ("events", dossier.events),
                                   ("sources", dossier.sources))}
+
+
+def test_cache_skips_canonical_files_and_looks_again_at_changed_ones(tmp_path, monkeypatch):
+    import generator.fmt as fmt_module
+
+    content = tmp_path / "content"
+    shutil.copytree(MINI, content)
+    format_files(content, write=True)  # make the fixture canonical
+    cache = tmp_path / "cache"
+    first = format_files(content, write=False, cache_dir=cache)
+    assert not first.changed and first.unchanged == 9
+
+    seen = []
+    real = fmt_module.format_record_text
+    monkeypatch.setattr(fmt_module, "format_record_text", lambda text, kind: seen.append(kind) or real(text, kind))
+    second = format_files(content, write=False, cache_dir=cache)
+    assert seen == [] and second.unchanged == 9
+
+    acme = content / "entities" / "acme.yaml"
+    acme.write_text(acme.read_text(encoding="utf-8").replace("type: company\n", "") + "type: company\n",
+                    encoding="utf-8")
+    third = format_files(content, write=False, cache_dir=cache)
+    assert seen == ["entity"] and [Path(p).name for p in third.changed] == ["acme.yaml"]
