@@ -30,6 +30,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _NodeLoader
 
 MAX_FILE_BYTES = 256 * 1024
+MAX_DEPTH = 20  # the deepest record field is 4 levels down
 KEY = "\0key"  # path suffix under which a mapping key's own position is stored
 
 _CORE = "tag:yaml.org,2002:"
@@ -140,6 +141,21 @@ def _line_of_offset(data: bytes, offset: int) -> tuple[int, int]:
     return line, column
 
 
+def _check_depth(text: str) -> None:
+    """Refuse deep nesting before composing: the composer recurses (libyaml's until the stack
+    overflows and the process dies), the event parser does not."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_NodeLoader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line, column = _position(event.start_mark)
+                raise _LoadFailure(line, column, "too-deep", f"lists and mappings nested more than {MAX_DEPTH} deep",
+                                   "records need only a few levels; flatten the structure")
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
 def parse_record_text(data: bytes, display_path: str, kind: str, record_id: str) -> RawRecord:
     """Parse one file's bytes; raises :class:`_LoadFailure` via :func:`load_record_file`."""
     if len(data) > MAX_FILE_BYTES:
@@ -165,6 +181,7 @@ def parse_record_text(data: bytes, display_path: str, kind: str, record_id: str)
             raise _LoadFailure(line, column, "control-character", f"control character U+{ord(char):04X} in the file",
                                "remove it")
     try:
+        _check_depth(text)
         documents = list(yaml.compose_all(text, Loader=_NodeLoader))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark

@@ -42,6 +42,12 @@ CASES = [
     ("yaml11-on", "entities/acme.yaml", _entity("name: on").encode(), "needs-quotes", 2),
     ("yaml11-octal", "entities/acme.yaml", _entity("name: 012").encode(), "needs-quotes", 2),
     ("yaml11-float", "entities/acme.yaml", _entity("name: 1e3").encode(), "needs-quotes", 2),
+    # Deep nesting once crashed the process (libyaml's recursive composer overflowed the stack).
+    ("deep-flow", "sources/deep.yaml", b"title: " + b"[" * 100_000 + b"]" * 100_000 + b"\nkind: report\n",
+     "too-deep", 1),
+    ("deep-block", "sources/deep2.yaml",
+     b"title: x\nkind: report\nnote:\n" + b"".join(b" " * (i + 1) + b"k%d:\n" % i for i in range(600)),
+     "too-deep", 23),
     ("multi-document", "sources/two.yaml", GOOD_SOURCE.encode() + b"---\n" + GOOD_SOURCE.encode(),
      "multiple-documents", 4),
     ("syntax", "sources/syntax.yaml", b'title: "unclosed\nkind: report\n', "yaml-syntax", None),
