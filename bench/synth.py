@@ -32,7 +32,8 @@ ACTOR_TYPES = ("company", "company", "company", "organization", "government-body
 
 def _name(rng: random.Random, index: int) -> str:
     word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3)))
-    return f"{word.capitalize()} {rng.choice(['Systems', 'Labs', 'Group', 'Holdings', 'Technologies', 'Works'])} {index}"
+    suffix = rng.choice(["Systems", "Labs", "Group", "Holdings", "Technologies", "Works"])
+    return f"{word.capitalize()} {suffix} {index}"
 
 
 def _cyrillic(name: str) -> str:
@@ -107,7 +108,8 @@ def write_dossier(records: int, out: Path, seed: int = 7) -> dict[str, int]:
     places = [i for i, t in layout["entities"].items() if t == "place"]
     topics = [i for i, t in layout["entities"].items() if t in ("topic", "method")]
     sources = layout["sources"]
-    publishers = [i for i, t in layout["entities"].items() if t in ("company", "organization")][:max(3, len(sources) // 20)]
+    organizations = [i for i, t in layout["entities"].items() if t in ("company", "organization")]
+    publishers = organizations[:max(3, len(sources) // 20)]
 
     for index, entity_id in enumerate(entity_ids):
         entity_type = layout["entities"][entity_id]
