@@ -74,8 +74,6 @@ def build(root: Path, site: Path) -> int:
     # of its own, so that two builds running at once never delete each other's work.
     build_dir = root / ".build" if site.parent == root else site.parent
     build_dir.mkdir(parents=True, exist_ok=True)
-    fresh = Path(tempfile.mkdtemp(prefix=f"{site.name}.new-", dir=build_dir))
-    fresh.chmod(0o755)  # mkdtemp makes it private; the site is for a web server to read
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0")
     epoch = source_date_epoch(root)
     if epoch:
@@ -86,8 +84,14 @@ def build(root: Path, site: Path) -> int:
     if check.returncode != 0:
         print(f"{site} left unchanged: fix the errors above", file=sys.stderr)
         return 1
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(fresh)],
-                            cwd=root, env=env, capture_output=True, text=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f"{site.name}.new-", dir=build_dir))
+    fresh.chmod(0o755)  # mkdtemp makes it private; the site is for a web server to read
+    try:
+        result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(fresh)],
+                                cwd=root, env=env, capture_output=True, text=True)
+    except BaseException:  # interrupted: leave no half-built folder behind
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
     sys.stderr.write(result.stderr)
     warnings = [line for line in result.stderr.splitlines() if line.startswith(WARNING_PREFIXES)]
     if result.returncode != 0 or warnings or not (fresh / "index.html").is_file():
