@@ -14,6 +14,8 @@ the build made; it is trusted like the rest of that folder.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import os
 import pickle
@@ -179,3 +181,20 @@ def check_record_files(files: list[tuple[str, Path]], cache: ParseCache | None =
     if cache is not None:
         cache.save()
     return results
+
+
+@contextlib.contextmanager
+def fewer_collections():
+    """Raise the cyclic garbage collector's thresholds while the dossier is built.
+
+    Loading and rendering make millions of small objects that live until the end; with the
+    default thresholds CPython 3.11 scans them again and again, which made a warm load of
+    10,000 records three times slower (66 s against 22 s on the benchmark machine) and the
+    cost grow faster than the records.  Usable as a decorator.
+    """
+    thresholds = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 1000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)

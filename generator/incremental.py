@@ -23,6 +23,7 @@ import hashlib
 from pathlib import Path
 from typing import Callable
 
+from .cache import fewer_collections
 from .check import TEXT_LINK_RE
 from .link import Dossier
 from .render import TEMPLATES_DIR, Renderer, record_path
@@ -151,6 +152,7 @@ class IncrementalRenderer:
                 targets.add(path.rsplit("/", 1)[-1][:-3])
         return targets
 
+    @fewer_collections()
     def render(self, dossier: Dossier, make_renderer: Callable[[Dossier], Renderer] = Renderer,
                override_dir: Path | None = None, settings: str = "") -> dict:
         """All pages of ``dossier``, rendered by ``make_renderer(dossier)``.

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from .cache import ParseCache, check_record_files
+from .cache import ParseCache, check_record_files, fewer_collections
 from .check import TEXT_LINK_RE, CheckedFile, resolve_references
 from .link import Dossier, link_dossier
 from .loader import display_path, discover_record_files
@@ -96,6 +96,7 @@ def _warnings(dossier: Dossier) -> list[Problem]:
     return warnings
 
 
+@fewer_collections()
 def load_dossier(content_dir: Path, cache_dir: Path | None = None, workers: int = 1) -> LoadResult:
     """Load and check every record below ``content_dir``; raise :class:`DossierError` on errors.
 

@@ -19,6 +19,7 @@ from . import escape, reference, schema
 from .jsonschema import SITE_PATH as JSON_SCHEMA_PATH, json_schema_text
 from .provenance import ProvenanceIndex
 from .graph import GRAPH_PATH, build_graph, graph_json
+from .cache import fewer_collections
 from .check import TEXT_LINK_RE
 from .exports import DATA_PAGE_PATH, build_exports
 from .link import Dossier
@@ -302,6 +303,7 @@ class Renderer:
                 for event in self.dossier.events.values()}
 
 
+    @fewer_collections()
     def render_all(self, only: set[str] | None = None) -> dict[str, str]:
         """Every page; with ``only``, record pages just for those ids (see :mod:`generator.incremental`)."""
         pages: dict[str, str] = {}
