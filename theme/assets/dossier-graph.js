@@ -3,8 +3,9 @@
  * Reads data/graph.json (made by generator/graph.py), loads the vendored Cytoscape.js on
  * demand and draws into every .dossier-graph element.  Names are drawn as canvas text or
  * set as textContent, never parsed as markup.  The relations are also listed in the page for
- * readers without JavaScript.  After drawing, the container's data-nodes-drawn and
- * data-edges-drawn tell how much was drawn (the browser tests read them).
+ * readers without JavaScript.  After drawing, the container's data-nodes-drawn,
+ * data-edges-drawn and data-draw-ms tell how much was drawn and how long the layout took
+ * (the browser tests read them).
  */
 (function () {
   "use strict";
@@ -139,6 +140,7 @@
     cy.on("mouseout", "node", function () { canvas.style.cursor = ""; });
 
     function render() {
+      var started = performance.now();
       var visible = candidates.filter(function (node) { return active[node.type] || node.id === focus; });
       var total = visible.length, limit = focus ? Infinity : graph.limits.whole;
       if (visible.length > limit) {
@@ -172,6 +174,7 @@
       status.textContent = (note ? note + " " : "") + text;
       container.dataset.nodesDrawn = String(cy.nodes().length);
       container.dataset.edgesDrawn = String(cy.edges().length);
+      container.dataset.drawMs = String(Math.round(performance.now() - started));
     }
 
     presentTypes.forEach(function (type) {
