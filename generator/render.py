@@ -167,6 +167,7 @@ def _title_of(record) -> str:
         return record.title
     return record.display_title
 
+
 def event_entities(event: Event) -> list[str]:
     """Ids of every entity an event involves: participants, place and topics, each once."""
     ids = [p.entity for p in event.participants] + ([event.place] if event.place else []) + list(event.topics)
