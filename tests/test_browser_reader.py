@@ -115,8 +115,8 @@ def _search(page: Page, query: str) -> list[str]:
 
 @pytest.mark.parametrize("query", ["Алибаба", "阿里巴巴", "Ханчжоу", "深度求索"])
 def test_alias_search_in_russian_and_chinese_finds_the_entity(watched, real_server, query):
-    expected = {"Алибаба": "entities/alibaba/", "阿里巴巴": "entities/alibaba/", "Ханчжоу": "entities/hangzhou/",
-                "深度求索": "entities/deepseek/"}[query]
+    expected = {"Алибаба": "entities/alibaba/", "阿里巴巴": "entities/alibaba/",
+                "Ханчжоу": "entities/hangzhou/", "深度求索": "entities/deepseek/"}[query]
     watched.page.goto(real_server.url)
     hrefs = _search(watched.page, query)
     assert hrefs, f"no result for {query}"

@@ -147,7 +147,8 @@ def test_search_is_configured_for_english_russian_and_chinese():
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#"))
     search = next(p["search"] for p in config["plugins"] if isinstance(p, dict) and "search" in p)
     assert search["lang"] == ["en", "ru", "zh"]
-    assert re.compile(search["separator"].replace("\\u200b", "\u200b")).split("深度\u200b求索") == ["深度", "求索"]
+    separator = re.compile(search["separator"].replace("\\u200b", "\u200b"))
+    assert separator.split("深度\u200b求索") == ["深度", "求索"]
 
 
 def test_chinese_names_are_taught_to_the_segmenter_whole():
