@@ -37,6 +37,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -143,7 +144,9 @@ def measure_serve(work: Path, runs: int, dirty: bool, startup_timeout: float) ->
     log = open(work / ".bench-serve.log", "wb")
     process = subprocess.Popen(args, cwd=work, env=ENV, stdout=log, stderr=subprocess.STDOUT)
     try:
-        base = f"http://127.0.0.1:{port}/"
+        site_url = yaml.safe_load((work / "mkdocs.yml").read_text(encoding="utf-8")).get("site_url") or "/"
+        mount = urllib.parse.urlparse(site_url).path or "/"  # serve mounts the site at site_url's path
+        base = f"http://127.0.0.1:{port}{mount if mount.endswith('/') else mount + '/'}"
         start = time.perf_counter()
         while fetch(base) is None:
             if process.poll() is not None or time.perf_counter() - start > startup_timeout:
