@@ -138,7 +138,7 @@ def fetch(url: str) -> str | None:
 def measure_serve(work: Path, runs: int, dirty: bool, startup_timeout: float) -> dict:
     """Edit-to-reload: seconds from a record's change to the served page showing it."""
     port = free_port()
-    args = [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"]
+    args = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"]  # livereload on: it does the watching
     if dirty:
         args += ["--dirty", "--no-strict"]  # serve --dirty warns that it is dirty
     log = open(work / ".bench-serve.log", "wb")
