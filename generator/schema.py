@@ -121,6 +121,7 @@ FACT_KEYS: dict[str, str] = {
     "country": "Country of registration, origin or jurisdiction.",
     "headquarters": "Where the headquarters stand.",
     "founded": "When it was founded or created.",
+    "parent": "The parent organization, e.g. [[alibaba]] (declare a subsidiary-of relationship too).",
     "website": "Official website (http or https URL).",
     "industry": "Line of business.",
     "position": "A person's office or position.",
