@@ -98,6 +98,15 @@ def named_ids(record, known_ids) -> set[str]:
     return found
 
 
+def preview_ids(record) -> set[str]:
+    """Ids a record's hover preview shows the names of: the [[links]] of its summary (or note).
+
+    Must follow render.PageWriter._preview, which flattens ``summary or note``.
+    """
+    text = getattr(record, "summary", None) or getattr(record, "note", None)
+    return {match.group(1).strip() for match in TEXT_LINK_RE.finditer(text)} if text else set()
+
+
 def _templates_fingerprint(override_dir: Path | None) -> str:
     digest = hashlib.sha1()
     for folder in (override_dir, TEMPLATES_DIR):
@@ -119,7 +128,7 @@ class IncrementalRenderer:
         self.fingerprint: str | None = None
         self.rendered: set[str] = set()  # record pages rendered in the last call
         self.changed: set[str] = set()  # paths whose text differs from the call before
-        self.named_by_id: dict[str, set[str]] = {}  # record id -> ids its fields and text name
+        self.preview_names_by_id: dict[str, set[str]] = {}  # record id -> ids its hover preview names
 
     def _targets(self, dossier: Dossier, fingerprint: str) -> set[str] | None:
         """Ids of the records to render again, or None for all."""
@@ -134,12 +143,14 @@ class IncrementalRenderer:
         # A link's hover preview shows the linked record's text with the names it links to, and
         # previews are computed once a render (render.PageWriter._preview), so a page's recorded
         # lookups hold the records it links to but not always the names in their previews: pages
-        # that looked up a record naming a changed one are rendered again too.
-        # (an unchanged record names what it named last time; only changed ones are walked again)
+        # that looked up a record whose preview names a changed one are rendered again too.
+        # (an unchanged record's preview names what it named last time; only changed ones are read again)
         for record_id in changed:
             if record_id in new_records:
-                self.named_by_id[record_id] = named_ids(new_records[record_id], known)
-        changed_or_naming = changed | {record_id for record_id, names in self.named_by_id.items()
+                self.preview_names_by_id[record_id] = preview_ids(new_records[record_id])
+            else:
+                self.preview_names_by_id.pop(record_id, None)
+        changed_or_naming = changed | {record_id for record_id, names in self.preview_names_by_id.items()
                                        if not changed.isdisjoint(names)}
         for record_id in changed:
             for version in (old_records.get(record_id), new_records.get(record_id)):
@@ -163,11 +174,11 @@ class IncrementalRenderer:
         fingerprint = _templates_fingerprint(override_dir) + settings
         targets = self._targets(dossier, fingerprint)
         if targets is None:
-            known = _all_records(dossier).keys()
-            self.named_by_id = {record_id: named_ids(record, known) for record_id, record in
-                                _all_records(dossier).items()}
+            self.preview_names_by_id = {record_id: preview_ids(record) for record_id, record in
+                                        _all_records(dossier).items()}
         touched: set = set()
         renderer = make_renderer(_recording_view(dossier, touched))
+        renderer.prefetch_exports()  # the data files build on the other core while the record pages render
         pages: dict[str, str] = {}
         lookups: dict[str, set] = {}
         self.rendered = set()

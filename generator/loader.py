@@ -242,7 +242,8 @@ def discover_record_files(content_dir: Path) -> tuple[list[tuple[str, Path]], li
             display = display_path(entry)
             if entry.name.startswith("."):
                 continue
-            if not _inside(entry.resolve(), root):
+            # A plain entry of a folder inside root is inside root: only links need resolving (10,000 calls ~1 s).
+            if entry.is_symlink() and not _inside(entry.resolve(), root):
                 problems.append(Problem(display, 1, 1, "symlink-outside",
                                         "symbolic link leads outside content/",
                                         "replace the link by the file itself"))
@@ -275,6 +276,11 @@ def _inside(path: Path, root: Path) -> bool:
 
 def display_path(path: Path) -> str:
     """The path as messages show it: relative to the working directory when below it."""
+    # The common case without os.path.relpath, which makes every path absolute twice (~1 s for 10,000 files).
+    cwd = os.getcwd().rstrip(os.sep) + os.sep
+    absolute = os.path.normpath(os.path.join(cwd, os.fspath(path)))  # as relpath's abspath(); join keeps absolutes
+    if absolute.startswith(cwd):
+        return absolute[len(cwd):].replace(os.sep, "/")
     try:
         relative = Path(os.path.relpath(path)).as_posix()
     except ValueError:  # another drive on Windows

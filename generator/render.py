@@ -8,7 +8,6 @@ Markdown through :mod:`generator.escape`.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,14 +18,18 @@ from . import escape, reference, schema
 from .jsonschema import SITE_PATH as JSON_SCHEMA_PATH, json_schema_text
 from .provenance import ProvenanceIndex
 from .graph import GRAPH_PATH, build_graph, graph_json
+from .exports import DATA_PAGE_PATH, build_exports
+from . import background
 from .cache import fewer_collections
 from .check import TEXT_LINK_RE
-from .exports import DATA_PAGE_PATH, build_exports
 from .link import Dossier
 from .model import Entity, Event, Source
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 _PLACEHOLDER_RE = re.compile("\0(\\d+)\0")
+#: From this many records on, the data files are built in a forked child while the pages render
+#: (generator/background.py): at 1,000 records they cost ~1.2 s, a fork a few milliseconds.
+EXPORTS_IN_CHILD_MIN_RECORDS = 300
 
 
 def record_path(record) -> str:
@@ -61,11 +64,11 @@ class PageWriter:
     def url(self, to_path: str) -> str:
         return relative(self.path, to_path)
 
-    def link(self, record_id: str, label: str | None = None) -> str:
-        """A Markdown link to a record, its summary as the hover preview."""
+    def link(self, record_id: str, label: str | None = None, preview: bool = True) -> str:
+        """A Markdown link to a record, its summary as the hover preview (unless ``preview`` is false)."""
         record = self.dossier.require(record_id)
         text = escape.inline(label if label is not None else _title_of(record))
-        preview = self._preview(record)
+        preview = self._preview(record) if preview else None
         title = f' "{preview}"' if preview else ""
         return f"[{text}]({self.url(record_path(record))}{title})"
 
@@ -209,7 +212,6 @@ def lifecycle_spans(states) -> list[tuple]:
     return [(state, ordered[index + 1] if index + 1 < len(ordered) else None) for index, state in enumerate(ordered)]
 
 
-
 def make_environment(override_dir: Path | None = None) -> jinja2.Environment:
     loaders = []
     if override_dir and override_dir.is_dir():
@@ -225,8 +227,8 @@ def make_environment(override_dir: Path | None = None) -> jinja2.Environment:
     environment.filters["safe_url"] = escape.safe_url
     environment.globals["schema"] = schema
     environment.globals["record_path"] = record_path
-    environment.globals["event_entities"] = event_entities
     environment.globals["type_index_path"] = type_index_path
+    environment.globals["event_entities"] = event_entities
     return environment
 
 
@@ -240,6 +242,18 @@ class Renderer:
         self.site_meta = site_meta or {}
         # Which file a page comes from, its edit link and last change (generator/provenance.py).
         self.environment.globals["provenance"] = (provenance or ProvenanceIndex(None)).of
+        self._exports: background.Pending | None = None
+
+    def prefetch_exports(self) -> None:
+        """Start building the data files (JSON, CSV, FtM, feed) on the other core, if it pays."""
+        if self._exports is None:
+            large = sum(self.dossier.counts().values()) >= EXPORTS_IN_CHILD_MIN_RECORDS
+            self._exports = background.start(build_exports, self.dossier, self.site_meta, fork=large)
+
+    def exports(self) -> tuple[dict[str, str], list]:
+        """The data files and the data page's list of them (:func:`generator.exports.build_exports`)."""
+        self.prefetch_exports()
+        return self._exports.result()
 
     def _render(self, template_names: list[str], path: str, **context) -> str:
         template = self.environment.select_template(template_names)
@@ -250,11 +264,11 @@ class Renderer:
         path = record_path(entity)
         return self._render([f"entity-{entity.type}.md.j2", "entity.md.j2"], path, entity=entity,
                             type_info=schema.ENTITY_TYPES_BY_NAME[entity.type],
-                            relation_groups=group_relations(self.dossier.relations_by_entity.get(entity.id, [])),
                             relations=self.dossier.relations_by_entity.get(entity.id, []),
+                            relation_groups=group_relations(self.dossier.relations_by_entity.get(entity.id, [])),
+                            event_roles=self.dossier.events_by_entity.get(entity.id, []),
                             role_groups=group_event_roles(self.dossier.events_by_entity.get(entity.id, [])),
                             lifecycle=lifecycle_spans(entity.lifecycle),
-                            event_roles=self.dossier.events_by_entity.get(entity.id, []),
                             mentions=self.dossier.mentions_by_record.get(entity.id, []))
 
     def render_event(self, event: Event) -> str:
@@ -284,6 +298,7 @@ class Renderer:
 
         walk(source, 1)
         return chain
+
     def timeline_filter_choices(self) -> dict:
         """What the timeline's filters offer: entity types, participants and tags that occur, and the years."""
         events = self.dossier.events_in_order
@@ -303,11 +318,11 @@ class Renderer:
         return {event.id: sorted({self.dossier.entities[i].type for i in event_entities(event)}, key=order.get)
                 for event in self.dossier.events.values()}
 
-
     @fewer_collections()
     def render_all(self, only: set[str] | None = None) -> dict[str, str]:
         """Every page; with ``only``, record pages just for those ids (see :mod:`generator.incremental`)."""
         pages: dict[str, str] = {}
+        self.prefetch_exports()  # in a child process for large dossiers, while the pages render
         for entity in self.dossier.entities.values():
             if only is None or entity.id in only:
                 pages[record_path(entity)] = self.render_entity(entity)
@@ -345,7 +360,7 @@ class Renderer:
                                                   rows_by_kind=reference.rows_by_kind(),
                                                   schema_url=relative(reference.PAGE_PATH, JSON_SCHEMA_PATH))
         pages[JSON_SCHEMA_PATH] = json_schema_text()  # served with the site for editors and check-jsonschema
-        data_files, downloads = build_exports(self.dossier, self.site_meta)  # JSON, CSV, FtM and the Atom feed
+        data_files, downloads = self.exports()  # JSON, CSV, FtM and the Atom feed
         pages.update(data_files)
         schema_path = next((path for path in pages if path.startswith("schema/") and path.endswith(".schema.json")),
                            None)  # the JSON Schema of the record format, when the build publishes it
@@ -360,8 +375,8 @@ class Renderer:
                                                                 self.dossier.entities.values())]
         nav: list = [{"Home": "index.md"}]
         nav.append({"Entities": ["entities/index.md"] + [{t.plural: type_index_path(t.name)} for t in present_types]})
-        nav.append({"Network": "graph.md"})
         nav.append({"Timeline": "timeline.md"})
+        nav.append({"Network": "graph.md"})
         nav.append({"Sources": "sources/index.md"})
         nav.append({"Data": DATA_PAGE_PATH})
         for page in sorted(self.dossier.pages.values(), key=lambda p: p.id):
