@@ -39,8 +39,9 @@ BENCH_ARGS ?= --sizes 1000 10000 --runs 3
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
+# --dirty: a change re-renders only the pages it reaches (generator/incremental.py), not the whole site.
 serve: $(STAMP)
-	$(BIN)/mkdocs serve
+	$(BIN)/mkdocs serve --dirty
 
 browser-deps:
 	bash scripts/install-browser.sh
