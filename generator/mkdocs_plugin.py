@@ -62,6 +62,10 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         # Defining on_startup keeps this instance across `mkdocs serve` rebuilds, so a rebuild
         # re-renders only the pages a change reaches (generator/incremental.py).
         self.serving = command == "serve"
+        if self.serving:
+            # Import followthemoney once here (~0.7 s), not in the child that builds the data
+            # files on every rebuild (generator/background.py forks from this process).
+            from . import ftm  # noqa: F401
 
     def _project_path(self, config, value: str) -> Path:
         return (Path(config.config_file_path).parent / value).resolve()
