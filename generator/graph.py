@@ -61,6 +61,15 @@ class Graph:
         return reached
 
 
+    def drawn_whole(self, limit: int = WHOLE_GRAPH_NODE_LIMIT) -> tuple[set[str], list[GraphEdge]]:
+        """The entities the whole-dossier graph draws (most connected first, ties by id, as the
+        script picks them) and the relationships among them: what the no-JavaScript list shows."""
+        if len(self.nodes) <= limit:
+            return {node.id for node in self.nodes}, list(self.edges)
+        drawn = {node.id for node in sorted(self.nodes, key=lambda n: (-n.degree, n.id))[:limit]}
+        return drawn, [edge for edge in self.edges if edge.source in drawn and edge.target in drawn]
+
+
 def page_url(markdown_path: str, directory_urls: bool = True) -> str:
     """The URL (relative to the site root) MkDocs gives a Markdown page."""
     stem, _ = posixpath.splitext(markdown_path)
