@@ -128,14 +128,21 @@ class PageWriter:
         return body + self.cite([s for s in sources if s not in inline_sources])
 
     def _rich(self, text: str) -> str:
+        return self._escape_around_links(text, escape.rich_text)
+
+    def _escape_around_links(self, text: str, escaper) -> str:
+        """Escape ``text`` with ``escaper``, then put its [[links]] back as Markdown links or citations.
+
+        Links are masked first so that the escaper sees whole lines (list markers count only at a
+        line's start) and never touches the link syntax.
+        """
         links = []
 
         def mask(match) -> str:
             links.append(match)
             return f"\0{len(links) - 1}\0"
 
-        # Links are masked so that escaping sees whole lines (list markers count only at a line's start).
-        escaped = escape.rich_text(TEXT_LINK_RE.sub(mask, text))
+        escaped = escaper(TEXT_LINK_RE.sub(mask, text))
         return _PLACEHOLDER_RE.sub(lambda m: self._text_link(links[int(m.group(1))]), escaped)
 
     def _text_link(self, match) -> str:
@@ -146,14 +153,7 @@ class PageWriter:
 
     def markdown(self, body: str) -> str:
         """A hand-written page: Markdown kept, raw HTML and attribute lists shown as text, [[links]] resolved."""
-        links = []
-
-        def mask(match) -> str:
-            links.append(match)
-            return f"\0{len(links) - 1}\0"
-
-        escaped = escape.page_markdown(TEXT_LINK_RE.sub(mask, body))
-        return _PLACEHOLDER_RE.sub(lambda m: self._text_link(links[int(m.group(1))]), escaped).strip()
+        return self._escape_around_links(body, escape.page_markdown).strip()
 
     def plain(self, text: str | None) -> str:
         """Rich text flattened to one inline line (for table cells)."""
