@@ -54,7 +54,7 @@ def _field_label(path: tuple) -> str:
     return text or "record"
 
 
-def _suggest(word: str, choices) -> str:
+def suggest_closest(word: str, choices) -> str:
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean '{match[0]}'?" if match else ""
 
@@ -140,7 +140,7 @@ class _Validator:
         if text is None:
             return None
         if text not in spec.choices:
-            hint = _suggest(text, spec.choices) or ("one of: " + ", ".join(spec.choices))
+            hint = suggest_closest(text, spec.choices) or ("one of: " + ", ".join(spec.choices))
             self.check.add(path, "unknown-value", f"{_field_label(path)}: '{text}' is not allowed", hint)
             return None
         return text
@@ -193,7 +193,7 @@ class _Validator:
         known = spec.field_names()
         for key in value:
             if key not in known:
-                hint = _suggest(key, known) or ("allowed fields: " + ", ".join(known))
+                hint = suggest_closest(key, known) or ("allowed fields: " + ", ".join(known))
                 self.check.add(path + (key,), "unknown-field", f"unknown field '{_field_label(path + (key,))}'",
                                hint, on_key=True)
         for name, field_spec, required in spec.fields:
@@ -215,7 +215,7 @@ class _Validator:
         result = {}
         for key, item in value.items():
             if key not in spec.keys:
-                hint = _suggest(key, spec.keys) or ("allowed keys: " + ", ".join(spec.keys))
+                hint = suggest_closest(key, spec.keys) or ("allowed keys: " + ", ".join(spec.keys))
                 self.check.add(path + (key,), "unknown-field", f"unknown key '{_field_label(path + (key,))}'", hint,
                                on_key=True)
                 continue
@@ -332,7 +332,7 @@ def _check_reference(ref: PendingRef, kinds_by_id: dict, types_by_id: dict) -> l
                         "write [[id]] or [[id|label]] with the id of a record (its file name without .yaml)")]
     if ref.target not in kinds_by_id:
         candidates = [i for i, k in kinds_by_id.items() if k in ref.spec.kinds]
-        hint = _suggest(ref.target, candidates) or f"create content/{schema.KIND_FOLDERS[ref.spec.kinds[0]]}/" \
+        hint = suggest_closest(ref.target, candidates) or f"create content/{schema.KIND_FOLDERS[ref.spec.kinds[0]]}/" \
                                                      f"{ref.target}.yaml or fix the id"
         return [Problem(ref.record.path, line, column, "unknown-reference",
                         f"{where}: no record with id '{ref.target}'", hint)]
@@ -340,7 +340,7 @@ def _check_reference(ref: PendingRef, kinds_by_id: dict, types_by_id: dict) -> l
     if kind not in ref.spec.kinds:
         return [Problem(ref.record.path, line, column, "wrong-kind",
                         f"{where}: '{ref.target}' is {_a(kind)}, but {_a(' or '.join(ref.spec.kinds))} is expected",
-                        _suggest(ref.target, [i for i, k in kinds_by_id.items() if k in ref.spec.kinds]))]
+                        suggest_closest(ref.target, [i for i, k in kinds_by_id.items() if k in ref.spec.kinds]))]
     if ref.spec.types and types_by_id.get(ref.target) not in ref.spec.types:
         return [Problem(ref.record.path, line, column, "wrong-type",
                         f"{where}: '{ref.target}' is {_a(types_by_id.get(ref.target, 'entity'))}, "

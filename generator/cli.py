@@ -77,9 +77,8 @@ def command_new(args) -> int:
 
 
 def command_fmt(args) -> int:
-    cache = None if args.no_cache else Path(args.content).resolve().parent / ".build" / "cache"
     report = format_files(Path(args.content), [Path(p) for p in args.files] or None, write=not args.check,
-                          cache_dir=cache)
+                          cache_dir=_cache_dir(args))
     for shown, reason in report.failed:
         print(f"{shown}:1:1: error[fmt]: cannot format: {reason}", file=sys.stderr)
     verb = "would be reformatted" if args.check else "reformatted"

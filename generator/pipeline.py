@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from .cache import ParseCache, check_record_files, fewer_collections
-from .check import TEXT_LINK_RE, CheckedFile, resolve_references
+from .check import TEXT_LINK_RE, CheckedFile, resolve_references, suggest_closest
 from .link import Dossier, link_dossier
 from .loader import display_path, discover_record_files
 from .model import Entity, Event, Origin, Page, Source
@@ -25,11 +25,21 @@ class LoadResult:
     counts: dict[str, int]
 
 
-def load_pages(pages_dir: Path) -> tuple[list[Page], list[Problem]]:
+@dataclass(frozen=True)
+class PageLink:
+    """A [[link]] in a hand-written page, checked once every record id is known."""
+
+    path: str
+    line: int
+    column: int
+    target: str
+
+
+def load_pages(pages_dir: Path) -> tuple[list[Page], list[PageLink], list[Problem]]:
     """Hand-written Markdown pages: front matter with a ``title``, then a body with [[links]]."""
-    pages, problems = [], []
+    pages, links, problems = [], [], []
     if not pages_dir.is_dir():
-        return pages, problems
+        return pages, links, problems
     for path in sorted(pages_dir.glob("*.md")):
         shown = display_path(path)
         try:
@@ -53,24 +63,16 @@ def load_pages(pages_dir: Path) -> tuple[list[Page], list[Problem]]:
         body_line = match.group(0).count("\n") + 1
         for line_offset, line in enumerate(body.splitlines()):
             for link in TEXT_LINK_RE.finditer(line):
-                problems.append(Problem(shown, body_line + line_offset, link.start() + 1, "page-link",
-                                        link.group(1).strip(), ""))  # resolved below, once ids are known
+                links.append(PageLink(shown, body_line + line_offset, link.start() + 1, link.group(1).strip()))
         pages.append(Page(path.stem, Origin(shown), title.strip(), body))
-    return pages, problems
+    return pages, links, problems
 
 
-def _resolve_page_links(link_problems: list[Problem], known_ids: set[str]) -> list[Problem]:
-    from .check import _suggest  # one suggestion rule for records and pages
-
-    problems = []
-    for problem in link_problems:
-        if problem.code != "page-link":
-            problems.append(problem)
-        elif problem.message not in known_ids:
-            problems.append(Problem(problem.path, problem.line, problem.column, "unknown-reference",
-                                    f"[[{problem.message}]]: no record with id '{problem.message}'",
-                                    _suggest(problem.message, known_ids) or "fix the id"))
-    return problems
+def _check_page_links(links: list[PageLink], known_ids: set[str]) -> list[Problem]:
+    return [Problem(link.path, link.line, link.column, "unknown-reference",
+                    f"[[{link.target}]]: no record with id '{link.target}'",
+                    suggest_closest(link.target, known_ids) or "fix the id")
+            for link in links if link.target not in known_ids]
 
 
 def _warnings(dossier: Dossier) -> list[Problem]:
@@ -112,9 +114,10 @@ def load_dossier(content_dir: Path, cache_dir: Path | None = None, workers: int 
             problems.extend(checked.problems)
             checked_files.append(checked)
     problems.extend(resolve_references(checked_files))
-    pages, page_problems = load_pages(content_dir / "pages")
+    pages, page_links, page_problems = load_pages(content_dir / "pages")
+    problems.extend(page_problems)
     known_ids = {checked.raw.record_id for checked in checked_files}
-    problems.extend(_resolve_page_links(page_problems, known_ids))
+    problems.extend(_check_page_links(page_links, known_ids))
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:
         raise DossierError(problems)

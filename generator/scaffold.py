@@ -121,9 +121,9 @@ def _check_type(kind: str, type_value: str | None) -> None:
     choices = dict(
         (name, field_spec) for name, field_spec, _required in schema.RECORD_SPECS[kind].fields)[field_name].choices
     if type_value not in choices:
-        from .check import _suggest  # one suggestion rule everywhere
+        from .check import suggest_closest  # one suggestion rule everywhere
 
-        hint = _suggest(type_value, choices) or "one of: " + ", ".join(choices)
+        hint = suggest_closest(type_value, choices) or "one of: " + ", ".join(choices)
         raise ScaffoldError(f"'{type_value}' is not {'an entity type' if kind == 'entity' else 'a source kind'}; "
                             f"{hint}")
 

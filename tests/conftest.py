@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -49,3 +50,19 @@ def mkdocs_build(config_path: Path, site_dir: Path) -> subprocess.CompletedProce
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_path),
                            "-d", str(site_dir)], cwd=config_path.parent, env=env, capture_output=True, text=True)
+
+
+def load_synth():
+    """bench/synth.py, the synthetic dossier generator, as a module."""
+    spec = importlib.util.spec_from_file_location("bench_synth", ROOT / "bench" / "synth.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def thousand_record_content(tmp_path_factory) -> Path:
+    """A synthetic dossier of 1,000 records, written once per test session; treat it as read-only."""
+    content = tmp_path_factory.mktemp("thousand-records") / "content"
+    load_synth().write_dossier(1000, content)
+    return content

@@ -7,7 +7,6 @@ refused and fails the test), and so is every console error.  Screenshots go to s
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,13 +24,6 @@ from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402 - on
 SCREENSHOTS = ROOT / "screenshots"
 
 
-def _load_synth():
-    spec = importlib.util.spec_from_file_location("bench_synth", ROOT / "bench" / "synth.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory) -> Path:
     return build_site(tmp_path_factory.mktemp("real") / "site")
@@ -44,10 +36,9 @@ def real_server(real_site):
 
 
 @pytest.fixture(scope="session")
-def large_site(tmp_path_factory) -> Path:
+def large_site(tmp_path_factory, thousand_record_content) -> Path:
     work = tmp_path_factory.mktemp("large")
-    _load_synth().write_dossier(1000, work / "content")
-    return build_site(work / "site", work / "content", work)
+    return build_site(work / "site", thousand_record_content, work)
 
 
 @pytest.fixture(scope="session")

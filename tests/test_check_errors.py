@@ -123,3 +123,11 @@ def test_real_content_passes_check():
 
     result = load_dossier(ROOT / "content")
     assert result.counts["entities"] > 0 and result.counts["events"] > 0 and result.counts["sources"] > 0
+
+
+def test_misspelt_link_in_a_hand_written_page_names_page_line_and_suggestion(mini_content, monkeypatch):
+    (mini_content / "pages" / "notes.md").write_text("---\ntitle: Notes\n---\n\nSee [[acmee]].\n", encoding="utf-8")
+    monkeypatch.chdir(mini_content.parent)
+    assert errors_for(mini_content.relative_to(mini_content.parent)) == [
+        "content/pages/notes.md:5:5: error[unknown-reference]: [[acmee]]: no record with id 'acmee'\n"
+        "    hint: did you mean 'acme'?"]

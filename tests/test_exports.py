@@ -320,14 +320,8 @@ def test_cli_build_writes_the_exports_too(tmp_path, mini_content):
     assert (out / FEED_PATH).read_text(encoding="utf-8").startswith("<?xml")
 
 
-def test_a_dossier_of_a_thousand_records_exports_and_reads_back(tmp_path):
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("bench_synth", ROOT / "bench" / "synth.py")
-    synth = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(synth)
-    synth.write_dossier(1000, tmp_path / "content")
-    dossier = load_dossier(tmp_path / "content").dossier
+def test_a_dossier_of_a_thousand_records_exports_and_reads_back(thousand_record_content):
+    dossier = load_dossier(thousand_record_content).dossier
     started = time.perf_counter()
     files, downloads = exports.build_exports(dossier, SITE_META)
     elapsed = time.perf_counter() - started

@@ -118,14 +118,8 @@ def test_an_empty_dossier_still_gives_a_valid_feed(real_dossier):
     assert not parsed.bozo and parsed.entries == []
 
 
-def test_a_thousand_record_dossier_gives_a_valid_feed(tmp_path):
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("bench_synth", ROOT / "bench" / "synth.py")
-    synth = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(synth)
-    synth.write_dossier(1000, tmp_path / "content")
-    dossier = load_dossier(tmp_path / "content").dossier
+def test_a_thousand_record_dossier_gives_a_valid_feed(thousand_record_content):
+    dossier = load_dossier(thousand_record_content).dossier
     parsed = feedparser.parse(atom_feed(dossier, SITE_META).encode("utf-8"))
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert len(parsed.entries) == len(dossier.events) > 100
