@@ -137,7 +137,8 @@ def _check_one(kind: str, path: Path, data: bytes | None):
 
 
 def _check_chunk(chunk: list[tuple[str, str, bytes]]) -> list:
-    return [_check_one(kind, Path(path), data) for kind, path, data in chunk]
+    """A worker's share: slim results, since sending the raw values back costs more than parsing them."""
+    return [slim(_check_one(kind, Path(path), data)) for kind, path, data in chunk]
 
 
 def check_record_files(files: list[tuple[str, Path]], cache: ParseCache | None = None, workers: int = 1) -> list:

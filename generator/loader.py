@@ -36,6 +36,8 @@ KEY = "\0key"  # path suffix under which a mapping key's own position is stored
 _CORE = "tag:yaml.org,2002:"
 # YAML 1.2 core numbers that YAML 1.1 reads as text: 1e3, .5e-2, 0o17.
 _YAML12_NUMBER_RE = re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|0o[0-7]+)$")
+# Tabs and control characters (Unicode category Cc: C0, DEL, C1) other than line ends.
+_BAD_CHARACTER_RE = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _ALLOWED_TAGS = {_CORE + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
 
 
@@ -83,54 +85,123 @@ def _position(mark) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1)
 
 
-class _Builder:
-    """Turns a node tree into values and marks, refusing anything unsafe."""
+class _Composer:
+    """Builds values and marks straight from the parser's events, refusing anything unsafe.
 
-    def __init__(self) -> None:
+    One pass over the events does what composing a node tree, walking it and a separate depth
+    check did before, at about half the cost: deep nesting is refused as it is met (libyaml's
+    own composer recurses in C until the process dies).  Problems in the first document
+    (aliases, tags, keys) are kept until the whole stream has been read, so that a syntax error
+    anywhere in the file is still the one reported, as when a composer ran first.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
         self.marks: dict = {}
-        self._seen: set[int] = set()
+        self.failure: _LoadFailure | None = None
+        self.invalid: yaml.YAMLError | None = None
+        self._anchors: dict[str, tuple[int, int]] = {}
 
-    def build(self, node, path: tuple):
-        if id(node) in self._seen:
-            line, column = _position(node.start_mark)
-            raise _LoadFailure(line, column, "yaml-alias", "anchors and aliases (& and *) are not allowed",
-                               "write the value out in full")
-        self._seen.add(id(node))
-        self.marks[path] = _position(node.start_mark)
-        if node.tag not in _ALLOWED_TAGS:
-            line, column = _position(node.start_mark)
-            raise _LoadFailure(line, column, "yaml-tag", f"YAML tag {node.tag!r} is not allowed",
-                               "remove the tag; records hold only plain text, lists and mappings")
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
-        if node.tag == _CORE + "str":
-            if not node.style and _YAML12_NUMBER_RE.match(node.value):  # plain: None (PyYAML) or "" (libyaml)
-                # Text to PyYAML (YAML 1.1) but a number to YAML 1.2 readers (editors, JSON Schema tools).
-                return Plain(node.value, _CORE + "float")
-            return node.value
-        return Plain(node.value, node.tag)
+    def _invalid(self, problem: str, mark) -> None:
+        """Invalid YAML that the parser accepts: raised once the parser has read the whole stream."""
+        if self.invalid is None:
+            self.invalid = yaml.composer.ComposerError(None, None, problem, mark)
 
-    def _mapping(self, node, path: tuple) -> dict:
+    def _fail(self, position: tuple[int, int], code: str, message: str, hint: str) -> None:
+        if self.failure is None:
+            self.failure = _LoadFailure(*position, code, message, hint)
+
+    def documents(self) -> list[tuple[object, tuple[int, int]]]:
+        """(values, start position) of each document; raises YAML errors and ``too-deep``."""
+        loader = _NodeLoader(self.text)
+        try:
+            loader.get_event()  # stream start
+            documents = []
+            while not loader.check_event(yaml.StreamEndEvent):
+                loader.get_event()  # document start
+                start = _position(loader.peek_event().start_mark)
+                documents.append((self._node(loader, (), 1, not documents), start))
+                loader.get_event()  # document end
+            if self.invalid is not None:
+                raise self.invalid
+            return documents
+        finally:
+            loader.dispose()
+
+    def _node(self, loader, path: tuple, depth: int, keep: bool):
+        """The next node's value; with ``keep`` false (keys, later documents) it is only checked."""
+        event = loader.get_event()
+        position = _position(event.start_mark)
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor not in self._anchors:
+                self._invalid(f"found undefined alias {event.anchor!r}", event.start_mark)
+                return None
+            self._fail(self._anchors[event.anchor], "yaml-alias", "anchors and aliases (& and *) are not allowed",
+                       "write the value out in full")
+            return None
+        if event.anchor is not None:
+            if event.anchor in self._anchors:
+                self._invalid(f"found duplicate anchor {event.anchor!r}", event.start_mark)
+            self._anchors[event.anchor] = position
+        if keep:
+            self.marks[path] = position
+        if isinstance(event, yaml.ScalarEvent):
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            self._check_tag(tag, position)
+            if tag == _CORE + "str":
+                if not event.style and _YAML12_NUMBER_RE.match(event.value):  # plain: None (PyYAML) or "" (libyaml)
+                    # Text to PyYAML (YAML 1.1) but a number to YAML 1.2 readers (editors, JSON Schema tools).
+                    return Plain(event.value, _CORE + "float")
+                return event.value
+            return Plain(event.value, tag)
+        if depth > MAX_DEPTH:
+            raise _LoadFailure(*position, "too-deep", f"lists and mappings nested more than {MAX_DEPTH} deep",
+                               "records need only a few levels; flatten the structure")
+        is_sequence = isinstance(event, yaml.SequenceStartEvent)
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = loader.resolve(yaml.SequenceNode if is_sequence else yaml.MappingNode, None, event.implicit)
+        self._check_tag(tag, position)
+        if is_sequence:
+            items = []
+            while not loader.check_event(yaml.SequenceEndEvent):
+                items.append(self._node(loader, path + (len(items),), depth + 1, keep))
+            loader.get_event()
+            return items
+        return self._mapping(loader, path, depth, keep)
+
+    def _check_tag(self, tag: str, position: tuple[int, int]) -> None:
+        if tag not in _ALLOWED_TAGS:
+            self._fail(position, "yaml-tag", f"YAML tag {tag!r} is not allowed",
+                       "remove the tag; records hold only plain text, lists and mappings")
+
+    def _mapping(self, loader, path: tuple, depth: int, keep: bool) -> dict:
         result: dict = {}
-        for key_node, value_node in node.value:
-            line, column = _position(key_node.start_mark)
-            if key_node.tag == _CORE + "merge" or (isinstance(key_node, yaml.ScalarNode) and key_node.value == "<<"
-                                                   and not key_node.style):
-                raise _LoadFailure(line, column, "yaml-merge", "merge keys (<<) are not allowed",
-                                   "write the fields out in full")
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise _LoadFailure(line, column, "yaml-key", "a mapping key must be a plain word",
-                                   "use a field name such as 'name:'")
-            key = key_node.value
-            if key in result:
-                first_line = self.marks[path + (key, KEY)][0]
-                raise _LoadFailure(line, column, "duplicate-key",
-                                   f"duplicate key '{key}' (first given on line {first_line})",
-                                   "keep one of them; YAML would silently drop the other")
-            self.marks[path + (key, KEY)] = (line, column)
-            result[key] = self.build(value_node, path + (key,))
+        while not loader.check_event(yaml.MappingEndEvent):
+            key_event = loader.peek_event()
+            position = _position(key_event.start_mark)
+            key = None
+            if not isinstance(key_event, yaml.ScalarEvent):
+                self._fail(position, "yaml-key", "a mapping key must be a plain word",
+                           "use a field name such as 'name:'")
+            elif key_event.value == "<<" and not key_event.style or key_event.tag == _CORE + "merge":
+                self._fail(position, "yaml-merge", "merge keys (<<) are not allowed", "write the fields out in full")
+            elif keep and key_event.value in result:
+                first_line = self.marks[path + (key_event.value, KEY)][0]
+                self._fail(position, "duplicate-key",
+                           f"duplicate key '{key_event.value}' (first given on line {first_line})",
+                           "keep one of them; YAML would silently drop the other")
+            else:
+                key = key_event.value
+            self._node(loader, path, depth + 1, False)  # the key: checked for tags, anchors and depth
+            if keep and key is not None:
+                self.marks[path + (key, KEY)] = position
+                result[key] = self._node(loader, path + (key,), depth + 1, True)
+            else:
+                self._node(loader, path, depth + 1, False)
+        loader.get_event()
         return result
 
 
@@ -139,21 +210,6 @@ def _line_of_offset(data: bytes, offset: int) -> tuple[int, int]:
     line = before.count(b"\n") + 1
     column = offset - (before.rfind(b"\n") + 1) + 1
     return line, column
-
-
-def _check_depth(text: str) -> None:
-    """Refuse deep nesting before composing: the composer recurses (libyaml's until the stack
-    overflows and the process dies), the event parser does not."""
-    depth = 0
-    for event in yaml.parse(text, Loader=_NodeLoader):
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                line, column = _position(event.start_mark)
-                raise _LoadFailure(line, column, "too-deep", f"lists and mappings nested more than {MAX_DEPTH} deep",
-                                   "records need only a few levels; flatten the structure")
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
 
 
 def parse_record_text(data: bytes, display_path: str, kind: str, record_id: str) -> RawRecord:
@@ -171,18 +227,17 @@ def parse_record_text(data: bytes, display_path: str, kind: str, record_id: str)
         line, column = _line_of_offset(data, error.start)
         raise _LoadFailure(line, column, "not-utf8", f"byte 0x{data[error.start]:02x} is not valid UTF-8",
                            "save the file as UTF-8") from None
-    for index, char in enumerate(text):
-        if char == "\t":
-            line, column = _line_of_offset(data, len(text[:index].encode("utf-8")))
+    bad = _BAD_CHARACTER_RE.search(text)
+    if bad:
+        line, column = _line_of_offset(data, len(text[:bad.start()].encode("utf-8")))
+        if bad.group() == "\t":
             raise _LoadFailure(line, column, "tab", "tab character in the file",
                                "indent with spaces; YAML does not allow tabs for indentation")
-        if unicodedata.category(char) == "Cc" and char not in "\n\r":
-            line, column = _line_of_offset(data, len(text[:index].encode("utf-8")))
-            raise _LoadFailure(line, column, "control-character", f"control character U+{ord(char):04X} in the file",
-                               "remove it")
+        raise _LoadFailure(line, column, "control-character",
+                           f"control character U+{ord(bad.group()):04X} in the file", "remove it")
+    composer = _Composer(text)
     try:
-        _check_depth(text)
-        documents = list(yaml.compose_all(text, Loader=_NodeLoader))
+        documents = composer.documents()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = _position(mark) if mark else (1, 1)
@@ -192,19 +247,20 @@ def parse_record_text(data: bytes, display_path: str, kind: str, record_id: str)
     except yaml.YAMLError as error:
         raise _LoadFailure(1, 1, "yaml-syntax", f"YAML error: {error}") from None
     if len(documents) > 1:
-        line, column = _position(documents[1].start_mark)
+        line, column = documents[1][1]
         raise _LoadFailure(line, column, "multiple-documents", "file holds more than one YAML document",
                            "one record a file: remove the '---' separator")
-    if not documents or documents[0] is None:
+    if not documents:
         raise _LoadFailure(1, 1, "empty-file", "file is empty", "write the record's fields; see the format reference")
-    builder = _Builder()
-    values = builder.build(documents[0], ())
+    if composer.failure is not None:
+        raise composer.failure
+    values = documents[0][0]
     if not isinstance(values, dict):
-        line, column = builder.marks[()]
+        line, column = composer.marks[()]
         found = "a list" if isinstance(values, list) else "a single value"
         raise _LoadFailure(line, column, "not-a-mapping", f"a record must be a mapping of fields, found {found}",
                            "write one 'field: value' per line at the top level")
-    return RawRecord(kind, record_id, display_path, values, builder.marks)
+    return RawRecord(kind, record_id, display_path, values, composer.marks)
 
 
 def check_record_id(record_id: str) -> tuple[str, str] | None:

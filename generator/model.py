@@ -163,6 +163,17 @@ class Event:
         return (self.date.year, self.date.month, self.date.day, self.id)
 
 
+def human_period(since: PartialDate | None, until: PartialDate | None, qualifier: str | None = None) -> str:
+    """'since April 2025', 'until 2024', 'March 2023 – 2024', or '' when neither end is known."""
+    if since and until:
+        return f"{since.human(qualifier)} – {until.human()}"
+    if since:
+        return f"since {since.human(qualifier)}"
+    if until:
+        return f"until {until.human(qualifier)}"
+    return ""
+
+
 @dataclass(frozen=True)
 class Source:
     id: str

@@ -23,7 +23,7 @@ from . import background
 from .cache import fewer_collections
 from .check import TEXT_LINK_RE
 from .link import Dossier
-from .model import Entity, Event, Source
+from .model import Entity, Event, Source, human_period
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 _PLACEHOLDER_RE = re.compile("\0(\\d+)\0")
@@ -54,31 +54,46 @@ def relative(from_path: str, to_path: str) -> str:
 
 
 @dataclass
+class LinkMemo:
+    """What every page of one render shares: finished links by folder, hover previews by record.
+
+    A record is linked from many pages (a large dossier's entity pages hold ~100 links each),
+    and a link's text depends only on the target, the label and the linking page's folder, so
+    each is made once a render; this was over a third of a large render.
+    """
+
+    links: dict[tuple, str] = field(default_factory=dict)
+    previews: dict[str, str | None] = field(default_factory=dict)
+
+
+@dataclass
 class PageWriter:
     """Per-page helpers for templates: links relative to this page, numbered citations."""
 
     dossier: Dossier
     path: str
     cited: list[str] = field(default_factory=list)
+    memo: LinkMemo = field(default_factory=LinkMemo)
 
     def url(self, to_path: str) -> str:
         return relative(self.path, to_path)
 
     def link(self, record_id: str, label: str | None = None, preview: bool = True) -> str:
         """A Markdown link to a record, its summary as the hover preview (unless ``preview`` is false)."""
-        record = self.dossier.require(record_id)
-        text = escape.inline(label if label is not None else _title_of(record))
-        preview = self._preview(record) if preview else None
-        title = f' "{preview}"' if preview else ""
-        return f"[{text}]({self.url(record_path(record))}{title})"
+        record = self.dossier.require(record_id)  # looked up even when memoised: incremental.py notes it
+        key = (self.path.rpartition("/")[0], record_id, label, preview)
+        links = self.memo.links
+        made = links.get(key)
+        if made is None:
+            text = escape.inline(label if label is not None else _title_of(record))
+            title = self._preview(record) if preview else None
+            title_part = f' "{title}"' if title else ""
+            made = links[key] = f"[{text}]({self.url(record_path(record))}{title_part})"
+        return made
 
     def _preview(self, record) -> str | None:
-        """The hover preview: depends on the record and the records its text names, not on the page.
-
-        A record is linked from many pages, so previews are kept for the dossier's lifetime
-        (one render); this was a third of a large render.
-        """
-        previews = self.dossier.__dict__.setdefault("_previews_by_id", {})
+        """The hover preview: depends on the record and the records its text names, not on the page."""
+        previews = self.memo.previews
         if record.id not in previews:
             previews[record.id] = escape.link_title(
                 self._flatten(getattr(record, "summary", None) or getattr(record, "note", None)))
@@ -219,7 +234,7 @@ def make_environment(override_dir: Path | None = None) -> jinja2.Environment:
     loaders.append(jinja2.FileSystemLoader(str(TEMPLATES_DIR)))
     environment = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-        autoescape=False, trim_blocks=True, lstrip_blocks=True,
+        autoescape=False, trim_blocks=True, lstrip_blocks=True, auto_reload=False,  # one environment a render
     )
     environment.filters["md"] = escape.inline
     environment.filters["title"] = escape.plain_title
@@ -229,6 +244,7 @@ def make_environment(override_dir: Path | None = None) -> jinja2.Environment:
     environment.globals["record_path"] = record_path
     environment.globals["type_index_path"] = type_index_path
     environment.globals["event_entities"] = event_entities
+    environment.globals["human_period"] = human_period
     return environment
 
 
@@ -243,6 +259,7 @@ class Renderer:
         # Which file a page comes from, its edit link and last change (generator/provenance.py).
         self.environment.globals["provenance"] = (provenance or ProvenanceIndex(None)).of
         self._exports: background.Pending | None = None
+        self._memo = LinkMemo()
 
     def prefetch_exports(self) -> None:
         """Start building the data files (JSON, CSV, FtM, feed) on the other core, if it pays."""
@@ -257,7 +274,7 @@ class Renderer:
 
     def _render(self, template_names: list[str], path: str, **context) -> str:
         template = self.environment.select_template(template_names)
-        writer = PageWriter(self.dossier, path)
+        writer = PageWriter(self.dossier, path, memo=self._memo)
         return template.render(doc=writer, dossier=self.dossier, site=self.site_meta, **context)
 
     def render_entity(self, entity: Entity) -> str:
