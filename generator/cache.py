@@ -24,10 +24,11 @@ from pathlib import Path
 
 import yaml
 
+from . import background
+
 _ENGINE_MODULES = ("cache.py", "check.py", "loader.py", "model.py", "problems.py", "schema.py")
-# Below this many files a worker, start-up and pickling cost more than the parsing saved
-# (measured: at 1,000 records two processes were slower than one).
-PARALLEL_MIN_FILES_PER_WORKER = 2000
+# Below this many files a worker, its fork and sending its results back cost more than the parsing saved.
+PARALLEL_MIN_FILES_PER_WORKER = 400
 
 
 def engine_version() -> str:
@@ -137,7 +138,7 @@ def _check_one(kind: str, path: Path, data: bytes | None):
 
 
 def _check_chunk(chunk: list[tuple[str, str, bytes]]) -> list:
-    """A worker's share: slim results, since sending the raw values back costs more than parsing them."""
+    """Phase one for a share of the files, slimmed: a worker sends less back, and the parent keeps less."""
     return [slim(_check_one(kind, Path(path), data)) for kind, path, data in chunk]
 
 
@@ -165,20 +166,19 @@ def check_record_files(files: list[tuple[str, Path]], cache: ParseCache | None =
             results[index] = hit
         else:
             todo.append((index, kind, path, data, key))
-    if workers > 1 and len(todo) >= PARALLEL_MIN_FILES_PER_WORKER * workers:
-        from concurrent.futures import ProcessPoolExecutor
-
-        size = -(-len(todo) // (workers * 4))
-        chunks = [[(kind, str(path), data) for _i, kind, path, data, _k in todo[start:start + size]]
-                  for start in range(0, len(todo), size)]
-        with ProcessPoolExecutor(workers) as pool:
-            parsed = [result for chunk_results in pool.map(_check_chunk, chunks) for result in chunk_results]
-    else:
-        parsed = [_check_one(kind, path, data) for _i, kind, path, data, _k in todo]
+    jobs = [(kind, str(path), data) for _i, kind, path, data, _k in todo]
+    workers = max(1, min(workers, len(jobs) // PARALLEL_MIN_FILES_PER_WORKER))
+    # Every n-th file to each process, so that each gets its share of large and small records; forked
+    # children inherit the files' bytes (nothing to send them) and send back slim results.
+    others = [background.start(_check_chunk, jobs[worker::workers]) for worker in range(1, workers)]
+    parsed: list = [None] * len(jobs)
+    parsed[0::workers] = _check_chunk(jobs[0::workers])
+    for worker, other in enumerate(others, start=1):
+        parsed[worker::workers] = other.result()
     for (index, kind, path, _data, key), result in zip(todo, parsed):
         results[index] = result
         if cache is not None:
-            cache.put(kind, display_path(path), key, slim(result))
+            cache.put(kind, display_path(path), key, result)  # slim already
     if cache is not None:
         cache.save()
     return results

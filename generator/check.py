@@ -296,8 +296,12 @@ def check_record(raw: RawRecord) -> CheckedFile:
     return CheckedFile(raw, record, check.problems, check.refs)
 
 
-def resolve_references(checked_files: list[CheckedFile]) -> list[Problem]:
-    """Phase two: every reference points at an existing record of the right kind and type."""
+def resolve_references(checked_files: list[CheckedFile], unreadable_ids=frozenset()) -> list[Problem]:
+    """Phase two: every reference points at an existing record of the right kind and type.
+
+    References to ``unreadable_ids`` (records whose file exists but could not be read) are not
+    reported: the file's own error says what to fix, and one typo should not give twenty errors.
+    """
     problems: list[Problem] = []
     kinds_by_id: dict[str, str] = {}
     types_by_id: dict[str, str] = {}
@@ -317,7 +321,8 @@ def resolve_references(checked_files: list[CheckedFile]) -> list[Problem]:
 
     for checked in checked_files:
         for ref in checked.refs:
-            problems.extend(_check_reference(ref, kinds_by_id, types_by_id))
+            if ref.target not in unreadable_ids or ref.target in kinds_by_id:
+                problems.extend(_check_reference(ref, kinds_by_id, types_by_id))
         if checked.raw.kind == "entity" and checked.record is not None:
             problems.extend(_check_relationship_ends(checked.record, checked.raw, types_by_id))
     return problems

@@ -6,8 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from .pipeline import load_dossier
-from . import jsonschema
+from .pipeline import default_workers, load_dossier
+from . import jsonschema, manifest
+from .cache import fewer_collections
 from .fmt import format_files
 from .problems import DossierError, Severity, format_problems, format_report, summary_line
 from .render import Renderer
@@ -27,7 +28,7 @@ def _cache_dir(args) -> Path | None:
 
 def command_check(args) -> int:
     try:
-        result = load_dossier(Path(args.content), _cache_dir(args))
+        result = load_dossier(Path(args.content), _cache_dir(args), default_workers())
     except DossierError as error:
         report = format_report(error.problems, args.format)
         if report:
@@ -49,19 +50,28 @@ def command_check(args) -> int:
 
 
 def command_build(args) -> int:
+    out_dir, templates = Path(args.out), Path(args.templates) if args.templates else None
+    digest = None if args.no_cache else manifest.inputs_digest(Path(args.content), templates)
+    unchanged = manifest.unchanged_files(out_dir, digest) if digest else None
+    if unchanged is not None:
+        print(f"{unchanged} pages: 0 written, {unchanged} unchanged, 0 removed, in {args.out} "
+              f"(nothing changed since the last build)")
+        return 0
     try:
-        result = load_dossier(Path(args.content), _cache_dir(args))
+        result = load_dossier(Path(args.content), _cache_dir(args), default_workers())
     except DossierError as error:
         _report(error.problems, args.format, sys.stderr)
         print(summary_line(error.problems), file=sys.stderr)
         return 1
-    pages = Renderer(result.dossier, Path(args.templates) if args.templates else None).render_all()
     try:
-        report = write_tree(pages, Path(args.out))
+        with fewer_collections():  # pages go to disk as they are rendered: the tree is never all in memory
+            report = write_tree(Renderer(result.dossier, templates).iter_pages(), out_dir)
     except OutputFolderError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(f"{len(pages)} pages: {len(report.written)} written, {report.unchanged} unchanged, "
+    if digest:
+        manifest.save(out_dir, digest, report.paths)
+    print(f"{report.pages} pages: {len(report.written)} written, {report.unchanged} unchanged, "
           f"{len(report.removed)} removed, in {args.out}")
     return 0
 
@@ -127,7 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", required=True, help="folder for the Markdown tree")
     build.add_argument("--templates", default=None, help="folder of template overrides")
     build.add_argument("--format", choices=("text", "github", "json"), default="text")
-    build.add_argument("--no-cache", action="store_true", help="parse every record file again")
+    build.add_argument("--no-cache", action="store_true",
+                       help="parse every record file again, and generate even when nothing changed")
     build.set_defaults(handler=command_build)
 
     new = sub.add_parser("new", help="write the skeleton of a new record, every field explained")

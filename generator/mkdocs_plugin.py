@@ -18,7 +18,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .incremental import IncrementalRenderer
-from .pipeline import load_dossier
+from .pipeline import default_workers, load_dossier
 from .problems import DossierError, Severity
 from .provenance import ProvenanceIndex
 from .render import Renderer
@@ -73,7 +73,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
     def on_config(self, config):
         content_dir = self._project_path(config, self.config.content_dir)
         try:
-            result = load_dossier(content_dir, self._project_path(config, ".build/cache"))
+            result = load_dossier(content_dir, self._project_path(config, ".build/cache"), default_workers())
         except DossierError as error:
             raise PluginError("the dossier has errors:\n" + str(error)) from None
         for warning in result.warnings:

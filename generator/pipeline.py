@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,6 +99,14 @@ def _warnings(dossier: Dossier) -> list[Problem]:
     return warnings
 
 
+def default_workers() -> int:
+    """Processes to parse a cold cache in: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 @fewer_collections()
 def load_dossier(content_dir: Path, cache_dir: Path | None = None, workers: int = 1) -> LoadResult:
     """Load and check every record below ``content_dir``; raise :class:`DossierError` on errors.
@@ -108,15 +117,18 @@ def load_dossier(content_dir: Path, cache_dir: Path | None = None, workers: int 
     files, problems = discover_record_files(content_dir)
     checked_files: list[CheckedFile] = []
     cache = ParseCache(cache_dir) if cache_dir is not None else None
-    for load_problems, checked in check_record_files(files, cache, workers):
+    unreadable_ids: set[str] = set()  # files that exist but could not be read: their own error says why
+    for (_kind, path), (load_problems, checked) in zip(files, check_record_files(files, cache, workers)):
         problems.extend(load_problems)
         if checked is not None:
             problems.extend(checked.problems)
             checked_files.append(checked)
-    problems.extend(resolve_references(checked_files))
+        else:
+            unreadable_ids.add(path.stem)
+    problems.extend(resolve_references(checked_files, unreadable_ids))
     pages, page_links, page_problems = load_pages(content_dir / "pages")
     problems.extend(page_problems)
-    known_ids = {checked.raw.record_id for checked in checked_files}
+    known_ids = {checked.raw.record_id for checked in checked_files} | unreadable_ids
     problems.extend(_check_page_links(page_links, known_ids))
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:

@@ -338,53 +338,54 @@ class Renderer:
     @fewer_collections()
     def render_all(self, only: set[str] | None = None) -> dict[str, str]:
         """Every page; with ``only``, record pages just for those ids (see :mod:`generator.incremental`)."""
-        pages: dict[str, str] = {}
+        return dict(sorted(self.iter_pages(only)))
+
+    def iter_pages(self, only: set[str] | None = None):
+        """(path, text) of every page, one at a time, so that a writer need not hold them all."""
         self.prefetch_exports()  # in a child process for large dossiers, while the pages render
         for entity in self.dossier.entities.values():
             if only is None or entity.id in only:
-                pages[record_path(entity)] = self.render_entity(entity)
+                yield record_path(entity), self.render_entity(entity)
         for event in self.dossier.events.values():
             if only is None or event.id in only:
-                pages[record_path(event)] = self.render_event(event)
+                yield record_path(event), self.render_event(event)
         for source in self.dossier.sources.values():
             if only is None or source.id in only:
-                pages[record_path(source)] = self.render_source(source)
+                yield record_path(source), self.render_source(source)
         present_types = [t for t in schema.ENTITY_TYPES if any(e.type == t.name for e in
                                                                 self.dossier.entities.values())]
         for entity_type in present_types:
             path = type_index_path(entity_type.name)
-            pages[path] = self._render(["type-index.md.j2"], path, type_info=entity_type,
-                                       entities=self.dossier.entities_of_type(entity_type.name))
-        pages["entities/index.md"] = self._render(["entities-index.md.j2"], "entities/index.md",
-                                                  types=present_types)
-        pages["sources/index.md"] = self._render(["sources-index.md.j2"], "sources/index.md",
-                                                 sources=sorted(self.dossier.sources.values(),
-                                                                key=lambda s: (s.date is None, s.date, s.id)))
-        pages["timeline.md"] = self._render(["timeline.md.j2"], "timeline.md",
-                                            events=self.dossier.events_in_order,
-                                            filter_choices=self.timeline_filter_choices(),
-                                            types_by_event=self.entity_types_by_event())
+            yield path, self._render(["type-index.md.j2"], path, type_info=entity_type,
+                                     entities=self.dossier.entities_of_type(entity_type.name))
+        yield "entities/index.md", self._render(["entities-index.md.j2"], "entities/index.md", types=present_types)
+        yield "sources/index.md", self._render(["sources-index.md.j2"], "sources/index.md",
+                                               sources=sorted(self.dossier.sources.values(),
+                                                              key=lambda s: (s.date is None, s.date, s.id)))
+        yield "timeline.md", self._render(["timeline.md.j2"], "timeline.md", events=self.dossier.events_in_order,
+                                          filter_choices=self.timeline_filter_choices(),
+                                          types_by_event=self.entity_types_by_event())
         graph = build_graph(self.dossier, self.site_meta.get("directory_urls", True))
-        pages["graph.md"] = self._render(["graph.md.j2"], "graph.md", graph=graph)
-        pages[GRAPH_PATH] = graph_json(graph)  # not Markdown: copied to the site as it is
+        yield "graph.md", self._render(["graph.md.j2"], "graph.md", graph=graph)
+        yield GRAPH_PATH, graph_json(graph)  # not Markdown: copied to the site as it is
+        home_written = False
         for page in self.dossier.pages.values():
             path = f"{page.id}.md"
             names = ["home.md.j2", "page.md.j2"] if page.id == "index" else ["page.md.j2"]
-            pages[path] = self._render(names, path, page=page, types=present_types)
-        if "index.md" not in pages:
-            pages["index.md"] = self._render(["home.md.j2"], "index.md", page=None, types=present_types)
-        pages[reference.PAGE_PATH] = self._render(["format-reference.md.j2"], reference.PAGE_PATH,
-                                                  rows_by_kind=reference.rows_by_kind(),
-                                                  schema_url=relative(reference.PAGE_PATH, JSON_SCHEMA_PATH))
-        pages[JSON_SCHEMA_PATH] = json_schema_text()  # served with the site for editors and check-jsonschema
+            home_written = home_written or path == "index.md"
+            yield path, self._render(names, path, page=page, types=present_types)
+        if not home_written:
+            yield "index.md", self._render(["home.md.j2"], "index.md", page=None, types=present_types)
+        yield reference.PAGE_PATH, self._render(["format-reference.md.j2"], reference.PAGE_PATH,
+                                                rows_by_kind=reference.rows_by_kind(),
+                                                schema_url=relative(reference.PAGE_PATH, JSON_SCHEMA_PATH))
+        schema_text = json_schema_text()
+        yield JSON_SCHEMA_PATH, schema_text  # served with the site for editors and check-jsonschema
         data_files, downloads = self.exports()  # JSON, CSV, FtM and the Atom feed
-        pages.update(data_files)
-        schema_path = next((path for path in pages if path.startswith("schema/") and path.endswith(".schema.json")),
-                           None)  # the JSON Schema of the record format, when the build publishes it
-        pages[DATA_PAGE_PATH] = self._render(["data.md.j2"], DATA_PAGE_PATH, downloads=downloads,
-                                             schema_path=schema_path, counts=self.dossier.counts(),
-                                             schema_size=len(pages[schema_path].encode("utf-8")) if schema_path else 0)
-        return dict(sorted(pages.items()))
+        yield from data_files.items()
+        yield DATA_PAGE_PATH, self._render(["data.md.j2"], DATA_PAGE_PATH, downloads=downloads,
+                                           schema_path=JSON_SCHEMA_PATH, counts=self.dossier.counts(),
+                                           schema_size=len(schema_text.encode("utf-8")))
 
     def navigation(self) -> list:
         """MkDocs-style nav built from the records: sections and their index pages, never every record."""

@@ -7,6 +7,7 @@ marked as ours, so that a mistyped ``--out`` never deletes someone else's files.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,9 +23,15 @@ class WriteReport:
     written: list[str] = field(default_factory=list)
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)  # every file of the tree, written or not
+
+    @property
+    def pages(self) -> int:
+        return len(self.paths)
 
 
-def write_tree(pages: dict[str, str], out_dir: Path) -> WriteReport:
+def write_tree(pages: Mapping[str, str] | Iterable[tuple[str, str]], out_dir: Path) -> WriteReport:
+    """Write ``pages`` (a mapping, or (path, text) pairs as a renderer yields them) below ``out_dir``."""
     out_dir = Path(out_dir)
     if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
         raise OutputFolderError(f"{out_dir} is not empty and was not made by the generator; "
@@ -33,7 +40,8 @@ def write_tree(pages: dict[str, str], out_dir: Path) -> WriteReport:
     (out_dir / MARKER).touch()
     report = WriteReport()
     root = out_dir.resolve()
-    for relative_path, text in pages.items():
+    for relative_path, text in (pages.items() if isinstance(pages, Mapping) else pages):
+        report.paths.append(relative_path)
         target = (out_dir / relative_path)
         if root not in target.resolve().parents:  # ids are checked, but never write outside the folder
             raise OutputFolderError(f"refusing to write {relative_path} outside {out_dir}")
@@ -46,7 +54,7 @@ def write_tree(pages: dict[str, str], out_dir: Path) -> WriteReport:
         temporary.write_bytes(encoded)
         temporary.replace(target)
         report.written.append(relative_path)
-    wanted = set(pages)
+    wanted = set(report.paths)
     for existing in sorted(out_dir.rglob("*.md")):
         relative_path = existing.relative_to(out_dir).as_posix()
         if relative_path not in wanted:

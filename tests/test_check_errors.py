@@ -131,3 +131,13 @@ def test_misspelt_link_in_a_hand_written_page_names_page_line_and_suggestion(min
     assert errors_for(mini_content.relative_to(mini_content.parent)) == [
         "content/pages/notes.md:5:5: error[unknown-reference]: [[acmee]]: no record with id 'acmee'\n"
         "    hint: did you mean 'acme'?"]
+
+
+def test_a_record_that_cannot_be_read_gives_one_error_not_one_per_reference(mini_content, monkeypatch):
+    """A syntax error in a record that others name must not also report every reference to it."""
+    acme = mini_content / "entities" / "acme.yaml"
+    acme.write_text(acme.read_text(encoding="utf-8").replace("name:", "name: 'unclosed\nx:", 1), encoding="utf-8")
+    monkeypatch.chdir(mini_content.parent)
+    errors = errors_for(mini_content.relative_to(mini_content.parent))
+    assert len(errors) == 1 and errors[0].startswith("content/entities/acme.yaml:")
+    assert "error[yaml-syntax]" in errors[0]

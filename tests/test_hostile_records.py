@@ -33,6 +33,10 @@ CASES = [
     ("python-tag", "sources/tag.yaml", b'title: !!python/object/apply:os.system ["id"]\nkind: report\n',
      "yaml-tag", 1),
     ("custom-tag", "sources/tag2.yaml", b'title: "t"\nkind: !evil report\n', "yaml-tag", 2),
+    ("tag-on-key", "sources/tag3.yaml", b'title: "t"\n!!python/name:os.system kind: report\n', "yaml-tag", 2),
+    ("undefined-alias", "sources/alias.yaml", b'title: "t"\nkind: *nothing\n', "yaml-syntax", 2),
+    # a syntax error later in the file is reported before the alias, as when a composer ran first
+    ("alias-then-syntax", "sources/alias2.yaml", b'title: &t "t"\nkind: *t\nnote: "unclosed\n', "yaml-syntax", None),
     ("alias-bomb", "sources/bomb.yaml",
      b'a: &a ["x","x"]\nb: &b [*a,*a]\nc: &c [*b,*b]\nd: [*c,*c]\ntitle: "t"\nkind: report\n', "yaml-alias", 1),
     ("merge-key", "sources/merge.yaml", b'base: &b {kind: report}\n<<: *b\ntitle: "t"\n', None, 2),
