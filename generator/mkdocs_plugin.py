@@ -107,7 +107,21 @@ class DossierPlugin(BasePlugin[DossierConfig]):
             generated = _GeneratedFile.generated(config, path, content=text)
             generated.unchanged = path in self.unchanged_paths
             files.append(generated)
+        if not self.serving:  # the files hold the texts now; serve keeps them for the next rebuild
+            self.pages = {}
         return files
+
+    def on_page_read_source(self, page, config):
+        """A one-off build hands each generated page's text to MkDocs and forgets it.
+
+        MkDocs keeps every page's Markdown and HTML until the build ends; without this the
+        generated text stayed beside them, 0.5 GB more than a plain build at 10,000 records.
+        """
+        if self.serving or not isinstance(page.file, _GeneratedFile):
+            return None
+        source = page.file.content_string
+        page.file.content_string = ""
+        return source
 
     def on_serve(self, server, config, builder):
         server.watch(str(self._project_path(config, self.config.content_dir)))
