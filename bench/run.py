@@ -288,7 +288,7 @@ def bench_size(size: int, runs: int, serve: bool, browser: bool, site_build: boo
             result["serve_dirty"] = measure_serve(work, runs, True, startup)
         except RuntimeError as error:  # reported, not fatal: the other figures are worth keeping
             result["serve_dirty_error"] = str(error)[:2000]
-        print(f"   serve --dirty: {result['serve_dirty']}", flush=True)
+        print(f"   serve --dirty: {result.get('serve_dirty', result.get('serve_dirty_error'))}", flush=True)
     if browser:
         first_entity = sorted((work / "content" / "entities").glob("entity-*.yaml"))[0]
         name = yaml.safe_load(first_entity.read_text(encoding="utf-8"))["name"]

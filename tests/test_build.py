@@ -98,6 +98,22 @@ def test_entity_page_lists_aliases_for_search(mini_site):
     assert "Акме" in texts and "阿克米" in texts
 
 
+def test_search_index_leaves_out_lists_of_records_and_keeps_records(mini_site):
+    """Index pages, relationship lists and timelines only repeat what each record's own page says."""
+    import json
+
+    docs = json.loads((mini_site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    pages = {doc["location"].split("#")[0] for doc in docs}
+    sections = {doc["location"].split("#")[1] for doc in docs if "#" in doc["location"]}
+    for listing in ("timeline/", "graph/", "entities/", "sources/", "types/company/"):
+        assert listing not in pages, listing
+    for section in ("relationships", "declared-in-this-record", "declared-by-other-records", "timeline",
+                    "as-a-participant", "records-that-rest-on-this-source", "references", "mentioned-in"):
+        assert section not in sections, section
+    assert {"entities/acme/", "events/2025-03-02-acme-report/", "sources/paper-2025/"} <= pages
+    assert "description" in sections  # prose stays searchable
+
+
 def test_misspelt_reference_fails_build_with_file_line_and_suggestion(tmp_path):
     import shutil
 
