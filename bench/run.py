@@ -380,6 +380,8 @@ def markdown_table(report: dict) -> str:
 
     for label, render in rows:
         lines.append(f"| {label} | " + " | ".join(safe(render, r) for r in sizes) + " |")
+    for note in report.get("notes", []):
+        lines.extend(["", note])
     return "\n".join(lines) + "\n"
 
 
