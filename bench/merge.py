@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import RESULTS, markdown_table  # noqa: E402
+from run import RESULTS, write_report  # noqa: E402
 
 
 def _when(report: dict) -> str:
@@ -38,10 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     report = merge([json.loads(path.read_text(encoding="utf-8")) for path in args.reports], args.note)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "latest.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    (args.out / "latest.md").write_text(markdown_table(report), encoding="utf-8")
-    print(markdown_table(report))
+    write_report(report, args.out)
     return 0
 
 

@@ -385,6 +385,14 @@ def markdown_table(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def write_report(report: dict, out: Path) -> None:
+    """latest.json and latest.md in ``out``; the table is printed too."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    (out / "latest.md").write_text(markdown_table(report), encoding="utf-8")
+    print(markdown_table(report))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark the dossier build on synthetic dossiers.")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
@@ -399,10 +407,7 @@ def main(argv: list[str] | None = None) -> int:
               "machine": machine(), "runs": args.runs, "sizes": []}
     for size in args.sizes:
         report["sizes"].append(bench_size(size, args.runs, not args.no_serve, not args.no_browser, not args.no_site))
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "latest.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    (args.out / "latest.md").write_text(markdown_table(report), encoding="utf-8")
-    print(markdown_table(report))
+    write_report(report, args.out)
     return 0
 
 
