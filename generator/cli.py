@@ -6,12 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
+import jinja2
+
 from .pipeline import default_workers, load_dossier
 from . import jsonschema, manifest
 from .cache import fewer_collections
 from .fmt import format_files
 from .problems import DossierError, Severity, format_problems, format_report, summary_line
-from .render import Renderer
+from .render import Renderer, template_problem
 from .scaffold import ScaffoldError, create_record
 from .write import OutputFolderError, write_tree
 
@@ -69,6 +71,11 @@ def command_build(args) -> int:
     except OutputFolderError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except jinja2.TemplateError as error:
+        print(template_problem(error).format(), file=sys.stderr)
+        print(f"pages rendered before the error are in {args.out}; the next build renders all again",
+              file=sys.stderr)
+        return 1
     if digest:
         manifest.save(out_dir, digest, report.paths)
     print(f"{report.pages} pages: {len(report.written)} written, {report.unchanged} unchanged, "

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import jinja2
+
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -21,7 +23,7 @@ from .incremental import IncrementalRenderer
 from .pipeline import default_workers, load_dossier
 from .problems import DossierError, Severity
 from .provenance import ProvenanceIndex
-from .render import Renderer
+from .render import Renderer, template_problem
 from .searchwords import han_names
 
 log = logging.getLogger("mkdocs.plugins.dossier")
@@ -86,13 +88,16 @@ class DossierPlugin(BasePlugin[DossierConfig]):
                                                      config.repo_url or "", config.edit_uri or ""))
         renderer = Renderer(*renderer_args)
         _teach_search_segmenter(han_names(result.dossier))
-        if self.serving:
-            first = not self.incremental.pages
-            self.pages = self.incremental.render(
-                result.dossier, lambda view: Renderer(view, *renderer_args[1:]), templates, repr(renderer_args[2]))
-            self.unchanged_paths = set() if first else set(self.pages) - self.incremental.changed
-        else:
-            self.pages = renderer.render_all()
+        try:
+            if self.serving:
+                first = not self.incremental.pages
+                self.pages = self.incremental.render(
+                    result.dossier, lambda view: Renderer(view, *renderer_args[1:]), templates, repr(renderer_args[2]))
+                self.unchanged_paths = set() if first else set(self.pages) - self.incremental.changed
+            else:
+                self.pages = renderer.render_all()
+        except jinja2.TemplateError as error:
+            raise PluginError("a template has an error:\n" + template_problem(error).format()) from None
         if not config.nav:
             config.nav = renderer.navigation()
         else:  # hand-listed fixed pages first, then the sections built from the records

@@ -23,6 +23,8 @@ from . import background
 from .cache import fewer_collections
 from .check import TEXT_LINK_RE
 from .link import Dossier
+from .loader import display_path
+from .problems import Problem
 from .model import Entity, Event, Source, human_period
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -225,6 +227,23 @@ def lifecycle_spans(states) -> list[tuple]:
     """(state, the next state or None) in date order: a state is in force until the next one."""
     ordered = sorted(states, key=lambda state: state.date)
     return [(state, ordered[index + 1] if index + 1 < len(ordered) else None) for index, state in enumerate(ordered)]
+
+
+def template_problem(error: jinja2.TemplateError) -> Problem:
+    """A template's error as a problem at the template's file and line, for the CLI and the plugin.
+
+    Built-in templates are tested; this is for a project's overrides (``--templates``).
+    """
+    path, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    if path is None:  # an error while rendering: the innermost template frame of the traceback
+        frame = error.__traceback__
+        while frame is not None:
+            if frame.tb_frame.f_code.co_filename.endswith(".j2"):
+                path, line = frame.tb_frame.f_code.co_filename, frame.tb_lineno
+            frame = frame.tb_next
+    shown = display_path(Path(path)) if path else "(template)"
+    return Problem(shown, line or 1, 1, "template", f"{type(error).__name__}: {error.message or error}",
+                   "fix the template; the built-in ones are in generator/templates/")
 
 
 class _MemoryBytecodeCache(jinja2.BytecodeCache):
