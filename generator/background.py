@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 from typing import Any, Callable
 
 
@@ -22,6 +23,18 @@ class Pending:
         self._function, self._args = function, args
         self._pid, self._reader = pid, reader
         self._done, self._value = False, None
+
+    def cancel(self) -> None:
+        """Kill the child, if any, and forget the computation (the render it served failed)."""
+        if self._pid is not None and not self._done:
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+                os.waitpid(self._pid, 0)
+            except OSError:
+                pass
+            os.close(self._reader)
+        self._pid = self._reader = None
+        self._done, self._value, self._function, self._args = True, None, None, None
 
     def result(self) -> Any:
         if self._done:

@@ -179,26 +179,30 @@ class IncrementalRenderer:
         touched: set = set()
         renderer = make_renderer(_recording_view(dossier, touched))
         renderer.prefetch_exports()  # the data files build on the other core while the record pages render
-        pages: dict[str, str] = {}
-        lookups: dict[str, set] = {}
-        self.rendered = set()
-        for records, render_one in ((dossier.entities, renderer.render_entity),
-                                    (dossier.events, renderer.render_event),
-                                    (dossier.sources, renderer.render_source)):
-            for record_id, record in records.items():
-                path = record_path(record)
-                if targets is not None and record_id not in targets and path in self.pages:
-                    pages[path] = self.pages[path]
-                    lookups[path] = self.lookups_by_path.get(path, set())
-                    continue
-                touched.clear()
-                pages[path] = render_one(record)
-                lookups[path] = set(touched)
-                self.rendered.add(path)
-        record_paths = set(pages)
-        for path, text in renderer.render_all(only=set()).items():
-            if path not in record_paths:
-                pages[path] = text
+        try:
+            pages: dict[str, str] = {}
+            lookups: dict[str, set] = {}
+            self.rendered = set()
+            for records, render_one in ((dossier.entities, renderer.render_entity),
+                                        (dossier.events, renderer.render_event),
+                                        (dossier.sources, renderer.render_source)):
+                for record_id, record in records.items():
+                    path = record_path(record)
+                    if targets is not None and record_id not in targets and path in self.pages:
+                        pages[path] = self.pages[path]
+                        lookups[path] = self.lookups_by_path.get(path, set())
+                        continue
+                    touched.clear()
+                    pages[path] = render_one(record)
+                    lookups[path] = set(touched)
+                    self.rendered.add(path)
+            record_paths = set(pages)
+            for path, text in renderer.render_all(only=set()).items():
+                if path not in record_paths:
+                    pages[path] = text
+        except BaseException:  # a template error: no forked child left waiting on its pipe
+            renderer.cancel_exports()
+            raise
         pages = dict(sorted(pages.items()))
         self.changed = {path for path, text in pages.items() if self.pages.get(path) != text}
         self.pages, self.lookups_by_path, self.dossier, self.fingerprint = pages, lookups, dossier, fingerprint

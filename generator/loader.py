@@ -91,7 +91,8 @@ class _Composer:
 
     One pass over the events does what composing a node tree, walking it and a separate depth
     check did before, at about half the cost: deep nesting is refused as it is met (libyaml's
-    own composer recurses in C until the process dies).  Problems in the first document
+    own composer recurses in C until the process dies), and tags and aliases are refused on
+    mapping keys as well as on values.  Problems in the first document
     (aliases, tags, keys) are kept until the whole stream has been read, so that a syntax error
     anywhere in the file is still the one reported, as when a composer ran first.
     """
@@ -120,6 +121,7 @@ class _Composer:
             documents = []
             while not loader.check_event(yaml.StreamEndEvent):
                 loader.get_event()  # document start
+                self._anchors = {}  # anchors belong to their document
                 start = _position(loader.peek_event().start_mark)
                 documents.append((self._node(loader, (), 1, not documents), start))
                 loader.get_event()  # document end

@@ -22,6 +22,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+from .loader import display_path
 from .write import MARKER
 
 _PACKAGE_DIR = Path(__file__).parent
@@ -45,7 +46,7 @@ def _hash_tree(digest, folder: Path | None, label: str) -> None:
     digest.update(f"\0{label}\0".encode())
     if folder is None or not folder.is_dir():
         return
-    for root, dirs, files in os.walk(folder):
+    for root, dirs, files in os.walk(folder, followlinks=True):  # as the loader reads them
         dirs[:] = sorted(name for name in dirs if name != "__pycache__")
         for name in sorted(files):
             if name.endswith(".pyc"):
@@ -63,6 +64,8 @@ def inputs_digest(content_dir: Path, override_dir: Path | None = None) -> str:
     """A digest that changes whenever a generated file could come out differently."""
     digest = hashlib.sha1(f"{_FORMAT}|{sys.version}|{_library_versions()}".encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    # Pages name their record files as seen from the working directory (loader.display_path).
+    digest.update(display_path(Path(content_dir)).encode())
     _hash_tree(digest, _PACKAGE_DIR, "engine")
     _hash_tree(digest, override_dir, "templates")
     _hash_tree(digest, content_dir, "content")

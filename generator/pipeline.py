@@ -117,7 +117,7 @@ def load_dossier(content_dir: Path, cache_dir: Path | None = None, workers: int 
     files, problems = discover_record_files(content_dir)
     checked_files: list[CheckedFile] = []
     cache = ParseCache(cache_dir) if cache_dir is not None else None
-    unreadable_ids: set[str] = set()  # files that exist but could not be read: their own error says why
+    unreadable_ids: set[str] = set()  # files that exist but gave no record (unreadable, bad id): their error says why
     for (_kind, path), (load_problems, checked) in zip(files, check_record_files(files, cache, workers)):
         problems.extend(load_problems)
         if checked is not None:

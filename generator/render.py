@@ -308,6 +308,12 @@ class Renderer:
             large = sum(self.dossier.counts().values()) >= EXPORTS_IN_CHILD_MIN_RECORDS
             self._exports = background.start(build_exports, self.dossier, self.site_meta, fork=large)
 
+    def cancel_exports(self) -> None:
+        """Stop building the data files: the render failed (a forked child would wait on its pipe)."""
+        if self._exports is not None:
+            self._exports.cancel()
+            self._exports = None
+
     def exports(self) -> tuple[dict[str, str], list]:
         """The data files and the data page's list of them (:func:`generator.exports.build_exports`)."""
         self.prefetch_exports()
@@ -379,10 +385,18 @@ class Renderer:
     @fewer_collections()
     def render_all(self, only: set[str] | None = None) -> dict[str, str]:
         """Every page; with ``only``, record pages just for those ids (see :mod:`generator.incremental`)."""
-        return dict(sorted(self.iter_pages(only)))
+        pages = dict(self.iter_pages(only))  # a path given twice keeps its last text, as when written
+        return dict(sorted(pages.items()))
 
     def iter_pages(self, only: set[str] | None = None):
         """(path, text) of every page, one at a time, so that a writer need not hold them all."""
+        try:
+            yield from self._pages(only)
+        except BaseException:  # a template error, or the writer stopped (GeneratorExit)
+            self.cancel_exports()
+            raise
+
+    def _pages(self, only: set[str] | None):
         self.prefetch_exports()  # in a child process for large dossiers, while the pages render
         for entity in self.dossier.entities.values():
             if only is None or entity.id in only:

@@ -40,8 +40,11 @@ def write_tree(pages: Mapping[str, str] | Iterable[tuple[str, str]], out_dir: Pa
     (out_dir / MARKER).touch()
     report = WriteReport()
     root = out_dir.resolve()
+    seen: set[str] = set()
     for relative_path, text in (pages.items() if isinstance(pages, Mapping) else pages):
-        report.paths.append(relative_path)
+        if relative_path not in seen:  # a path given twice is written twice, the last text staying
+            seen.add(relative_path)
+            report.paths.append(relative_path)
         target = (out_dir / relative_path)
         if root not in target.resolve().parents:  # ids are checked, but never write outside the folder
             raise OutputFolderError(f"refusing to write {relative_path} outside {out_dir}")
@@ -54,10 +57,9 @@ def write_tree(pages: Mapping[str, str] | Iterable[tuple[str, str]], out_dir: Pa
         temporary.write_bytes(encoded)
         temporary.replace(target)
         report.written.append(relative_path)
-    wanted = set(report.paths)
     for existing in sorted(out_dir.rglob("*.md")):
         relative_path = existing.relative_to(out_dir).as_posix()
-        if relative_path not in wanted:
+        if relative_path not in seen:
             existing.unlink()
             report.removed.append(relative_path)
     return report

@@ -54,6 +54,8 @@ CASES = [
      "too-deep", 23),
     ("multi-document", "sources/two.yaml", GOOD_SOURCE.encode() + b"---\n" + GOOD_SOURCE.encode(),
      "multiple-documents", 4),
+    ("multi-document-anchors", "sources/two2.yaml", b'title: &t "t"\nkind: report\n---\ntitle: &t "u"\n',
+     "multiple-documents", 4),  # each document has its own anchors
     ("syntax", "sources/syntax.yaml", b'title: "unclosed\nkind: report\n', "yaml-syntax", None),
     ("uppercase-id", "sources/Bad.yaml", GOOD_SOURCE.encode(), "bad-id", 1),
     ("lookalike-id", "sources/\u0430libaba.yaml", GOOD_SOURCE.encode(), "bad-id", 1),  # Cyrillic a

@@ -124,3 +124,37 @@ def test_digest_follows_engine_and_content(project, monkeypatch):
     assert manifest.inputs_digest(content) != changed_content
     monkeypatch.setattr(manifest, "_PACKAGE_DIR", project / "content")  # stands for another engine version
     assert manifest.inputs_digest(content) not in (before, changed_content)
+
+
+def test_building_from_another_folder_generates_again(project, loads, capsys, monkeypatch):
+    """Pages name their record files as seen from the working directory."""
+    _build(capsys)
+    (project / "sub").mkdir()
+    monkeypatch.chdir(project / "sub")
+    status = cli.main(["build", "--content", "../content", "--out", "../md"])
+    output = capsys.readouterr().out
+    assert status == 0 and len(loads) == 2 and "nothing changed" not in output
+    assert 'file: "../content/entities/entity-10.yaml"' in (project / "md" / "entities" / "entity-10.md").read_text(
+        encoding="utf-8")
+
+
+def test_a_failed_render_leaves_no_forked_child(project, monkeypatch):
+    import os
+
+    import jinja2
+
+    from generator import render
+    from generator.write import write_tree
+
+    monkeypatch.setattr(render, "EXPORTS_IN_CHILD_MIN_RECORDS", 1)  # the data files in a forked child
+    overrides = project / "templates"
+    overrides.mkdir()
+    (overrides / "source.md.j2").write_text("{{ source.no_such_field }}\n", encoding="utf-8")
+    renderer = Renderer(load_dossier(project / "content").dossier, overrides)
+    renderer.prefetch_exports()
+    child = renderer._exports._pid
+    assert child is not None
+    with pytest.raises(jinja2.TemplateError):
+        write_tree(renderer.iter_pages(), project / "md")
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child, os.WNOHANG)  # reaped already: no such child
