@@ -26,6 +26,7 @@ from typing import Callable
 from .cache import fewer_collections
 from .check import TEXT_LINK_RE
 from .link import Dossier
+from .manifest import hash_tree
 from .render import TEMPLATES_DIR, Renderer, record_path
 
 EVERYTHING = "\0every record"  # in a page's lookups: it iterated a whole collection
@@ -109,12 +110,8 @@ def preview_ids(record) -> set[str]:
 
 def _templates_fingerprint(override_dir: Path | None) -> str:
     digest = hashlib.sha1()
-    for folder in (override_dir, TEMPLATES_DIR):
-        if folder is None or not Path(folder).is_dir():
-            continue
-        for template in sorted(Path(folder).rglob("*")):
-            if template.is_file():
-                digest.update(template.as_posix().encode() + b"\0" + template.read_bytes())
+    hash_tree(digest, Path(override_dir) if override_dir else None, "overrides")
+    hash_tree(digest, TEMPLATES_DIR, "templates")
     return digest.hexdigest()
 
 

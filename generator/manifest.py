@@ -41,7 +41,7 @@ def _library_versions() -> str:
     return ",".join(versions)
 
 
-def _hash_tree(digest, folder: Path | None, label: str) -> None:
+def hash_tree(digest, folder: Path | None, label: str) -> None:
     """Every file below ``folder``, by relative path and bytes, in a stable order."""
     digest.update(f"\0{label}\0".encode())
     if folder is None or not folder.is_dir():
@@ -66,9 +66,9 @@ def inputs_digest(content_dir: Path, override_dir: Path | None = None) -> str:
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     # Pages name their record files as seen from the working directory (loader.display_path).
     digest.update(display_path(Path(content_dir)).encode())
-    _hash_tree(digest, _PACKAGE_DIR, "engine")
-    _hash_tree(digest, override_dir, "templates")
-    _hash_tree(digest, content_dir, "content")
+    hash_tree(digest, _PACKAGE_DIR, "engine")
+    hash_tree(digest, override_dir, "templates")
+    hash_tree(digest, content_dir, "content")
     return digest.hexdigest()
 
 
