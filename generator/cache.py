@@ -4,27 +4,35 @@ Parsing is the floor of the record stage (libyaml reads ~2,000 records a second)
 check of a large dossier spends its time here or nowhere.  An entry holds phase one's result
 for one file (the load problems and the :class:`~generator.check.CheckedFile`), stored under
 the file's kind and shown path together with the SHA-1 of its bytes.  The whole cache is one
-pickle named after the engine version: a digest of the source of every module that shapes a
+JSON file named after the engine version: a digest of the source of every module that shapes a
 checked record, of Python's and PyYAML's versions.  Changing any of them starts a fresh cache;
-changing a file's bytes misses its entry.  A damaged or unreadable cache is ignored, never fatal.
+changing a file's bytes misses its entry.
 
-The cache lives in the build folder (``.build/cache/`` by default), which holds only what
-the build made; it is trusted like the rest of that folder.
+The cache is data, never code: it is JSON, and reading it can build only the engine's own
+record classes (dataclasses and enums of the modules in ``_CACHED_CLASS_MODULES``), never call
+anything else, so a cache file someone else placed cannot run a command (pickle could).  A
+damaged, foreign or hostile cache file is refused with a message naming it, and rebuilt.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import enum
 import gc
 import hashlib
+import importlib
+import json
+import logging
 import os
-import pickle
 import sys
 from pathlib import Path
 
 import yaml
 
 from . import background
+
+log = logging.getLogger("generator.cache")
 
 _ENGINE_MODULES = ("cache.py", "check.py", "loader.py", "model.py", "problems.py", "schema.py")
 # Below this many files a worker, its fork and sending its results back cost more than the parsing saved.
@@ -44,6 +52,108 @@ def content_key(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()
 
 
+# The only classes a cache file may name: every value of a phase-one result is built from them,
+# from JSON's own types, tuples and dicts.
+_CACHED_CLASS_MODULES = ("model", "loader", "check", "problems", "schema")
+_CLASS, _TUPLE, _DICT, _FROZENSET = "\0class", "\0tuple", "\0dict", "\0frozenset"
+_FORMAT = "dossier-parse-cache/1"
+
+
+class CacheRefused(ValueError):
+    """A cache file that is not one this engine wrote: its entries are not used."""
+
+
+def _cached_classes() -> dict[str, type]:
+    classes = {}
+    for module_name in _CACHED_CLASS_MODULES:
+        module = importlib.import_module(f"{__package__}.{module_name}")
+        for value in vars(module).values():
+            if (isinstance(value, type) and value.__module__ == module.__name__
+                    and (dataclasses.is_dataclass(value) or issubclass(value, enum.Enum))):
+                classes[f"{module_name}.{value.__qualname__}"] = value
+    return classes
+
+
+def _class_name(cls: type) -> str:
+    return f"{cls.__module__.rsplit('.', 1)[-1]}.{cls.__qualname__}"
+
+
+def to_json_value(value):
+    """``value`` as plain JSON values; every JSON object in the result is one tagged value.
+
+    Dicts, tuples, frozensets, dataclasses and enums become one-key objects, so that reading
+    them back (:func:`from_json_value`) can tell them apart from anything a record holds.
+    """
+    if value is None or type(value) in (str, int, float, bool):
+        return value
+    if isinstance(value, enum.Enum):
+        return {_CLASS: _class_name(type(value)), "value": value.value}
+    if isinstance(value, list):
+        return [to_json_value(item) for item in value]
+    if isinstance(value, tuple):
+        return {_TUPLE: [to_json_value(item) for item in value]}
+    if isinstance(value, dict):
+        return {_DICT: [[to_json_value(key), to_json_value(item)] for key, item in value.items()]}
+    if isinstance(value, frozenset):
+        return {_FROZENSET: [to_json_value(item) for item in value]}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {_CLASS: _class_name(type(value)),
+                "fields": [to_json_value(getattr(value, f.name)) for f in dataclasses.fields(value)]}
+    raise TypeError(f"the parse cache cannot hold a {type(value).__name__}")
+
+
+def from_json_value(text: str | bytes, classes: dict[str, type] | None = None):
+    """The value :func:`to_json_value` encoded, from JSON text; raises :class:`CacheRefused`.
+
+    Only the classes in ``classes`` (the engine's own, by default) can be built, by their
+    constructors with the fields (a list in declaration order) as keywords; anything else
+    refuses the whole file.
+    """
+    classes = _cached_classes() if classes is None else classes
+    field_names: dict[type, list[str]] = {}
+
+    def tagged(obj: dict):
+        if len(obj) == 1:
+            (tag, body), = obj.items()
+            if tag == _TUPLE and isinstance(body, list):
+                return tuple(body)
+            if tag == _DICT and isinstance(body, list) and all(isinstance(p, list) and len(p) == 2 for p in body):
+                try:
+                    return {key: item for key, item in body}
+                except TypeError:  # an unhashable key
+                    raise CacheRefused("holds a mapping key that no record has") from None
+            if tag == _FROZENSET and isinstance(body, list):
+                try:
+                    return frozenset(body)
+                except TypeError:
+                    raise CacheRefused("holds a set of unhashable values") from None
+        elif len(obj) == 2 and _CLASS in obj:
+            name = obj[_CLASS]
+            cls = classes.get(name) if isinstance(name, str) else None
+            if cls is None:
+                raise CacheRefused(f"names {str(name)[:80]!r}, which is not one of the engine's record classes")
+            try:
+                if "value" in obj and issubclass(cls, enum.Enum):
+                    return cls(obj["value"])
+                if "fields" in obj and isinstance(obj["fields"], list) and dataclasses.is_dataclass(cls):
+                    names = field_names.get(cls)
+                    if names is None:
+                        names = field_names[cls] = [f.name for f in dataclasses.fields(cls)]
+                    if len(names) != len(obj["fields"]):
+                        raise CacheRefused(f"holds a {name} with {len(obj['fields'])} fields, not {len(names)}")
+                    return cls(**dict(zip(names, obj["fields"])))
+            except (TypeError, ValueError) as error:
+                raise CacheRefused(f"holds a {name} that this engine cannot build ({error})") from None
+        raise CacheRefused("holds a value the engine never writes")
+
+    try:
+        return json.loads(text, object_hook=tagged)
+    except (ValueError, RecursionError) as error:  # json.JSONDecodeError, UnicodeDecodeError are ValueErrors
+        if isinstance(error, CacheRefused):
+            raise
+        raise CacheRefused(f"is not JSON the engine wrote ({type(error).__name__})") from None
+
+
 class ParseCache:
     """Phase-one results by (kind, shown path), valid while the file's bytes hash the same."""
 
@@ -60,15 +170,29 @@ class ParseCache:
 
     @property
     def file(self) -> Path | None:
-        return self.cache_dir / f"records-{self.version}.pickle" if self.cache_dir is not None else None
+        return self.cache_dir / f"records-{self.version}.json" if self.cache_dir is not None else None
 
     def _read(self) -> dict:
+        """The entries of the cache file; a missing file gives none, a refused one a message and none."""
         try:
-            with open(self.file, "rb") as stream:
-                entries = pickle.load(stream)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+            data = self.file.read_bytes()
+        except OSError:
             return {}
-        return entries if isinstance(entries, dict) else {}
+        try:
+            stored = from_json_value(data)
+            if not (isinstance(stored, dict) and stored.get("format") == _FORMAT
+                    and stored.get("engine") == self.version and isinstance(stored.get("entries"), dict)):
+                raise CacheRefused("is not a parse cache of this engine")
+            entries = stored["entries"]
+            if not all(isinstance(name, tuple) and len(name) == 2 and isinstance(entry, tuple) and len(entry) == 2
+                       for name, entry in entries.items()):
+                raise CacheRefused("holds entries of another shape")
+        except CacheRefused as refusal:
+            log.warning("%s: parse cache refused: the file %s; every record is parsed again and the cache "
+                        "rewritten (it holds only data and is never run)", self.file, refusal)
+            self._dirty = True  # rewrite it even when no record changed
+            return {}
+        return entries
 
     def get(self, kind: str, shown: str, key: str):
         """The cached result for this file's content, or None."""
@@ -94,12 +218,13 @@ class ParseCache:
             return
         try:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
-            for stale in self.cache_dir.glob("records-*.pickle"):
-                if stale != self.file:
+            for stale in self.cache_dir.glob("records-*"):  # older engines' caches, pickles of old
+                if stale != self.file and stale.suffix in (".json", ".pickle"):
                     stale.unlink()
             temporary = self.file.with_name(f"{self.file.name}.{os.getpid()}.tmp")
-            with open(temporary, "wb") as stream:
-                pickle.dump(self._entries, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            stored = {"format": _FORMAT, "engine": self.version, "entries": self._entries}
+            temporary.write_text(json.dumps(to_json_value(stored), ensure_ascii=False, separators=(",", ":")),
+                                 encoding="utf-8")
             temporary.replace(self.file)
             self._dirty = False
         except OSError:  # a read-only checkout still builds, only without the cache

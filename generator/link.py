@@ -71,7 +71,9 @@ class Dossier:
     published_by: dict[str, list[str]] = field(default_factory=dict)
     lifecycle_by_event: dict[str, list[tuple[str, LifecycleState]]] = field(default_factory=dict)
     events_in_order: list[Event] = field(default_factory=list)
-    _event_positions: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    # (previous, next) on the timeline by event id: one entry a page reads, so that an incremental
+    # render (generator/incremental.py) sees which event pages a move on the timeline reaches.
+    event_neighbours: dict[str, tuple[Event | None, Event | None]] = field(default_factory=dict, repr=False)
 
     def get(self, record_id: str) -> Record | None:
         return self.entities.get(record_id) or self.events.get(record_id) or self.sources.get(record_id)
@@ -89,13 +91,7 @@ class Dossier:
         return {"entities": len(self.entities), "events": len(self.events), "sources": len(self.sources)}
 
     def previous_and_next(self, event: Event) -> tuple[Event | None, Event | None]:
-        # A position map, not list.index(): that compares whole events and made a build O(n^2).
-        if len(self._event_positions) != len(self.events_in_order):
-            self._event_positions = {e.id: i for i, e in enumerate(self.events_in_order)}
-        index = self._event_positions[event.id]
-        before = self.events_in_order[index - 1] if index > 0 else None
-        after = self.events_in_order[index + 1] if index + 1 < len(self.events_in_order) else None
-        return before, after
+        return self.event_neighbours[event.id]
 
 
 def _text_fields(record: Record):
@@ -166,6 +162,10 @@ def link_dossier(entities: list[Entity], events: list[Event], sources: list[Sour
                 dossier.lifecycle_by_event.setdefault(state.event, []).append((entity.id, state))
 
     dossier.events_in_order = sorted(dossier.events.values(), key=lambda e: e.sort_key)
+    ordered = dossier.events_in_order
+    dossier.event_neighbours = {event.id: (ordered[index - 1] if index > 0 else None,
+                                           ordered[index + 1] if index + 1 < len(ordered) else None)
+                                for index, event in enumerate(ordered)}
     for event in dossier.events_in_order:
         for participant in event.participants:
             event_roles[participant.entity].append(EventRole(event, "participant", participant.role))

@@ -48,6 +48,29 @@ class _GeneratedFile(File):
         return not self.unchanged
 
 
+_DIRTY_BUILD_WARNING = "A 'dirty' build is being performed"
+
+
+class _DirtyBuildNotice(logging.Filter):
+    """``mkdocs serve --dirty``: MkDocs' warning that a dirty build is being performed, as information.
+
+    Under ``strict: true`` that one warning aborted every preview build (issue 17).  It says
+    what ``--dirty`` means, not a problem of the site, so it is still shown, at INFO; every other
+    warning (a broken link, an unlinked record ...) still fails the build under strict.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.WARNING and str(record.msg).startswith(_DIRTY_BUILD_WARNING):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            record.msg = ("Dirty build: only the pages a change reaches are rebuilt; the others keep their "
+                          "navigation from the first build until you restart the preview or run `make site`.")
+            record.args = ()
+        return True
+
+
+_DIRTY_NOTICE = _DirtyBuildNotice()
+
+
 class DossierConfig(Config):
     content_dir = config_options.Type(str, default="content")
     templates_dir = config_options.Type(str, default="")
@@ -64,6 +87,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         # Defining on_startup keeps this instance across `mkdocs serve` rebuilds, so a rebuild
         # re-renders only the pages a change reaches (generator/incremental.py).
         self.serving = command == "serve"
+        if self.serving and dirty:
+            logging.getLogger("mkdocs.commands.build").addFilter(_DIRTY_NOTICE)
         if self.serving:
             # Import followthemoney once here (~0.7 s), not in the child that builds the data
             # files on every rebuild (generator/background.py forks from this process).
@@ -91,8 +116,10 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         try:
             if self.serving:
                 first = not self.incremental.pages
+                # the pages' "last changed" dates come from git: a commit re-renders everything
+                settings = repr(renderer_args[2]) + repr(sorted((renderer_args[3].dates or {}).items()))
                 self.pages = self.incremental.render(
-                    result.dossier, lambda view: Renderer(view, *renderer_args[1:]), templates, repr(renderer_args[2]))
+                    result.dossier, lambda view: Renderer(view, *renderer_args[1:]), templates, settings)
                 self.unchanged_paths = set() if first else set(self.pages) - self.incremental.changed
             else:
                 self.pages = renderer.render_all()
@@ -126,7 +153,12 @@ class DossierPlugin(BasePlugin[DossierConfig]):
             page.file.content_string = ""
         return markdown
 
+    def on_shutdown(self) -> None:
+        logging.getLogger("mkdocs.commands.build").removeFilter(_DIRTY_NOTICE)
+
     def on_serve(self, server, config, builder):
+        # The address to open: MkDocs serves the site under the path of site_url (/dossier/ here).
+        log.info("Preview: open %s", config.site_url)
         server.watch(str(self._project_path(config, self.config.content_dir)))
         if self.config.templates_dir:
             server.watch(str(self._project_path(config, self.config.templates_dir)))

@@ -66,3 +66,59 @@ def thousand_record_content(tmp_path_factory) -> Path:
     content = tmp_path_factory.mktemp("thousand-records") / "content"
     load_synth().write_dossier(1000, content)
     return content
+
+
+# ---- documented commands: run exactly as README.md and CONTRIBUTING.md give them ----
+
+_NOT_COPIED_AT_ROOT = {".venv", "site", ".build", ".git", "screenshots"}
+_NOT_COPIED = {"__pycache__", ".pytest_cache"}
+
+
+def documented_commands() -> list[tuple[str, str]]:
+    """(file, command) for every line of the ``sh`` code blocks of README.md and CONTRIBUTING.md.
+
+    The command is the line as written, without its trailing ``# comment``.
+    """
+    import re
+
+    found = []
+    for name in ("README.md", "CONTRIBUTING.md"):
+        text = (ROOT / name).read_text(encoding="utf-8")
+        for block in re.findall(r"```sh\n(.*?)```", text, re.DOTALL):
+            for line in block.splitlines():
+                command = re.sub(r"\s+#\s.*$", "", line).strip()
+                if command:
+                    found.append((name, command))
+    return found
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the project as a fresh clone has it, with the test run's .venv linked in (not copied).
+
+    Files keep their modification times, so ``make`` finds the venv up to date.
+    """
+    def ignore(folder, names):
+        at_root = Path(folder) == ROOT
+        return [n for n in names if n in _NOT_COPIED or n.endswith(".egg-info") or (at_root and n in _NOT_COPIED_AT_ROOT)
+                or (Path(folder) == ROOT / "bench" / "results" and n == "tmp")]
+
+    shutil.copytree(ROOT, target, ignore=ignore, symlinks=True)
+    (target / ".venv").symlink_to(ROOT / ".venv", target_is_directory=True)
+    up_to_date = subprocess.run(["make", "-q", ".venv/.installed-stamp"], cwd=target, capture_output=True)
+    assert up_to_date.returncode == 0, ".venv is missing or older than requirements.txt: run `make test`, which makes it"
+    return target
+
+
+def run_documented(command: str, cwd: Path, timeout: float = 600, **kwargs) -> subprocess.CompletedProcess:
+    """Run a command of README.md or CONTRIBUTING.md exactly as written there, with bash, in ``cwd``."""
+    assert command in {c for _file, c in documented_commands()}, f"not a documented command: {command!r}"
+    env = dict(os.environ, **kwargs.pop("env", {}))
+    return subprocess.run(["bash", "-c", command], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=timeout, **kwargs)
+
+
+def start_documented(command: str, cwd: Path, output, env: dict | None = None) -> subprocess.Popen:
+    """Start a documented command exactly as written, in the background, in its own process group."""
+    assert command in {c for _file, c in documented_commands()}, f"not a documented command: {command!r}"
+    return subprocess.Popen(["bash", "-c", command], cwd=cwd, stdout=output, stderr=subprocess.STDOUT,
+                            start_new_session=True, env=dict(os.environ, **(env or {})))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import pickle
+import subprocess
 import sys
 from pathlib import Path
 
@@ -36,6 +39,10 @@ def synthetic(tmp_path: Path) -> Path:
     content = tmp_path / "content"
     synth.write_dossier(80, content)
     return content
+
+
+def _stored_entries(cache_file: Path) -> dict:
+    return cache_module.from_json_value(cache_file.read_bytes())["entries"]
 
 
 def _record_files(content: Path) -> list[Path]:
@@ -73,20 +80,19 @@ def test_new_engine_version_parses_everything_again(synthetic, tmp_path, parse_c
     parse_calls.clear()
     load_dossier(synthetic, cache_dir)
     assert len(parse_calls) == len(_record_files(synthetic))
-    assert [p.name for p in cache_dir.glob("records-*.pickle")] == ["records-another-engine.pickle"]
+    assert [p.name for p in cache_dir.glob("records-*")] == ["records-another-engine.json"]
 
 
 def test_damaged_cache_is_ignored(synthetic, tmp_path, parse_calls):
     cache_dir = tmp_path / "cache"
     load_dossier(synthetic, cache_dir)
-    (cache_file,) = cache_dir.glob("records-*.pickle")
-    cache_file.write_bytes(b"not a pickle at all")
+    (cache_file,) = cache_dir.glob("records-*.json")
+    cache_file.write_bytes(b"not a cache at all")
     parse_calls.clear()
     result = load_dossier(synthetic, cache_dir)
     assert len(parse_calls) == len(_record_files(synthetic))
     assert result.counts["entities"] == len(list((synthetic / "entities").glob("*.yaml")))
-    with open(cache_file, "rb") as stream:
-        assert len(pickle.load(stream)) == len(_record_files(synthetic))
+    assert len(_stored_entries(cache_file)) == len(_record_files(synthetic))
 
 
 def test_errors_of_a_cached_bad_file_are_reported_again_with_positions(synthetic, tmp_path, parse_calls):
@@ -118,9 +124,8 @@ def test_deleted_record_leaves_the_cache_and_the_dossier(synthetic, tmp_path):
     assert "extra-source" in load_dossier(synthetic, cache_dir).dossier.sources
     extra.unlink()
     assert "extra-source" not in load_dossier(synthetic, cache_dir).dossier.sources
-    (cache_file,) = cache_dir.glob("records-*.pickle")
-    with open(cache_file, "rb") as stream:
-        shown_paths = [shown for _kind, shown in pickle.load(stream)]
+    (cache_file,) = cache_dir.glob("records-*.json")
+    shown_paths = [shown for _kind, shown in _stored_entries(cache_file)]
     assert len(shown_paths) == len(_record_files(synthetic))
     assert not any(shown.endswith("extra-source.yaml") for shown in shown_paths)
 
@@ -132,3 +137,70 @@ def test_parallel_parse_gives_the_same_result_as_serial(synthetic, monkeypatch):
     assert parallel.dossier.entities == serial.dossier.entities
     assert parallel.dossier.events == serial.dossier.events
     assert parallel.dossier.sources == serial.dossier.sources
+
+
+class _RunsACommand:
+    """Unpickling this runs a shell command: what a hostile pickle cache did before the cache was JSON."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def _check_with_cache(project: Path) -> subprocess.CompletedProcess:
+    root = Path(__file__).resolve().parent.parent
+    return subprocess.run([sys.executable, "-m", "generator", "check"], cwd=project, capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=str(root)))
+
+
+@pytest.mark.parametrize("hostile", ["pickle-running-a-command", "garbage", "json-naming-another-class"])
+def test_hostile_cache_file_is_refused_with_a_message_and_rebuilt(tmp_path, hostile):
+    project = tmp_path / "project"
+    synth.write_dossier(40, project / "content")
+    assert _check_with_cache(project).returncode == 0
+    (cache_file,) = (project / ".build" / "cache").glob("records-*.json")
+    marker = tmp_path / "the-cache-ran-a-command"
+    payloads = {
+        "pickle-running-a-command": pickle.dumps({"entries": _RunsACommand(marker)}),
+        "garbage": bytes(range(256)) * 20,
+        "json-naming-another-class": (b'{"\\u0000class": "os.system", "fields": ["touch ' + str(marker).encode()
+                                      + b'"]}'),
+    }
+    cache_file.write_bytes(payloads[hostile])
+    (cache_file.with_suffix(".pickle")).write_bytes(payloads["pickle-running-a-command"])  # an old engine's name
+
+    result = _check_with_cache(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not marker.exists(), "the cache ran a command"
+    refusals = [line for line in result.stderr.splitlines() if "parse cache refused" in line]
+    assert len(refusals) == 1 and str(cache_file) in refusals[0], result.stderr
+    assert "every record is parsed again and the cache rewritten" in refusals[0]
+    assert len(_stored_entries(cache_file)) == len(_record_files(project / "content")), "the cache was not rebuilt"
+    assert not cache_file.with_suffix(".pickle").exists(), "an old pickle cache was left beside it"
+    again = _check_with_cache(project)
+    assert "parse cache refused" not in again.stderr and again.stdout == result.stdout
+
+
+def test_refused_cache_names_the_foreign_class(tmp_path, caplog):
+    cache_dir = tmp_path / "cache"
+    cache = cache_module.ParseCache(cache_dir)
+    cache_dir.mkdir()
+    cache.file.write_text('{"\\u0000class": "builtins.eval", "fields": ["1"]}', encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="generator.cache"):
+        reopened = cache_module.ParseCache(cache_dir)
+    assert reopened.get("entity", "x.yaml", "key") is None
+    (message,) = [record.getMessage() for record in caplog.records]
+    assert message == (f"{cache.file}: parse cache refused: the file names 'builtins.eval', which is not one of "
+                       "the engine's record classes; every record is parsed again and the cache rewritten "
+                       "(it holds only data and is never run)")
+
+
+def test_cache_round_trip_keeps_every_value_of_a_phase_one_result(synthetic):
+    from generator.cache import check_record_files, from_json_value, to_json_value
+    from generator.loader import discover_record_files
+
+    files, _problems = discover_record_files(synthetic)
+    results = check_record_files(files)
+    assert from_json_value(__import__("json").dumps(to_json_value(results))) == results
