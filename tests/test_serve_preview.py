@@ -28,12 +28,15 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _wait_for(condition, timeout: float, what: str, log: Path):
+def _wait_for(condition, timeout: float, what: str, log: Path, process: subprocess.Popen):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = condition()
         if value:
             return value
+        if process.poll() is not None:
+            raise AssertionError(f"the preview stopped (status {process.returncode}) before {what}:\n"
+                                 f"{log.read_text(errors='replace')[-4000:]}")
         time.sleep(0.5)
     raise AssertionError(f"gave up waiting for {what}; the preview said:\n{log.read_text(errors='replace')[-4000:]}")
 
@@ -63,14 +66,14 @@ def test_make_serve_as_the_readme_gives_it_serves_and_shows_an_edit(tmp_path):
     try:
         address = _wait_for(
             lambda: (re.search(r"Preview: open (http://\S+)", log.read_text(errors="replace")) or [None, None])[1],
-            600, "the preview to print its address", log)
+            600, "the preview to print its address", log, process)
         assert address == f"http://127.0.0.1:{port}/dossier/"
         text = log.read_text(errors="replace")
         assert "Aborted" not in text and "WARNING" not in text, text[-4000:]
         assert "Dirty build: only the pages a change reaches are rebuilt" in text
 
         page = address + "entities/alibaba/"
-        first = _wait_for(lambda: _fetch(page), 120, f"{page} to be served", log)
+        first = _wait_for(lambda: _fetch(page), 120, f"{page} to be served", log, process)
         assert "Alibaba" in first and "Zanzibar Renamed" not in first
 
         record = project / "content" / "entities" / "alibaba.yaml"
@@ -78,13 +81,16 @@ def test_make_serve_as_the_readme_gives_it_serves_and_shows_an_edit(tmp_path):
         renamed = re.sub(r"^name: (.*)$", r"name: Zanzibar Renamed \1", original, count=1, flags=re.M)
         assert renamed != original
         record.write_text(renamed, encoding="utf-8")
-        _wait_for(lambda: "Zanzibar Renamed" in (_fetch(page) or ""), 300, "the edited name on the served page", log)
+        _wait_for(lambda: "Zanzibar Renamed" in (_fetch(page) or ""), 300, "the edited name on the served page", log, process)
 
-        # A record error is shown as one (file:line:col), and the preview keeps serving
-        record.write_text(renamed + "relationships:\n  - type: owns\n    target: nobody-here\n"
-                          "    sources: [cnews-2025-11-27]\n", encoding="utf-8")
-        _wait_for(lambda: "nobody-here" in log.read_text(errors="replace"), 300, "the record error", log)
-        assert re.search(r"content/entities/alibaba\.yaml:\d+:\d+: error\[unknown-reference\]", log.read_text())
+        # A record error is shown as one (file:line:col); the preview waits for the fix, then serves again
+        broken = project / "content" / "entities" / "broken-for-test.yaml"
+        broken.write_text("type: company\nname: Broken\nsummary: Links to [[nobody-here]].\n", encoding="utf-8")
+        _wait_for(lambda: "nobody-here" in log.read_text(errors="replace"), 300, "the record error", log, process)
+        assert re.search(r"content/entities/broken-for-test\.yaml:3:\d+: error\[unknown-reference\]", log.read_text())
+        assert process.poll() is None, "the preview stopped on a record error"
+        broken.unlink()
+        _wait_for(lambda: "Zanzibar Renamed" in (_fetch(page) or ""), 300, "the page after the fix", log, process)
         assert process.poll() is None, "the preview stopped on a record error"
     finally:
         os.killpg(process.pid, signal.SIGTERM)  # the process group this test started
