@@ -55,7 +55,7 @@ def content_key(data: bytes) -> str:
 # The only classes a cache file may name: every value of a phase-one result is built from them,
 # from JSON's own types, tuples and dicts.
 _CACHED_CLASS_MODULES = ("model", "loader", "check", "problems", "schema")
-_CLASS, _TUPLE, _DICT, _FROZENSET = "\0class", "\0tuple", "\0dict", "\0frozenset"
+_CLASS, _TUPLE, _DICT, _FROZENSET, _SAME = "\0class", "\0tuple", "\0dict", "\0frozenset", "\0same"
 _FORMAT = "dossier-parse-cache/1"
 
 
@@ -81,24 +81,55 @@ def _class_name(cls: type) -> str:
 def to_json_value(value):
     """``value`` as plain JSON values; every JSON object in the result is one tagged value.
 
-    Dicts, tuples, frozensets, dataclasses and enums become one-key objects, so that reading
-    them back (:func:`from_json_value`) can tell them apart from anything a record holds.
+    Dicts, tuples, frozensets, dataclasses and enums become tagged objects, so that reading
+    them back (:func:`from_json_value`) can tell them apart from anything a record holds.  A
+    dataclass instance met more than once (a record's raw values, shared by its references) is
+    written once with an ``id`` and then referred to, as pickle would: the cache stays small.
     """
+    seen: dict[int, int] = {}
+    _count_shared(value, seen)
+    shared = {key for key, count in seen.items() if count > 1}
+    return _encode(value, shared, {})
+
+
+def _count_shared(value, seen: dict[int, int]) -> None:
+    if value is None or type(value) in (str, int, float, bool) or isinstance(value, enum.Enum):
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _count_shared(key, seen)
+            _count_shared(item, seen)
+    elif isinstance(value, (list, tuple, frozenset)):
+        for item in value:
+            _count_shared(item, seen)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        seen[id(value)] = seen.get(id(value), 0) + 1
+        if seen[id(value)] == 1:
+            for item in dataclasses.fields(value):
+                _count_shared(getattr(value, item.name), seen)
+
+
+def _encode(value, shared: set[int], ids: dict[int, int]):
     if value is None or type(value) in (str, int, float, bool):
         return value
     if isinstance(value, enum.Enum):
         return {_CLASS: _class_name(type(value)), "value": value.value}
     if isinstance(value, list):
-        return [to_json_value(item) for item in value]
+        return [_encode(item, shared, ids) for item in value]
     if isinstance(value, tuple):
-        return {_TUPLE: [to_json_value(item) for item in value]}
+        return {_TUPLE: [_encode(item, shared, ids) for item in value]}
     if isinstance(value, dict):
-        return {_DICT: [[to_json_value(key), to_json_value(item)] for key, item in value.items()]}
+        return {_DICT: [[_encode(key, shared, ids), _encode(item, shared, ids)] for key, item in value.items()]}
     if isinstance(value, frozenset):
-        return {_FROZENSET: [to_json_value(item) for item in value]}
+        return {_FROZENSET: [_encode(item, shared, ids) for item in value]}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {_CLASS: _class_name(type(value)),
-                "fields": [to_json_value(getattr(value, f.name)) for f in dataclasses.fields(value)]}
+        if id(value) in ids:
+            return {_SAME: ids[id(value)]}
+        encoded = {_CLASS: _class_name(type(value)),
+                   "fields": [_encode(getattr(value, f.name), shared, ids) for f in dataclasses.fields(value)]}
+        if id(value) in shared:
+            encoded["id"] = ids[id(value)] = len(ids)
+        return encoded
     raise TypeError(f"the parse cache cannot hold a {type(value).__name__}")
 
 
@@ -111,6 +142,7 @@ def from_json_value(text: str | bytes, classes: dict[str, type] | None = None):
     """
     classes = _cached_classes() if classes is None else classes
     field_names: dict[type, list[str]] = {}
+    by_id: dict[int, object] = {}  # objects written once with an id, referred to afterwards
 
     def tagged(obj: dict):
         if len(obj) == 1:
@@ -127,7 +159,11 @@ def from_json_value(text: str | bytes, classes: dict[str, type] | None = None):
                     return frozenset(body)
                 except TypeError:
                     raise CacheRefused("holds a set of unhashable values") from None
-        elif len(obj) == 2 and _CLASS in obj:
+            if tag == _SAME:
+                if type(body) is not int or body not in by_id:
+                    raise CacheRefused("refers to a value it does not hold")
+                return by_id[body]
+        elif len(obj) in (2, 3) and _CLASS in obj and (len(obj) == 2 or type(obj.get("id")) is int):
             name = obj[_CLASS]
             cls = classes.get(name) if isinstance(name, str) else None
             if cls is None:
@@ -141,8 +177,13 @@ def from_json_value(text: str | bytes, classes: dict[str, type] | None = None):
                         names = field_names[cls] = [f.name for f in dataclasses.fields(cls)]
                     if len(names) != len(obj["fields"]):
                         raise CacheRefused(f"holds a {name} with {len(obj['fields'])} fields, not {len(names)}")
-                    return cls(**dict(zip(names, obj["fields"])))
+                    built = cls(**dict(zip(names, obj["fields"])))
+                    if "id" in obj:
+                        by_id[obj["id"]] = built
+                    return built
             except (TypeError, ValueError) as error:
+                if isinstance(error, CacheRefused):
+                    raise
                 raise CacheRefused(f"holds a {name} that this engine cannot build ({error})") from None
         raise CacheRefused("holds a value the engine never writes")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import pickle
@@ -203,4 +204,10 @@ def test_cache_round_trip_keeps_every_value_of_a_phase_one_result(synthetic):
 
     files, _problems = discover_record_files(synthetic)
     results = check_record_files(files)
-    assert from_json_value(__import__("json").dumps(to_json_value(results))) == results
+    stored = json.dumps(to_json_value(results))
+    loaded = from_json_value(stored)
+    assert loaded == results
+    # a record's raw values are written once, not once more for each of its references (as pickle shares them)
+    checked = next(c for _problems, c in loaded if c is not None and c.refs)
+    assert all(ref.record is checked.raw for ref in checked.refs)
+    assert stored.count('"loader.RawRecord"') == len([c for _problems, c in results if c is not None])
