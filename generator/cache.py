@@ -56,7 +56,7 @@ def content_key(data: bytes) -> str:
 # from JSON's own types, tuples and dicts.
 _CACHED_CLASS_MODULES = ("model", "loader", "check", "problems", "schema")
 _CLASS, _TUPLE, _DICT, _FROZENSET, _SAME = "\0class", "\0tuple", "\0dict", "\0frozenset", "\0same"
-_FORMAT = "dossier-parse-cache/1"
+_FORMAT = "dossier-parse-cache/2"
 
 
 class CacheRefused(ValueError):
@@ -203,37 +203,26 @@ class ParseCache:
         self.version = engine_version()
         self._entries: dict[tuple[str, str], tuple[str, object]] = {}
         self._used: set[tuple[str, str]] = set()
+        self._new: set[tuple[str, str]] = set()  # entries put in this run: encoded when saved
         self._dirty = False
+        self._refused = False
         self.hits = 0
         self.misses = 0
         if self.cache_dir is not None:
-            self._entries = self._read()
+            try:
+                self._entries = read_entries(self.file, self.version)
+            except FileNotFoundError:
+                pass
+            except OSError:
+                self._refused = True
+            except CacheRefused as refusal:
+                log.warning("%s: parse cache refused: the file %s; every record is parsed again and the cache "
+                            "rewritten (it holds only data and is never run)", self.file, refusal)
+                self._dirty = self._refused = True  # rewrite it even when no record changed
 
     @property
     def file(self) -> Path | None:
         return self.cache_dir / f"records-{self.version}.json" if self.cache_dir is not None else None
-
-    def _read(self) -> dict:
-        """The entries of the cache file; a missing file gives none, a refused one a message and none."""
-        try:
-            data = self.file.read_bytes()
-        except OSError:
-            return {}
-        try:
-            stored = from_json_value(data)
-            if not (isinstance(stored, dict) and stored.get("format") == _FORMAT
-                    and stored.get("engine") == self.version and isinstance(stored.get("entries"), dict)):
-                raise CacheRefused("is not a parse cache of this engine")
-            entries = stored["entries"]
-            if not all(isinstance(name, tuple) and len(name) == 2 and isinstance(entry, tuple) and len(entry) == 2
-                       for name, entry in entries.items()):
-                raise CacheRefused("holds entries of another shape")
-        except CacheRefused as refusal:
-            log.warning("%s: parse cache refused: the file %s; every record is parsed again and the cache "
-                        "rewritten (it holds only data and is never run)", self.file, refusal)
-            self._dirty = True  # rewrite it even when no record changed
-            return {}
-        return entries
 
     def get(self, kind: str, shown: str, key: str):
         """The cached result for this file's content, or None."""
@@ -248,10 +237,15 @@ class ParseCache:
     def put(self, kind: str, shown: str, key: str, result) -> None:
         self._entries[(kind, shown)] = (key, result)
         self._used.add((kind, shown))
+        self._new.add((kind, shown))
         self._dirty = True
 
     def save(self) -> None:
-        """Write the entries used in this run (files deleted since are dropped), atomically."""
+        """Write the entries used in this run (files deleted since are dropped), atomically.
+
+        Entries read from the file are copied as they were written (encoding all of them again
+        cost seconds at 1,000 records); only the ones put in this run are encoded.
+        """
         if set(self._entries) != self._used:
             self._entries = {name: entry for name, entry in self._entries.items() if name in self._used}
             self._dirty = True
@@ -259,17 +253,73 @@ class ParseCache:
             return
         try:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
+            kept: list[str] = []
+            if not self._refused:
+                try:
+                    old_lines = self.file.read_text(encoding="utf-8").split("\n")[1:]
+                except (OSError, UnicodeDecodeError):
+                    old_lines = []
+                for line in old_lines:
+                    header, _tab, _body = line.partition("\t")
+                    try:
+                        kind, shown, key = json.loads(header)
+                    except (ValueError, TypeError):
+                        continue
+                    name = (kind, shown)
+                    entry = self._entries.get(name)
+                    if entry is not None and name not in self._new and entry[0] == key:
+                        kept.append(line)
+            lines = [json.dumps({"format": _FORMAT, "engine": self.version}), *kept]
+            for name in sorted(self._new & self._entries.keys()):
+                key, result = self._entries[name]
+                lines.append(json.dumps([*name, key], ensure_ascii=False) + "\t"
+                             + json.dumps(to_json_value(result), ensure_ascii=False, separators=(",", ":")))
             for stale in self.cache_dir.glob("records-*"):  # older engines' caches, pickles of old
                 if stale != self.file and stale.suffix in (".json", ".pickle"):
                     stale.unlink()
             temporary = self.file.with_name(f"{self.file.name}.{os.getpid()}.tmp")
-            stored = {"format": _FORMAT, "engine": self.version, "entries": self._entries}
-            temporary.write_text(json.dumps(to_json_value(stored), ensure_ascii=False, separators=(",", ":")),
-                                 encoding="utf-8")
+            temporary.write_text("\n".join(lines) + "\n", encoding="utf-8")
             temporary.replace(self.file)
-            self._dirty = False
+            self._dirty, self._refused, self._new = False, False, set()
         except OSError:  # a read-only checkout still builds, only without the cache
             pass
+
+
+def read_entries(path: Path, version: str) -> dict[tuple[str, str], tuple[str, object]]:
+    """The entries of a cache file: ``(kind, shown path) -> (content key, phase-one result)``.
+
+    The file is a header line, then one line an entry: ``[kind, shown, key]``, a tab, the
+    result as :func:`to_json_value` wrote it.  Raises :class:`CacheRefused` for anything else
+    and OSError when it cannot be read.
+    """
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise CacheRefused("is not text (UTF-8)") from None
+    lines = text.split("\n")
+    try:
+        header = json.loads(lines[0])
+    except ValueError:
+        raise CacheRefused("does not start with a parse cache's header") from None
+    if header != {"format": _FORMAT, "engine": version}:
+        raise CacheRefused("is not a parse cache of this engine")
+    classes = _cached_classes()
+    entries = {}
+    for number, line in enumerate(lines[1:], start=2):
+        if not line:
+            continue
+        head, tab, body = line.partition("\t")
+        try:
+            name_and_key = json.loads(head)
+        except ValueError:
+            raise CacheRefused(f"line {number} is not an entry") from None
+        if not (tab and isinstance(name_and_key, list) and len(name_and_key) == 3
+                and all(isinstance(part, str) for part in name_and_key)):
+            raise CacheRefused(f"line {number} is not an entry")
+        kind, shown, key = name_and_key
+        entries[(kind, shown)] = (key, from_json_value(body, classes))
+    return entries
 
 
 def slim(result):

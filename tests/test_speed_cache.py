@@ -43,7 +43,7 @@ def synthetic(tmp_path: Path) -> Path:
 
 
 def _stored_entries(cache_file: Path) -> dict:
-    return cache_module.from_json_value(cache_file.read_bytes())["entries"]
+    return cache_module.read_entries(cache_file, cache_module.engine_version())
 
 
 def _record_files(content: Path) -> list[Path]:
@@ -150,6 +150,12 @@ class _RunsACommand:
         return (os.system, (f"touch {self.marker}",))
 
 
+def _cache_text(entry_body: str) -> str:
+    """A cache file with the right header and one entry whose result is ``entry_body``."""
+    header = json.dumps({"format": cache_module._FORMAT, "engine": cache_module.engine_version()})
+    return f'{header}\n["entity", "content/entities/x.yaml", "0"]\t{entry_body}\n'
+
+
 def _check_with_cache(project: Path) -> subprocess.CompletedProcess:
     root = Path(__file__).resolve().parent.parent
     return subprocess.run([sys.executable, "-m", "generator", "check"], cwd=project, capture_output=True, text=True,
@@ -166,8 +172,7 @@ def test_hostile_cache_file_is_refused_with_a_message_and_rebuilt(tmp_path, host
     payloads = {
         "pickle-running-a-command": pickle.dumps({"entries": _RunsACommand(marker)}),
         "garbage": bytes(range(256)) * 20,
-        "json-naming-another-class": (b'{"\\u0000class": "os.system", "fields": ["touch ' + str(marker).encode()
-                                      + b'"]}'),
+        "json-naming-another-class": _cache_text(f'{{"\\u0000class": "os.system", "fields": ["touch {marker}"]}}').encode(),
     }
     cache_file.write_bytes(payloads[hostile])
     (cache_file.with_suffix(".pickle")).write_bytes(payloads["pickle-running-a-command"])  # an old engine's name
@@ -188,7 +193,7 @@ def test_refused_cache_names_the_foreign_class(tmp_path, caplog):
     cache_dir = tmp_path / "cache"
     cache = cache_module.ParseCache(cache_dir)
     cache_dir.mkdir()
-    cache.file.write_text('{"\\u0000class": "builtins.eval", "fields": ["1"]}', encoding="utf-8")
+    cache.file.write_text(_cache_text('{"\\u0000class": "builtins.eval", "fields": ["1"]}'), encoding="utf-8")
     with caplog.at_level(logging.WARNING, logger="generator.cache"):
         reopened = cache_module.ParseCache(cache_dir)
     assert reopened.get("entity", "x.yaml", "key") is None
@@ -211,3 +216,20 @@ def test_cache_round_trip_keeps_every_value_of_a_phase_one_result(synthetic):
     checked = next(c for _problems, c in loaded if c is not None and c.refs)
     assert all(ref.record is checked.raw for ref in checked.refs)
     assert stored.count('"loader.RawRecord"') == len([c for _problems, c in results if c is not None])
+
+
+def test_after_one_change_the_cache_keeps_the_other_entries_as_written(synthetic, tmp_path, parse_calls):
+    cache_dir = tmp_path / "cache"
+    load_dossier(synthetic, cache_dir)
+    (cache_file,) = cache_dir.glob("records-*.json")
+    before = cache_file.read_text(encoding="utf-8").splitlines()
+    changed = synthetic / "events" / "event-7.yaml"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("title: '", "title: 'Changed ", 1), encoding="utf-8")
+    load_dossier(synthetic, cache_dir)
+    after = cache_file.read_text(encoding="utf-8").splitlines()
+    assert len(after) == len(before)
+    assert [line for line in after if line not in before] == [
+        line for line in after if line.startswith('["event", ') and "event-7.yaml" in line.split("\t")[0]]
+    parse_calls.clear()
+    assert load_dossier(synthetic, cache_dir).dossier.events["event-7"].title.startswith("Changed ")
+    assert parse_calls == []
