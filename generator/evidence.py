@@ -110,8 +110,14 @@ def closest_passage(quote: str, stored: NormalizedText) -> ClosestPassage | None
         ratio = difflib.SequenceMatcher(None, wanted, text[start:start + size], autojunk=False).ratio()
         if ratio > best_ratio:
             best_start, best_ratio = start, ratio
-    end = min(len(text), best_start + size)
-    # Widen to whole words so the passage reads as the source has it.
+    end = min(len(text), best_start + size + size // 4)
+    # Trim the window to what matches the quote, then widen it to whole words.
+    blocks = [b for b in difflib.SequenceMatcher(None, wanted, text[best_start:end], autojunk=False)
+              .get_matching_blocks() if b.size]
+    if blocks:
+        best_start, end = best_start + blocks[0].b, best_start + blocks[-1].b + blocks[-1].size
+    while best_start > 0 and text[best_start - 1] != " ":
+        best_start -= 1
     while end < len(text) and text[end] != " ":
         end += 1
     window = text[best_start:end]
