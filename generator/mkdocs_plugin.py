@@ -90,8 +90,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         if self.serving and dirty:
             logging.getLogger("mkdocs.commands.build").addFilter(_DIRTY_NOTICE)
         if self.serving:
-            # Import followthemoney once here (~0.7 s), not in the child that builds the data
-            # files on every rebuild (generator/background.py forks from this process).
+            # Import followthemoney once here (~0.7 s), not on every rebuild's data files (built in
+            # this process: generator/background.py never forks beside the server's threads).
             from . import ftm  # noqa: F401
 
     def _project_path(self, config, value: str) -> Path:

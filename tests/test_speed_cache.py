@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import pickle
@@ -81,13 +80,13 @@ def test_new_engine_version_parses_everything_again(synthetic, tmp_path, parse_c
     parse_calls.clear()
     load_dossier(synthetic, cache_dir)
     assert len(parse_calls) == len(_record_files(synthetic))
-    assert [p.name for p in cache_dir.glob("records-*")] == ["records-another-engine.json"]
+    assert [p.name for p in cache_dir.glob("records-*")] == ["records-another-engine.pickle"]
 
 
 def test_damaged_cache_is_ignored(synthetic, tmp_path, parse_calls):
     cache_dir = tmp_path / "cache"
     load_dossier(synthetic, cache_dir)
-    (cache_file,) = cache_dir.glob("records-*.json")
+    (cache_file,) = cache_dir.glob("records-*.pickle")
     cache_file.write_bytes(b"not a cache at all")
     parse_calls.clear()
     result = load_dossier(synthetic, cache_dir)
@@ -125,7 +124,7 @@ def test_deleted_record_leaves_the_cache_and_the_dossier(synthetic, tmp_path):
     assert "extra-source" in load_dossier(synthetic, cache_dir).dossier.sources
     extra.unlink()
     assert "extra-source" not in load_dossier(synthetic, cache_dir).dossier.sources
-    (cache_file,) = cache_dir.glob("records-*.json")
+    (cache_file,) = cache_dir.glob("records-*.pickle")
     shown_paths = [shown for _kind, shown in _stored_entries(cache_file)]
     assert len(shown_paths) == len(_record_files(synthetic))
     assert not any(shown.endswith("extra-source.yaml") for shown in shown_paths)
@@ -150,32 +149,27 @@ class _RunsACommand:
         return (os.system, (f"touch {self.marker}",))
 
 
-def _cache_text(entry_body: str) -> str:
-    """A cache file with the right header and one entry whose result is ``entry_body``."""
-    header = json.dumps({"format": cache_module._FORMAT, "engine": cache_module.engine_version()})
-    return f'{header}\n["entity", "content/entities/x.yaml", "0"]\t{entry_body}\n'
-
-
 def _check_with_cache(project: Path) -> subprocess.CompletedProcess:
     root = Path(__file__).resolve().parent.parent
     return subprocess.run([sys.executable, "-m", "generator", "check"], cwd=project, capture_output=True, text=True,
                           env=dict(os.environ, PYTHONPATH=str(root)))
 
 
-@pytest.mark.parametrize("hostile", ["pickle-running-a-command", "garbage", "json-naming-another-class"])
+@pytest.mark.parametrize("hostile", ["pickle-running-a-command", "garbage", "another-engines-cache"])
 def test_hostile_cache_file_is_refused_with_a_message_and_rebuilt(tmp_path, hostile):
     project = tmp_path / "project"
     synth.write_dossier(40, project / "content")
     assert _check_with_cache(project).returncode == 0
-    (cache_file,) = (project / ".build" / "cache").glob("records-*.json")
+    (cache_file,) = (project / ".build" / "cache").glob("records-*.pickle")
     marker = tmp_path / "the-cache-ran-a-command"
     payloads = {
         "pickle-running-a-command": pickle.dumps({"entries": _RunsACommand(marker)}),
         "garbage": bytes(range(256)) * 20,
-        "json-naming-another-class": _cache_text(f'{{"\\u0000class": "os.system", "fields": ["touch {marker}"]}}').encode(),
+        "another-engines-cache": pickle.dumps({"format": cache_module._FORMAT, "engine": "another", "entries": {}}),
     }
     cache_file.write_bytes(payloads[hostile])
-    (cache_file.with_suffix(".pickle")).write_bytes(payloads["pickle-running-a-command"])  # an old engine's name
+    old_engine_file = cache_file.with_name("records-0123456789abcdef.pickle")
+    old_engine_file.write_bytes(payloads["pickle-running-a-command"])  # an old engine's cache: never read
 
     result = _check_with_cache(project)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -184,52 +178,34 @@ def test_hostile_cache_file_is_refused_with_a_message_and_rebuilt(tmp_path, host
     assert len(refusals) == 1 and str(cache_file) in refusals[0], result.stderr
     assert "every record is parsed again and the cache rewritten" in refusals[0]
     assert len(_stored_entries(cache_file)) == len(_record_files(project / "content")), "the cache was not rebuilt"
-    assert not cache_file.with_suffix(".pickle").exists(), "an old pickle cache was left beside it"
+    assert not old_engine_file.exists(), "an old engine's cache was left beside it"
     again = _check_with_cache(project)
     assert "parse cache refused" not in again.stderr and again.stdout == result.stdout
 
 
-def test_refused_cache_names_the_foreign_class(tmp_path, caplog):
+def test_refused_cache_names_the_foreign_name(tmp_path, caplog):
     cache_dir = tmp_path / "cache"
     cache = cache_module.ParseCache(cache_dir)
     cache_dir.mkdir()
-    cache.file.write_text(_cache_text('{"\\u0000class": "builtins.eval", "fields": ["1"]}'), encoding="utf-8")
+    marker = tmp_path / "ran"
+    cache.file.write_bytes(pickle.dumps({"format": cache_module._FORMAT, "entries": _RunsACommand(marker)}))
     with caplog.at_level(logging.WARNING, logger="generator.cache"):
         reopened = cache_module.ParseCache(cache_dir)
-    assert reopened.get("entity", "x.yaml", "key") is None
+    assert reopened.get("entity", "x.yaml", "key") is None and not marker.exists()
     (message,) = [record.getMessage() for record in caplog.records]
-    assert message == (f"{cache.file}: parse cache refused: the file names 'builtins.eval', which is not one of "
-                       "the engine's record classes; every record is parsed again and the cache rewritten "
-                       "(it holds only data and is never run)")
+    assert message == (f"{cache.file}: parse cache refused: the file names '{os.system.__module__}.system', which is "
+                       "not one of the engine's record classes; every record is parsed again and the cache "
+                       "rewritten (nothing but the engine's record classes is ever built from it)")
 
 
-def test_cache_round_trip_keeps_every_value_of_a_phase_one_result(synthetic):
-    from generator.cache import check_record_files, from_json_value, to_json_value
+def test_cache_round_trip_keeps_every_value_of_a_phase_one_result(synthetic, tmp_path):
     from generator.loader import discover_record_files
 
     files, _problems = discover_record_files(synthetic)
-    results = check_record_files(files)
-    stored = json.dumps(to_json_value(results))
-    loaded = from_json_value(stored)
-    assert loaded == results
-    # a record's raw values are written once, not once more for each of its references (as pickle shares them)
-    checked = next(c for _problems, c in loaded if c is not None and c.refs)
-    assert all(ref.record is checked.raw for ref in checked.refs)
-    assert stored.count('"loader.RawRecord"') == len([c for _problems, c in results if c is not None])
-
-
-def test_after_one_change_the_cache_keeps_the_other_entries_as_written(synthetic, tmp_path, parse_calls):
-    cache_dir = tmp_path / "cache"
-    load_dossier(synthetic, cache_dir)
-    (cache_file,) = cache_dir.glob("records-*.json")
-    before = cache_file.read_text(encoding="utf-8").splitlines()
-    changed = synthetic / "events" / "event-7.yaml"
-    changed.write_text(changed.read_text(encoding="utf-8").replace("title: '", "title: 'Changed ", 1), encoding="utf-8")
-    load_dossier(synthetic, cache_dir)
-    after = cache_file.read_text(encoding="utf-8").splitlines()
-    assert len(after) == len(before)
-    assert [line for line in after if line not in before] == [
-        line for line in after if line.startswith('["event", ') and "event-7.yaml" in line.split("\t")[0]]
-    parse_calls.clear()
-    assert load_dossier(synthetic, cache_dir).dossier.events["event-7"].title.startswith("Changed ")
-    assert parse_calls == []
+    bad = synthetic / "events" / "event-3.yaml"  # a result with problems (an enum) and no record
+    bad.write_text(bad.read_text(encoding="utf-8").replace("date: '", "date: 'soon", 1), encoding="utf-8")
+    cache = cache_module.ParseCache(tmp_path / "cache")
+    results = cache_module.check_record_files(files, cache)
+    assert any(checked is None or checked.problems for _problems, checked in results)
+    entries = cache_module.read_entries(cache.file, cache.version)
+    assert [entries[(kind, loader.display_path(path))][1] for kind, path in files] == results
