@@ -142,7 +142,8 @@ class ParseCache:
                 pass
             except CacheRefused as refusal:
                 log.warning("%s: parse cache refused: the file %s; every record is parsed again and the cache "
-                            "rewritten (nothing but the engine's record classes is ever built from it)", self.file, refusal)
+                            "rewritten (nothing but the engine's record classes is ever built from it)",
+                            self.file, refusal)
                 self._dirty = True  # rewrite it even when no record changed
 
     @property

@@ -98,14 +98,14 @@ def copy_project(target: Path) -> Path:
     Files keep their modification times, so ``make`` finds the venv up to date.
     """
     def ignore(folder, names):
-        at_root = Path(folder) == ROOT
-        return [n for n in names if n in _NOT_COPIED or n.endswith(".egg-info") or (at_root and n in _NOT_COPIED_AT_ROOT)
-                or (Path(folder) == ROOT / "bench" / "results" and n == "tmp")]
+        at_root, in_results = Path(folder) == ROOT, Path(folder) == ROOT / "bench" / "results"
+        return [n for n in names if n in _NOT_COPIED or n.endswith(".egg-info")
+                or (at_root and n in _NOT_COPIED_AT_ROOT) or (in_results and n == "tmp")]
 
     shutil.copytree(ROOT, target, ignore=ignore, symlinks=True)
     (target / ".venv").symlink_to(ROOT / ".venv", target_is_directory=True)
     up_to_date = subprocess.run(["make", "-q", ".venv/.installed-stamp"], cwd=target, capture_output=True)
-    assert up_to_date.returncode == 0, ".venv is missing or older than requirements.txt: run `make test`, which makes it"
+    assert up_to_date.returncode == 0, ".venv is missing or older than requirements.txt: `make test` makes it"
     return target
 
 

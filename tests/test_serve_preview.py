@@ -81,7 +81,8 @@ def test_make_serve_as_the_readme_gives_it_serves_and_shows_an_edit(tmp_path):
         renamed = re.sub(r"^name: (.*)$", r"name: Zanzibar Renamed \1", original, count=1, flags=re.M)
         assert renamed != original
         record.write_text(renamed, encoding="utf-8")
-        _wait_for(lambda: "Zanzibar Renamed" in (_fetch(page) or ""), 300, "the edited name on the served page", log, process)
+        _wait_for(lambda: "Zanzibar Renamed" in (_fetch(page) or ""), 300, "the edited name on the served page",
+                  log, process)
 
         # A record error is shown as one (file:line:col); the preview waits for the fix, then serves again
         broken = project / "content" / "entities" / "broken-for-test.yaml"
