@@ -7,6 +7,7 @@ documents).  No timing is asserted: each wait is bounded only so that a broken p
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import signal
@@ -16,6 +17,8 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 from conftest import ROOT, copy_project, documented_commands, start_documented
 
@@ -100,3 +103,38 @@ def test_make_serve_as_the_readme_gives_it_serves_and_shows_an_edit(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def test_dirty_serve_build_stays_strict_for_every_other_warning(tmp_path, mini_content, caplog):
+    """Only MkDocs' dirty-build warning is shown as information; a broken link still aborts the rebuild."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    from conftest import make_project
+
+    config_path = make_project(tmp_path, mini_content)
+
+    def serve_build():
+        config = load_config(str(config_path), site_dir=str(tmp_path / "site"))
+        assert config.strict, "mkdocs.yml must keep strict: true"
+        config.plugins.on_startup(command="serve", dirty=True)
+        try:
+            build(config, dirty=True)
+        finally:
+            config.plugins.on_shutdown()
+
+    with caplog.at_level(logging.INFO, logger="mkdocs"):
+        serve_build()
+    dirty_records = [r for r in caplog.records if "irty build" in r.getMessage()]
+    assert [(r.levelname, r.getMessage()[:60]) for r in dirty_records] == [
+        ("INFO", "Dirty build: only the pages a change reaches are rebuilt; th")]
+
+    (mini_content / "pages" / "notes.md").write_text("---\ntitle: Notes\n---\n\nSee [the plan](missing-page.md).\n",
+                                                    encoding="utf-8")
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="mkdocs"), pytest.raises(Abort, match="1 warnings in strict mode"):
+        serve_build()
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == [
+        "Doc file 'notes.md' contains a link 'missing-page.md', but the target is not found among documentation "
+        "files."]
