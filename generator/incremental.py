@@ -25,6 +25,7 @@ the result equals a full render byte for byte.
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import hashlib
 import inspect
@@ -119,8 +120,19 @@ class _RecordingMapping:
 
     __hash__ = None
 
+    def __reversed__(self):
+        self._recorder.note(self._name, EVERYTHING)
+        return reversed(self._data)
+
+    def __getattr__(self, name: str):  # any other dict method (copy ...): the whole value is read
+        self._recorder.note(self._name, EVERYTHING)
+        return getattr(self._data, name)
+
     def __repr__(self) -> str:
         return f"<recorded {self._name}: {len(self._data)} keys>"
+
+
+collections.abc.Mapping.register(_RecordingMapping)  # templates' `is mapping` and |dictsort see a dict
 
 
 class RecordingDossier:

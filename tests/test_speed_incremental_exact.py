@@ -189,3 +189,27 @@ def test_unchanged_dossier_renders_no_record_page_again(synthetic_template, tmp_
     first = incremental.render(load_dossier(content).dossier)
     assert incremental.render(load_dossier(content).dossier) == first
     assert incremental.rendered == set()
+
+
+def test_recording_proxy_notes_reads_of_any_attribute_and_method_of_the_dossier(synthetic_template):
+    """General, not a list of known maps: a map or method the linker adds later is recorded the same way."""
+    import collections.abc
+
+    from generator.incremental import EVERYTHING, LENGTH, Recorder, RecordingDossier
+
+    dossier = load_dossier(synthetic_template).dossier
+    dossier.extra_map = {"entity-5": "x"}  # as if the linker had added a derived map
+    recorder = Recorder()
+    view = RecordingDossier(dossier, recorder)
+    reads = recorder.start_page()
+    assert view.extra_map.get("entity-5") == "x" and "entity-6" not in view.extra_map
+    assert view.require("event-3") is dossier.events["event-3"]  # a method runs against the proxy
+    assert view.previous_and_next(dossier.events["event-3"]) == dossier.previous_and_next(dossier.events["event-3"])
+    assert len(view.sources) == len(dossier.sources) and isinstance(view.sources, collections.abc.Mapping)
+    assert list(view.relayed_by.copy()) == list(dossier.relayed_by)
+    assert view.events_in_order == dossier.events_in_order
+    assert reads["extra_map"] == {"entity-5", "entity-6"}
+    assert {"event-3"} <= reads["events"] and "event-3" in reads["entities"]  # get() tried entities first
+    assert reads["event_neighbours"] == {"event-3"}
+    assert reads["sources"] == {LENGTH} and reads["relayed_by"] == {EVERYTHING}
+    assert reads["events_in_order"] == {EVERYTHING}
