@@ -145,22 +145,24 @@ class RecordingDossier:
     def __init__(self, dossier: Dossier, recorder: Recorder):
         object.__setattr__(self, "_dossier", dossier)
         object.__setattr__(self, "_recorder", recorder)
-        object.__setattr__(self, "_views", {})
 
     def __getattr__(self, name: str):
+        # Called only for names not yet on the proxy: a method or a dict's view is kept on it
+        # (one render reads them tens of thousands of times); any other value is noted at each read.
         dossier = self._dossier
         on_class = inspect.getattr_static(type(dossier), name, _MISSING)
         if isinstance(on_class, property):
             return on_class.fget(self)
         if inspect.isfunction(on_class):  # a method: its reads come through this proxy too
-            return on_class.__get__(self)
+            bound = on_class.__get__(self)
+            object.__setattr__(self, name, bound)
+            return bound
         value = getattr(dossier, name)
         if on_class is not _MISSING and name not in vars(dossier):  # a class constant, static or class method
             return value
         if isinstance(value, dict):
-            view = self._views.get(name)
-            if view is None or view._data is not value:
-                view = self._views[name] = _RecordingMapping(value, name, self._recorder)
+            view = _RecordingMapping(value, name, self._recorder)
+            object.__setattr__(self, name, view)
             return view
         self._recorder.note(name, EVERYTHING)
         return value
