@@ -127,7 +127,7 @@ CASES = [
     ("source-add-cited", None, _cite_new_source),
     ("source-edit-title", None, lambda c: _edit(c, "sources/source-3.yaml", r"^title: '", "title: 'Retitled ")),
     ("source-edit-relays", None, lambda c: _edit(c, "sources/source-3.yaml", r"^relays: \[source-2\]",
-                                                 "relays: [source-0]")),
+                                                 "relays: [source-2, source-0]")),
     ("source-delete", _add("sources/newsource.yaml", NEW_SOURCE), _delete("sources/newsource.yaml")),
     ("source-rename", None, lambda c: _rename(c, "sources/source-2.yaml", "source-two")),
     ("page-add", None, _add("pages/notes.md", NEW_PAGE)),
