@@ -154,7 +154,9 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         return markdown
 
     def on_shutdown(self) -> None:
+        # MkDocs keeps this instance for the process (it defines on_startup): a later command starts afresh.
         logging.getLogger("mkdocs.commands.build").removeFilter(_DIRTY_NOTICE)
+        self.pages, self.unchanged_paths, self.incremental = {}, set(), IncrementalRenderer()
 
     def on_serve(self, server, config, builder):
         # The address to open: MkDocs serves the site under the path of site_url (/dossier/ here).
