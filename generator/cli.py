@@ -15,6 +15,7 @@ from .fmt import format_files
 from .problems import DossierError, Severity, format_problems, format_report, summary_line
 from .render import Renderer, template_problem
 from .scaffold import ScaffoldError, create_record
+from .vocabulary import load_vocabulary
 from .write import OutputFolderError, write_tree
 
 
@@ -111,17 +112,22 @@ def command_fmt(args) -> int:
 
 def command_schema(args) -> int:
     target = Path(args.root) / jsonschema.COMMITTED_PATH
-    expected = jsonschema.json_schema_text()
+    try:
+        vocabulary = load_vocabulary(Path(args.content) if args.content else Path(args.root) / "content")
+    except DossierError as error:
+        print(format_problems(error.problems), file=sys.stderr)
+        return 1
+    expected = jsonschema.json_schema_text(vocabulary)
     current = target.read_text(encoding="utf-8") if target.is_file() else None
     if args.check:
         if current != expected:
-            print(f"{target.as_posix()} is out of date with generator/schema.py; "
+            print(f"{target.as_posix()} is out of date with the record format and the dossier's vocabulary; "
                   f"run 'python -m generator schema'", file=sys.stderr)
             return 1
         print(f"{target.as_posix()} is up to date")
         return 0
     if current != expected:
-        jsonschema.write_committed_schema(Path(args.root))
+        jsonschema.write_committed_schema(Path(args.root), vocabulary)
         print(f"wrote {target.as_posix()}")
     else:
         print(f"{target.as_posix()} is up to date")
@@ -165,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     schema_command = sub.add_parser("schema", help="write the committed JSON Schema, schema/record.schema.json")
     schema_command.add_argument("--check", action="store_true", help="fail if the committed copy is stale")
     schema_command.add_argument("--root", default=".", help="the project folder (default: .)")
+    schema_command.add_argument("--content", default=None, help="the records folder (default: ROOT/content)")
     schema_command.set_defaults(handler=command_schema)
     return parser
 

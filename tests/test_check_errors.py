@@ -85,7 +85,7 @@ def test_ill_formed_id_is_rejected(mini_content, monkeypatch):
     monkeypatch.chdir(mini_content.parent)
     assert errors_for(mini_content.relative_to(mini_content.parent)) == [
         "content/entities/Bad_Id.yaml:1:1: error[bad-id]: id 'Bad_Id' is not lowercase a-z, 0-9 and single "
-        "hyphens\n    hint: rename the file: lowercase letters, digits and single hyphens, e.g. 'deepseek-r1.yaml'"]
+        "hyphens\n    hint: rename the file: lowercase letters, digits and single hyphens, e.g. 'bad-id.yaml'"]
 
 
 def test_duplicate_id_across_kinds_names_both_files(mini_content, monkeypatch):
