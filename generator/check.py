@@ -149,9 +149,8 @@ class _Validator:
                                                       f"vocabulary at {removed.path}:{removed.line}:{removed.column}",
                                "choose another, or keep it in the vocabulary")
                 return None
-            hint = suggest_closest(text, choices) or ("one of: " + ", ".join(choices))
-            if spec.vocab:
-                hint += f" (the words allowed here are declared in {' and '.join(self.vocabulary.files)})"
+            hint = suggest_closest(text, choices) or ("one of: " + ", ".join(choices) + (
+                f" (the words of {self.vocabulary.files[-1]})" if spec.vocab else ""))
             self.check.add(path, "unknown-value", f"{_field_label(path)}: '{text}' is not allowed", hint)
             return None
         return text
@@ -379,13 +378,18 @@ def _check_reference(ref: PendingRef, kinds_by_id: dict, types_by_id: dict, voca
                         f"{where}: '{ref.target}' is {_a(vocabulary.type_label(target_type).lower())}, "
                         f"but {_a(expected)} is expected",
                         "point at an entity of the right type, or change the field"
-                        + (f" (the types allowed here are declared in {' and '.join(vocabulary.files)})"
-                           if ref.spec.vocab else ""))]
+                        + (f" (allowed types come from {vocabulary.files[-1]})" if ref.spec.vocab else ""))]
     return []
 
 
 def _a(word: str) -> str:
     return ("an " if word[:1] in "aeio" else "a ") + word
+
+
+def _ends(written: tuple[str, ...], types: tuple[str, ...]) -> str:
+    """A relation's ends as the vocabulary names them, with the types a group stands for."""
+    text = " or ".join(written)
+    return text if tuple(written) == tuple(types) else f"{text} ({', '.join(types)})"
 
 
 def _check_relationship_ends(entity: Entity, raw: RawRecord, types_by_id: dict,
@@ -399,14 +403,14 @@ def _check_relationship_ends(entity: Entity, raw: RawRecord, types_by_id: dict,
             problems.append(Problem(raw.path, line, column, "wrong-relationship",
                                     f"relationships[{index}]: {_a(entity.type)} cannot '{relation.name}'",
                                     f"'{relation.name}' {defined} starts from "
-                                    f"{' or '.join(relation.subject_ends)}; choose another relation type"))
+                                    f"{_ends(relation.subject_ends, relation.subject_types)}; choose another relation type"))
         target_type = types_by_id.get(relationship.target)
         if target_type and relation.target_types and target_type not in relation.target_types:
             tline, tcolumn = raw.mark(("relationships", index, "target"))
             problems.append(Problem(raw.path, tline, tcolumn, "wrong-relationship",
                                     f"relationships[{index}]: '{relation.name}' points at {_a(target_type)} "
                                     f"('{relationship.target}')",
-                                    f"'{relation.name}' {defined} must point at {' or '.join(relation.target_ends)}"))
+                                    f"'{relation.name}' {defined} must point at {_ends(relation.target_ends, relation.target_types)}"))
         if relationship.target == entity.id:
             problems.append(Problem(raw.path, line, column, "self-relationship",
                                     f"relationships[{index}]: the entity points at itself",

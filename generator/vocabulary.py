@@ -24,6 +24,7 @@ from .model import Origin
 from .problems import DossierError, Problem
 
 DEFAULT_PATH = Path(__file__).parent / "vocabulary" / "default.yaml"
+DEFAULT_SHOWN = "generator/vocabulary/default.yaml"
 #: The dossier's own vocabulary, in its content folder.
 FILE_NAME = "vocabulary.yaml"
 
@@ -242,7 +243,8 @@ class _Merger:
         self.problems.append(Problem(origin.path, origin.line, origin.column, code, message, hint))
 
     def read(self, path: Path, seen: tuple[Path, ...] = ()) -> None:
-        shown = display_path(path)
+        # The engine's default is named by its place in the engine, wherever the engine is installed.
+        shown = DEFAULT_SHOWN if path.resolve() == DEFAULT_PATH.resolve() else display_path(path)
         try:
             data = path.read_bytes()
             raw = parse_record_text(data, shown, "vocabulary", path.stem)
