@@ -134,7 +134,7 @@ class Vocabulary:
     entity_types: tuple[EntityType, ...]
     relation_types: tuple[RelationType, ...]
     fact_keys: dict[str, str]
-    lifecycle_states: dict[str, str]
+    lifecycle_states: dict[str, str]  # state -> what it means
     source_kinds: tuple[SourceKind, ...]
     event_place: tuple[str, ...]  # entity types an event's place may have
     event_topics: tuple[str, ...]  # entity types an event's topics may have
@@ -142,6 +142,11 @@ class Vocabulary:
     files: tuple[str, ...]  # the files it was read from, default first, as shown in messages
     removed: dict[tuple[str, str], Origin] = field(default_factory=dict)  # (section, name) -> where removed
     digest: str = ""
+    state_labels: dict[str, str] = field(default_factory=dict)  # state -> how pages name it
+
+    def state_label(self, state: str) -> str:
+        """How pages name a lifecycle state: its label, or its name with spaces for hyphens."""
+        return self.state_labels.get(state) or state.replace("-", " ")
 
     @cached_property
     def entity_types_by_name(self) -> dict[str, EntityType]:
@@ -312,11 +317,14 @@ class _Merger:
             entry = _Entry(key_origin, dict(existing.fields) if existing else {}, existing is None)
             entries[name] = entry
             if section in ("fact_keys", "lifecycle_states"):
-                if isinstance(body, dict) and set(body) <= {"description"}:
+                if isinstance(body, dict) and set(body) <= {"description", "label"} and all(
+                        isinstance(item, str) for item in body.values()):
+                    if "label" in body:
+                        entry.fields["label"] = _Value(body["label"].strip(), at(section, name, "label"))
                     body = body.get("description")
                 if not isinstance(body, str) or not body.strip():
                     self.error(at(section, name), "wrong-type", f"{section}.{name} must be a description text",
-                               "write what it means in a few words")
+                               "write what it means in a few words (or give 'label:' and 'description:')")
                     continue
                 entry.fields["description"] = _Value(body.strip(), at(section, name))
                 continue
@@ -520,6 +528,10 @@ class _Builder:
             label = self.text(entry, "label")
             symmetric = entry.fields["symmetric"].value if "symmetric" in entry.fields else False
             inverse = self.text(entry, "inverse")
+            subject_ends, subject_types = expand(entry.fields["from"].value if "from" in entry.fields else (),
+                                                 f"relation type '{name}'")
+            target_ends, target_types = expand(entry.fields["to"].value if "to" in entry.fields else (),
+                                               f"relation type '{name}'")
             if symmetric and inverse and inverse != label:
                 self.error(entry.fields["inverse"].origin, "symmetric-inverse",
                            f"relation type '{name}' is symmetric, but its inverse '{inverse}' differs from "
@@ -529,10 +541,6 @@ class _Builder:
                            f"add 'inverse:' (how it reads on the target's page, as 'owned by' for 'owns'), "
                            f"or 'symmetric: true'")
                 continue
-            subject_ends, subject_types = expand(entry.fields["from"].value if "from" in entry.fields else (),
-                                                 f"relation type '{name}'")
-            target_ends, target_types = expand(entry.fields["to"].value if "to" in entry.fields else (),
-                                               f"relation type '{name}'")
             ftm = None
             if "ftm" in entry.fields:
                 ftm = self._ftm_mapping(name, entry.fields["ftm"], ftm_names)
@@ -566,7 +574,9 @@ class _Builder:
                               for name, entry in sections["lifecycle_states"].items() if "description" in entry.fields},
             source_kinds=source_kinds, event_place=events["place"], event_topics=events["topics"],
             wording=Wording(**{key: merger.wording[key].value for key in WORDING_KEYS}),
-            files=tuple(merger.files), removed=dict(merger.removed), digest=merger.digest.hexdigest()[:16])
+            files=tuple(merger.files), removed=dict(merger.removed), digest=merger.digest.hexdigest()[:16],
+            state_labels={name: entry.fields["label"].value for name, entry in sections["lifecycle_states"].items()
+                          if "label" in entry.fields})
 
     def _ordered(self, entity_types: list[EntityType]) -> list[EntityType]:
         if not self.merger.order:
@@ -622,7 +632,7 @@ def load_vocabulary_file(path: Path) -> Vocabulary:
     key = (str(Path(path).resolve()), merger.digest.hexdigest(), tuple(merger.files))
     if key in _LOADED and not merger.problems:
         return _LOADED[key]
-    vocabulary = _Builder(merger).build() if not merger.problems else None
+    vocabulary = _Builder(merger).build() if merger.files else None  # build even so: every problem in one run
     if vocabulary is None:
         raise DossierError(merger.problems)
     _LOADED[key] = vocabulary
