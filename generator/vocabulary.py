@@ -654,6 +654,7 @@ def removed_types_in_use(vocabulary: Vocabulary, used: dict[tuple[str, str], lis
         more = f" and {len(places) - 3} more" if len(places) > 3 else ""
         count = f"{len(places)} record{'s' if len(places) != 1 else ''}"
         problems.append(Problem(origin.path, origin.line, origin.column, "removed-in-use",
-                                f"{_SINGULAR[section]} '{name}' is removed, but {count} still use it: {shown}{more}",
+                                f"{_SINGULAR[section]} '{name}' is removed, but {count} still "
+                                f"{'uses' if len(places) == 1 else 'use'} it: {shown}{more}",
                                 "change those records first, or keep the type"))
     return problems
