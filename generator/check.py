@@ -378,8 +378,15 @@ def _check_reference(ref: PendingRef, kinds_by_id: dict, types_by_id: dict, voca
                         f"{where}: '{ref.target}' is {_a(vocabulary.type_label(target_type).lower())}, "
                         f"but {_a(expected)} is expected",
                         "point at an entity of the right type, or change the field"
-                        + (f" (allowed types come from {vocabulary.files[-1]})" if ref.spec.vocab else ""))]
+                        + _declared_at(ref.spec.vocab, vocabulary))]
     return []
+
+
+def _declared_at(section: str | None, vocabulary: Vocabulary) -> str:
+    """Where the vocabulary says which types an event field allows, for messages about a record."""
+    key = {"event_place": "place", "event_topics": "topics"}.get(section or "")
+    origin = vocabulary.event_origins.get(key) if key else None
+    return f" (events.{key} is declared at {origin.path}:{origin.line}:{origin.column})" if origin else ""
 
 
 def _a(word: str) -> str:

@@ -1,4 +1,4 @@
-"""Command line: ``python -m generator check|build|new|fmt|schema``.  The only place that sets exit codes."""
+"""Command line: ``python -m generator check|build|new|fmt|schema|init``.  The only place that sets exit codes."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from .fmt import format_files
 from .problems import DossierError, Severity, format_problems, format_report, summary_line
 from .render import Renderer, template_problem
 from .scaffold import ScaffoldError, create_record
+from .starter import InitError, init_project
 from .vocabulary import load_vocabulary
 from .write import OutputFolderError, write_tree
 
@@ -134,6 +135,17 @@ def command_schema(args) -> int:
     return 0
 
 
+def command_init(args) -> int:
+    try:
+        written = init_project(Path(args.dir), args.title, args.engine)
+    except InitError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote a new dossier in {Path(args.dir).as_posix()} ({len(written)} files); next: cd there, "
+          f"then 'make site' builds it and 'make test' tests it")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator", description="Check and render the dossier.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -173,9 +185,21 @@ def build_parser() -> argparse.ArgumentParser:
     schema_command.add_argument("--root", default=".", help="the project folder (default: .)")
     schema_command.add_argument("--content", default=None, help="the records folder (default: ROOT/content)")
     schema_command.set_defaults(handler=command_schema)
+
+    init = sub.add_parser("init", help="write a new dossier project: records, vocabulary, site, tests and CI")
+    init.add_argument("dir", help="a new or empty folder")
+    init.add_argument("--title", default=None, help="the site's title (default: from the folder's name)")
+    init.add_argument("--engine", default=None,
+                      help="the requirement that installs this engine (default: this engine's source folder)")
+    init.set_defaults(handler=command_init)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     return args.handler(args)
+
+
+def run() -> None:
+    """The ``dossier`` console script: ``dossier init DIR`` is ``python -m generator init DIR``."""
+    sys.exit(main())

@@ -451,7 +451,8 @@ class Renderer:
         """MkDocs-style nav built from the records: sections and their index pages, never every record."""
         present_types = self.present_types()
         nav: list = [{"Home": "index.md"}]
-        nav.append({"Entities": ["entities/index.md"] + [{t.plural: type_index_path(t.name)} for t in present_types]})
+        nav.append({"Entities": ["entities/index.md"] + [{escape.nav_title(t.plural): type_index_path(t.name)}
+                                                          for t in present_types]})  # vocabulary words: escaped too
         nav.append({"Timeline": "timeline.md"})
         nav.append({"Network": "graph.md"})
         nav.append({"Sources": "sources/index.md"})

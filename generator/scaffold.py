@@ -79,9 +79,13 @@ def _item_lines(name: str, spec: schema.Obj, required: bool, vocabulary: Vocabul
     return lines
 
 
-def skeleton_text(kind: str, type_value: str | None = None, vocabulary: Vocabulary | None = None) -> str:
-    """The text of a new record of ``kind``; ``type_value`` fills ``type`` (entity) or ``kind`` (source)."""
+def skeleton_text(kind: str, type_value: str | None = None, vocabulary: Vocabulary | None = None,
+                  example_ids: dict[str, str] | None = None) -> str:
+    """The text of a new record of ``kind``; ``type_value`` fills ``type`` (entity) or ``kind`` (source).
+
+    ``example_ids`` (record kind -> an id of the dossier's own) give the examples of lists of ids."""
     vocabulary = vocabulary or default_vocabulary()
+    example_ids = example_ids or {}
     spec = schema.RECORD_SPECS[kind]
     lines = [SCHEMA_COMMENT,
              f"# A new {kind}: {spec.doc}",
@@ -108,7 +112,11 @@ def skeleton_text(kind: str, type_value: str | None = None, vocabulary: Vocabula
                 value = "[]" if isinstance(sub_spec, schema.ListOf) else ""
                 lines.append(f"#     {sub_name}: {value}".rstrip())
         elif isinstance(field_spec, schema.ListOf):
-            lines.append(f"#   {describe(field_spec, vocabulary)}, e.g. [first-id, second-id]")
+            item = field_spec.item
+            # an id of the dossier's own, where any record of that kind fits (not where a type is asked for)
+            example = example_ids.get(item.kinds[0]) if isinstance(item, schema.Ref) and not schema.types_of(
+                item, vocabulary) else None
+            lines.append(f"#   {describe(field_spec, vocabulary)}, e.g. [{example or 'first-id, second-id'}]")
             lines.append(f"{name}:" if required else f"# {name}: []")
         elif required:
             lines.append(f"{name}:")
@@ -166,5 +174,6 @@ def create_record(content_dir: Path, kind: str, record_id: str, type_value: str 
     target = content_dir / schema.KIND_FOLDERS[kind] / f"{record_id}.yaml"
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
-        handle.write(skeleton_text(kind, type_value, vocabulary))
+        examples = {other: example_id(content_dir, other) for other in schema.RECORD_KINDS}
+        handle.write(skeleton_text(kind, type_value, vocabulary, {k: v for k, v in examples.items() if v}))
     return target

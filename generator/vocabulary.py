@@ -143,6 +143,7 @@ class Vocabulary:
     removed: dict[tuple[str, str], Origin] = field(default_factory=dict)  # (section, name) -> where removed
     digest: str = ""
     state_labels: dict[str, str] = field(default_factory=dict)  # state -> how pages name it
+    event_origins: dict[str, Origin] = field(default_factory=dict)  # "place"/"topics" -> where declared
 
     def state_label(self, state: str) -> str:
         """How pages name a lifecycle state: its label, or its name with spaces for hyphens."""
@@ -576,7 +577,8 @@ class _Builder:
             wording=Wording(**{key: merger.wording[key].value for key in WORDING_KEYS}),
             files=tuple(merger.files), removed=dict(merger.removed), digest=merger.digest.hexdigest()[:16],
             state_labels={name: entry.fields["label"].value for name, entry in sections["lifecycle_states"].items()
-                          if "label" in entry.fields})
+                          if "label" in entry.fields},
+            event_origins={key: value.origin for key, value in merger.events.items()})
 
     def _ordered(self, entity_types: list[EntityType]) -> list[EntityType]:
         if not self.merger.order:

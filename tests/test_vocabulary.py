@@ -137,6 +137,26 @@ def test_record_error_from_a_relation_names_the_vocabulary_line_that_defines_it(
         "choose another relation type"]
 
 
+def test_wrong_type_of_place_names_the_vocabulary_line_that_allows_places(merger_content):
+    event = merger_content / "events" / "2022-12-authority-sues.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace("place: eastland", "place: contoso"),
+                     encoding="utf-8")
+    line = _line_of(merger_content / "vocabulary.yaml", "  place: [place]")
+    assert _errors(merger_content) == [
+        "content/events/2022-12-authority-sues.yaml:10:8: error[wrong-type]: place: 'contoso' is a company, but a "
+        "place is expected\n    hint: point at an entity of the right type, or change the field (events.place is "
+        f"declared at content/vocabulary.yaml:{line}:10)"]
+
+
+def test_skeleton_examples_are_the_dossiers_own_ids(merger_content):
+    run = subprocess.run([sys.executable, "-m", "generator", "new", "event", "2024-01-appeal", "--content",
+                          str(merger_content)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    text = (merger_content / "events" / "2024-01-appeal.yaml").read_text(encoding="utf-8")
+    assert "#   list of id of a source, at least 1, e.g. [authority-complaint-2022]" in text
+    assert "#   list of id of an entity (deal or case), e.g. [first-id, second-id]" in text
+
+
 def test_one_bad_type_gives_one_error_not_one_per_referrer(merger_content):
     eastland = merger_content / "entities" / "eastland.yaml"
     eastland.write_text(eastland.read_text(encoding="utf-8").replace("type: place", "type: plac"), encoding="utf-8")

@@ -1,0 +1,418 @@
+"""Check raw records against the schema and against each other; build the model.
+
+Two phases, as in FollowTheMoney: every file is checked on its own first (fields, types,
+dates, ids), then references between records are resolved once all ids are known.  All
+problems are collected; nothing stops at the first one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from . import schema
+from .loader import KEY, Plain, RawRecord
+from .model import (Alias, Entity, Event, Fact, LifecycleState, Origin, PartialDate, Participant, Relationship,
+                    Source)
+from .problems import Problem, Severity
+from .vocabulary import Vocabulary
+
+TEXT_LINK_RE = re.compile(r"\[\[([^\[\]|\n]*)(?:\|([^\[\]\n]*))?\]\]")
+
+_YAML11_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false"}
+
+
+@dataclass(frozen=True)
+class PendingRef:
+    """A reference seen in phase one, resolved in phase two."""
+
+    record: RawRecord
+    path: tuple
+    target: str
+    spec: schema.Ref
+    in_text: bool = False
+
+
+@dataclass
+class _FileCheck:
+    record: RawRecord
+    problems: list[Problem]
+    refs: list[PendingRef] = field(default_factory=list)
+
+    def add(self, path: tuple, code: str, message: str, hint: str = "", on_key: bool = False,
+            severity: Severity = Severity.ERROR) -> None:
+        mark_path = path + (KEY,) if on_key and path + (KEY,) in self.record.marks else path
+        line, column = self.record.mark(mark_path)
+        self.problems.append(Problem(self.record.path, line, column, code, message, hint, severity))
+
+
+def _field_label(path: tuple) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "record"
+
+
+def suggest_closest(word: str, choices) -> str:
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{match[0]}'?" if match else ""
+
+
+class _Validator:
+    """Walks a value along its :mod:`generator.schema` spec, converting and reporting."""
+
+    def __init__(self, check: _FileCheck, vocabulary: Vocabulary):
+        self.check = check
+        self.vocabulary = vocabulary
+
+    def value(self, value, spec: schema.Spec, path: tuple):
+        method = getattr(self, "_" + type(spec).__name__.lower())
+        return method(value, spec, path)
+
+    def _scalar_text(self, value, path: tuple) -> str | None:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, Plain):
+            if value.type_name == "null":
+                self.check.add(path, "empty-value", f"{_field_label(path)} is empty",
+                               "give a value or remove the field")
+                return None
+            hint = f"put it in quotes: '{value.raw}'"
+            if value.raw.lower() in _YAML11_WORDS:
+                hint += " (YAML reads it as true/false otherwise)"
+            self.check.add(path, "needs-quotes", f"{_field_label(path)}: {value.raw} is read as a "
+                                                 f"{value.type_name}, not as text", hint)
+            return None
+        found = "a list" if isinstance(value, list) else "a mapping"
+        self.check.add(path, "wrong-type", f"{_field_label(path)} must be text, found {found}",
+                       "write a single value on the same line as the field name")
+        return None
+
+    def _text(self, value, spec: schema.Text, path: tuple):
+        text = self._scalar_text(value, path)
+        if text is None:
+            return None
+        stripped = text.strip()
+        if not stripped:
+            self.check.add(path, "empty-value", f"{_field_label(path)} is empty", "give a value or remove the field")
+            return None
+        if len(text) > spec.max_length:
+            self.check.add(path, "too-long", f"{_field_label(path)} has {len(text)} characters, more than "
+                                             f"{spec.max_length}", "shorten it")
+            return None
+        if spec.pattern and not re.match(spec.pattern, stripped):
+            self.check.add(path, "bad-format", f"{_field_label(path)}: '{stripped}' is not well formed",
+                           spec.pattern_hint)
+            return None
+        if spec.rich:
+            for match in TEXT_LINK_RE.finditer(text):
+                target = match.group(1).strip()
+                self.check.refs.append(PendingRef(self.check.record, path, target,
+                                                  schema.Ref(kinds=schema.RECORD_KINDS), in_text=True))
+        return stripped if not spec.rich else text.strip()
+
+    def _url(self, value, spec: schema.Url, path: tuple):
+        text = self._scalar_text(value, path)
+        if text is None:
+            return None
+        parts = urlsplit(text.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text.strip()):
+            self.check.add(path, "bad-url", f"{_field_label(path)}: '{text}' is not an http or https address",
+                           "give the full address, starting with https://")
+            return None
+        return text.strip()
+
+    def _date(self, value, spec: schema.Date, path: tuple):
+        if isinstance(value, Plain) and value.type_name in ("int", "timestamp"):
+            value = value.raw
+        text = self._scalar_text(value, path)
+        if text is None:
+            return None
+        try:
+            return PartialDate.parse(text.strip())
+        except ValueError as error:
+            self.check.add(path, "bad-date", f"{_field_label(path)}: {error}",
+                           "dates are YYYY, YYYY-MM or YYYY-MM-DD, e.g. '2025-04' or '2025-11-27'")
+            return None
+
+    def _choice(self, value, spec: schema.Choice, path: tuple):
+        text = self._scalar_text(value, path)
+        if text is None:
+            return None
+        choices = schema.choices_of(spec, self.vocabulary)
+        if text not in choices:
+            removed = self.vocabulary.removed.get((spec.vocab, text)) if spec.vocab else None
+            if removed is not None:
+                self.check.add(path, "unknown-value", f"{_field_label(path)}: '{text}' is removed from the "
+                                                      f"vocabulary at {removed.path}:{removed.line}:{removed.column}",
+                               "choose another, or keep it in the vocabulary")
+                return None
+            hint = suggest_closest(text, choices) or ("one of: " + ", ".join(choices) + (
+                f" (the words of {self.vocabulary.files[-1]})" if spec.vocab else ""))
+            self.check.add(path, "unknown-value", f"{_field_label(path)}: '{text}' is not allowed", hint)
+            return None
+        return text
+
+    def _ref(self, value, spec: schema.Ref, path: tuple):
+        text = self._scalar_text(value, path)
+        if text is None:
+            return None
+        if not schema.ID_RE.match(text):
+            self.check.add(path, "bad-reference", f"{_field_label(path)}: '{text}' is not a record id",
+                           "ids are file names without .yaml: lowercase a-z, 0-9 and hyphens")
+            return None
+        self.check.refs.append(PendingRef(self.check.record, path, text, spec))
+        return text
+
+    def _listof(self, value, spec: schema.ListOf, path: tuple):
+        if not isinstance(value, list):
+            if isinstance(value, Plain) and value.type_name == "null":
+                self.check.add(path, "empty-value", f"{_field_label(path)} is empty", "give a list or remove the field")
+                return None
+            self.check.add(path, "wrong-type", f"{_field_label(path)} must be a list",
+                           "write each item on its own line starting with '- '")
+            return None
+        if len(value) < spec.min_items:
+            self.check.add(path, "empty-list", f"{_field_label(path)} needs at least {spec.min_items} item",
+                           "cite the source id(s) this rests on")
+            return None
+        items = []
+        seen = set()
+        for index, item in enumerate(value):
+            converted = self.value(item, spec.item, path + (index,))
+            if converted is None:
+                continue
+            if spec.unique and isinstance(converted, str):
+                if converted in seen:
+                    self.check.add(path + (index,), "duplicate-item",
+                                   f"{_field_label(path)}: '{converted}' is listed twice", "remove one")
+                    continue
+                seen.add(converted)
+            items.append(converted)
+        return tuple(items)
+
+    def _obj(self, value, spec: schema.Obj, path: tuple):
+        if not isinstance(value, dict):
+            found = "a list" if isinstance(value, list) else "a single value"
+            self.check.add(path, "wrong-type", f"{_field_label(path)} must be a mapping of fields, found {found}",
+                           "write 'field: value' lines, indented under it")
+            return None
+        result = {}
+        known = spec.field_names()
+        for key in value:
+            if key not in known:
+                hint = suggest_closest(key, known) or ("allowed fields: " + ", ".join(known))
+                self.check.add(path + (key,), "unknown-field", f"unknown field '{_field_label(path + (key,))}'",
+                               hint, on_key=True)
+        for name, field_spec, required in spec.fields:
+            if name not in value:
+                if required:
+                    self.check.add(path, "missing-field", f"missing required field '{_field_label(path + (name,))}'",
+                                   f"add '{name}:' ({field_spec.doc.rstrip('.').lower()})")
+                continue
+            converted = self.value(value[name], field_spec, path + (name,))
+            if converted is not None:
+                result[name] = converted
+        return result
+
+    def _mapof(self, value, spec: schema.MapOf, path: tuple):
+        if not isinstance(value, dict):
+            self.check.add(path, "wrong-type", f"{_field_label(path)} must be a mapping",
+                           "write 'key:' lines indented under it")
+            return None
+        result = {}
+        keys = schema.keys_of(spec, self.vocabulary)
+        for key, item in value.items():
+            if key not in keys:
+                hint = suggest_closest(key, keys) or ("allowed keys: " + ", ".join(keys))
+                self.check.add(path + (key,), "unknown-field", f"unknown key '{_field_label(path + (key,))}'", hint,
+                               on_key=True)
+                continue
+            converted = self.value(item, spec.value, path + (key,))
+            if converted is not None:
+                result[key] = converted
+        return result
+
+
+def _origin(record: RawRecord, path: tuple = ()) -> Origin:
+    line, column = record.mark(path)
+    return Origin(record.path, line, column)
+
+
+def _build_entity(record: RawRecord, fields: dict) -> Entity:
+    return Entity(
+        id=record.record_id, origin=_origin(record), type=fields["type"], name=fields["name"],
+        summary=fields["summary"],
+        aliases=tuple(Alias(a["name"], a.get("lang"), a.get("note")) for a in fields.get("aliases", ())
+                      if "name" in a),
+        description=fields.get("description"),
+        facts=tuple(Fact(key, fact["value"], fact["sources"]) for key, fact in fields.get("facts", {}).items()
+                    if "value" in fact and "sources" in fact),
+        relationships=tuple(
+            Relationship(r["type"], r["target"], r["sources"], r.get("since"), r.get("until"), r.get("qualifier"),
+                         r.get("note"), _origin(record, ("relationships", index)))
+            for index, r in enumerate(fields.get("relationships", ()))
+            if {"type", "target", "sources"} <= r.keys()),
+        lifecycle=tuple(sorted(
+            (LifecycleState(s["state"], s["date"], s["sources"], s.get("qualifier"), s.get("note"), s.get("event"))
+             for s in fields.get("lifecycle", ()) if {"state", "date", "sources"} <= s.keys()),
+            key=lambda s: s.date)),
+        tags=fields.get("tags", ()), sources=fields.get("sources", ()),
+    )
+
+
+def _build_event(record: RawRecord, fields: dict) -> Event:
+    return Event(
+        id=record.record_id, origin=_origin(record), date=fields["date"], title=fields["title"],
+        summary=fields["summary"], sources=fields["sources"], qualifier=fields.get("qualifier"),
+        description=fields.get("description"),
+        participants=tuple(Participant(p["entity"], p.get("role")) for p in fields.get("participants", ())
+                           if "entity" in p),
+        place=fields.get("place"), topics=fields.get("topics", ()), tags=fields.get("tags", ()),
+    )
+
+
+def _build_source(record: RawRecord, fields: dict) -> Source:
+    return Source(
+        id=record.record_id, origin=_origin(record), title=fields["title"], kind_of_source=fields["kind"],
+        title_en=fields.get("title_en"), publisher=fields.get("publisher"), date=fields.get("date"),
+        qualifier=fields.get("qualifier"), language=fields.get("language"), url=fields.get("url"),
+        relays=fields.get("relays", ()), note=fields.get("note"),
+    )
+
+
+_BUILDERS = {"entity": _build_entity, "event": _build_event, "source": _build_source}
+
+
+@dataclass
+class CheckedFile:
+    """Phase one's result for one file: the record (None if it had errors) and what was found."""
+
+    raw: RawRecord
+    record: Entity | Event | Source | None
+    problems: list[Problem]
+    refs: list[PendingRef]
+
+
+def check_record(raw: RawRecord, vocabulary: Vocabulary) -> CheckedFile:
+    """Phase one: check a single record on its own, against the dossier's vocabulary."""
+    check = _FileCheck(raw, [])
+    spec = schema.RECORD_SPECS[raw.kind]
+    fields = _Validator(check, vocabulary).value(raw.values, spec, ())
+    if raw.kind == "entity" and fields and fields.get("lifecycle") and fields.get("type"):
+        entity_type = vocabulary.entity_types_by_name[fields["type"]]
+        if not entity_type.lifecycle:
+            check.add(("lifecycle",), "no-lifecycle",
+                      f"lifecycle: {_a(entity_type.label.lower())} has no lifecycle in the vocabulary "
+                      f"('{entity_type.name}' is defined at {vocabulary.defined_at('entity_types', entity_type.name)})",
+                      "remove the lifecycle, or give the type 'lifecycle: true' in the dossier's vocabulary",
+                      on_key=True)
+    record = None
+    if not check.problems and fields is not None:
+        record = _BUILDERS[raw.kind](raw, fields)
+    return CheckedFile(raw, record, check.problems, check.refs)
+
+
+def resolve_references(checked_files: list[CheckedFile], vocabulary: Vocabulary,
+                       unreadable_ids=frozenset()) -> list[Problem]:
+    """Phase two: every reference points at an existing record of the right kind and type.
+
+    References to ``unreadable_ids`` (records whose file exists but could not be read) are not
+    reported: the file's own error says what to fix, and one typo should not give twenty errors.
+    Likewise an entity whose type the vocabulary does not know gets its one error, and the
+    records that point at it are not checked against its type.
+    """
+    problems: list[Problem] = []
+    kinds_by_id: dict[str, str] = {}
+    types_by_id: dict[str, str] = {}
+    first_path_by_id: dict[str, str] = {}
+    for checked in checked_files:
+        raw = checked.raw
+        if raw.record_id in first_path_by_id:
+            problems.append(Problem(raw.path, 1, 1, "duplicate-id",
+                                    f"id '{raw.record_id}' is already used by {first_path_by_id[raw.record_id]}",
+                                    "ids are unique across entities, events and sources: rename one file"))
+            continue
+        first_path_by_id[raw.record_id] = raw.path
+        kinds_by_id[raw.record_id] = raw.kind
+        entity_type = raw.values.get("type") if raw.kind == "entity" else None
+        if isinstance(entity_type, str) and entity_type in vocabulary.entity_types_by_name:
+            types_by_id[raw.record_id] = entity_type
+
+    for checked in checked_files:
+        for ref in checked.refs:
+            if ref.target not in unreadable_ids or ref.target in kinds_by_id:
+                problems.extend(_check_reference(ref, kinds_by_id, types_by_id, vocabulary))
+        if checked.raw.kind == "entity" and checked.record is not None:
+            problems.extend(_check_relationship_ends(checked.record, checked.raw, types_by_id, vocabulary))
+    return problems
+
+
+def _check_reference(ref: PendingRef, kinds_by_id: dict, types_by_id: dict, vocabulary: Vocabulary) -> list[Problem]:
+    line, column = ref.record.mark(ref.path)
+    where = _field_label(ref.path)
+    if ref.in_text and not schema.ID_RE.match(ref.target):
+        return [Problem(ref.record.path, line, column, "bad-reference",
+                        f"{where}: [[{ref.target}]] is not a record id",
+                        "write [[id]] or [[id|label]] with the id of a record (its file name without .yaml)")]
+    if ref.target not in kinds_by_id:
+        candidates = [i for i, k in kinds_by_id.items() if k in ref.spec.kinds]
+        hint = suggest_closest(ref.target, candidates) or f"create content/{schema.KIND_FOLDERS[ref.spec.kinds[0]]}/" \
+                                                     f"{ref.target}.yaml or fix the id"
+        return [Problem(ref.record.path, line, column, "unknown-reference",
+                        f"{where}: no record with id '{ref.target}'", hint)]
+    kind = kinds_by_id[ref.target]
+    if kind not in ref.spec.kinds:
+        return [Problem(ref.record.path, line, column, "wrong-kind",
+                        f"{where}: '{ref.target}' is {_a(kind)}, but {_a(' or '.join(ref.spec.kinds))} is expected",
+                        suggest_closest(ref.target, [i for i, k in kinds_by_id.items() if k in ref.spec.kinds]))]
+    allowed = schema.types_of(ref.spec, vocabulary)
+    target_type = types_by_id.get(ref.target)
+    if kind == "entity" and target_type is None:
+        return []  # its type is unknown: the entity's own error says so, once
+    if (allowed or ref.spec.vocab) and target_type not in allowed:
+        expected = " or ".join(vocabulary.type_label(t).lower() for t in allowed) or "nothing (no type allowed)"
+        return [Problem(ref.record.path, line, column, "wrong-type",
+                        f"{where}: '{ref.target}' is {_a(vocabulary.type_label(target_type).lower())}, "
+                        f"but {_a(expected)} is expected",
+                        "point at an entity of the right type, or change the field"
+                        + (f" (allowed types come from {vocabulary.files[-1]})" if ref.spec.vocab else ""))]
+    return []
+
+
+def _a(word: str) -> str:
+    return ("an " if word[:1] in "aeio" else "a ") + word
+
+
+def _ends(written: tuple[str, ...], types: tuple[str, ...]) -> str:
+    """A relation's ends as the vocabulary names them, with the types a group stands for."""
+    text = " or ".join(written)
+    return text if tuple(written) == tuple(types) else f"{text} ({', '.join(types)})"
+
+
+def _check_relationship_ends(entity: Entity, raw: RawRecord, types_by_id: dict,
+                             vocabulary: Vocabulary) -> list[Problem]:
+    problems = []
+    for index, relationship in enumerate(entity.relationships):
+        relation = vocabulary.relation_types_by_name[relationship.type]
+        defined = f"(defined at {vocabulary.defined_at('relation_types', relation.name)})"
+        line, column = raw.mark(("relationships", index, "type"))
+        if relation.subject_types and entity.type not in relation.subject_types:
+            problems.append(Problem(raw.path, line, column, "wrong-relationship",
+                                    f"relationships[{index}]: {_a(entity.type)} cannot '{relation.name}'",
+                                    f"'{relation.name}' {defined} starts from "
+                                    f"{_ends(relation.subject_ends, relation.subject_types)}; choose another relation type"))
+        target_type = types_by_id.get(relationship.target)
+        if target_type and relation.target_types and target_type not in relation.target_types:
+            tline, tcolumn = raw.mark(("relationships", index, "target"))
+            problems.append(Problem(raw.path, tline, tcolumn, "wrong-relationship",
+                                    f"relationships[{index}]: '{relation.name}' points at {_a(target_type)} "
+                                    f"('{relationship.target}')",
+                                    f"'{relation.name}' {defined} must point at {_ends(relation.target_ends, relation.target_types)}"))
+        if relationship.target == entity.id:
+            problems.append(Problem(raw.path, line, column, "self-relationship",
+                                    f"relationships[{index}]: the entity points at itself",
+                                    "remove it or fix the target"))
+    return problems

@@ -1,0 +1,112 @@
+"""The network of entities and typed relationships, as data for the interactive graph.
+
+:func:`build_graph` turns a linked :class:`~generator.link.Dossier` into plain data (nodes,
+edges, entity types) that :func:`graph_json` serialises for ``data/graph.json``.  The graph
+script in ``theme/assets/dossier-graph.js`` draws it; the pages list the same relations as
+Markdown for readers without JavaScript.  No record text becomes markup here: names travel as
+JSON strings and the script draws them as canvas text or sets them as ``textContent``.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections import Counter
+from dataclasses import asdict, dataclass
+
+from . import schema
+from .link import Dossier
+from .vocabulary import EntityType
+
+GRAPH_PATH = "data/graph.json"
+#: The whole-dossier graph draws at most this many entities (the most connected first), so that
+#: a dossier of thousands of records stays responsive; the page says what it left out.
+WHOLE_GRAPH_NODE_LIMIT = 150
+#: Per-entity neighbourhoods draw two hops, falling back to one hop above this many entities.
+NEIGHBOURHOOD_NODE_LIMIT = 60
+
+
+@dataclass(frozen=True)
+class GraphNode:
+    id: str
+    label: str
+    type: str
+    url: str  # relative to the site root
+    degree: int
+
+
+@dataclass(frozen=True)
+class GraphEdge:
+    source: str
+    target: str
+    type: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Graph:
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+    types: list[EntityType]
+
+    def neighbourhood(self, entity_id: str, hops: int) -> set[str]:
+        """Ids of the entities at most ``hops`` relationships away, directions ignored."""
+        adjacent: dict[str, set[str]] = {}
+        for edge in self.edges:
+            adjacent.setdefault(edge.source, set()).add(edge.target)
+            adjacent.setdefault(edge.target, set()).add(edge.source)
+        reached, frontier = {entity_id}, {entity_id}
+        for _ in range(hops):
+            frontier = {other for node in frontier for other in adjacent.get(node, ())} - reached
+            reached |= frontier
+        return reached
+
+
+    def drawn_whole(self, limit: int = WHOLE_GRAPH_NODE_LIMIT) -> tuple[set[str], list[GraphEdge]]:
+        """The entities the whole-dossier graph draws (most connected first, ties by id, as the
+        script picks them) and the relationships among them: what the no-JavaScript list shows."""
+        if len(self.nodes) <= limit:
+            return {node.id for node in self.nodes}, list(self.edges)
+        drawn = {node.id for node in sorted(self.nodes, key=lambda n: (-n.degree, n.id))[:limit]}
+        return drawn, [edge for edge in self.edges if edge.source in drawn and edge.target in drawn]
+
+
+def page_url(markdown_path: str, directory_urls: bool = True) -> str:
+    """The URL (relative to the site root) MkDocs gives a Markdown page."""
+    stem, _ = posixpath.splitext(markdown_path)
+    if not directory_urls:
+        return stem + ".html"
+    if posixpath.basename(stem) == "index":
+        return posixpath.dirname(stem) + "/" if posixpath.dirname(stem) else ""
+    return stem + "/"
+
+
+def build_graph(dossier: Dossier, directory_urls: bool = True) -> Graph:
+    """Every entity and every declared relationship, in a stable order."""
+    folder = schema.KIND_FOLDERS["entity"]
+    edges = [GraphEdge(entity.id, relationship.target, relationship.type,
+                       dossier.vocabulary.relation_types_by_name[relationship.type].label)
+             for entity in sorted(dossier.entities.values(), key=lambda e: e.id)
+             for relationship in entity.relationships]
+    degree = Counter()
+    for edge in edges:
+        degree[edge.source] += 1
+        degree[edge.target] += 1
+    nodes = [GraphNode(entity.id, entity.name, entity.type, page_url(f"{folder}/{entity.id}.md", directory_urls),
+                       degree[entity.id])
+             for entity in sorted(dossier.entities.values(), key=lambda e: e.id)]
+    present = {entity.type for entity in dossier.entities.values()}
+    return Graph(nodes, edges, [t for t in dossier.vocabulary.entity_types if t.name in present])
+
+
+def graph_json(graph: Graph) -> str:
+    """The graph as compact JSON; ``<`` is escaped so that the text is safe even if inlined in HTML."""
+    payload = {
+        # The legend's words and the nodes' colours come from the dossier's vocabulary.
+        "types": [{"name": t.name, "label": t.label, "plural": t.plural, "colour": t.colour} for t in graph.types],
+        "nodes": [asdict(node) for node in graph.nodes],
+        "edges": [asdict(edge) for edge in graph.edges],
+        "limits": {"whole": WHOLE_GRAPH_NODE_LIMIT, "neighbourhood": NEIGHBOURHOOD_NODE_LIMIT},
+    }
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"

@@ -1,0 +1,134 @@
+"""The MkDocs adapter: runs the engine inside ``mkdocs build`` and ``mkdocs serve``.
+
+It only translates MkDocs events into engine calls (after mkdocs-gen-files): the records
+are loaded and checked in ``on_config`` (so that a bad record stops the build before any
+page is written), the navigation comes from the records, the rendered Markdown pages are
+added as generated files in ``on_files``, and ``on_serve`` watches ``content/``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import jinja2
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from .incremental import IncrementalRenderer
+from .pipeline import default_workers, load_dossier
+from .problems import DossierError, Severity
+from .provenance import ProvenanceIndex
+from .render import Renderer, template_problem
+from .searchwords import han_names
+
+log = logging.getLogger("mkdocs.plugins.dossier")
+
+
+def _teach_search_segmenter(words: list[str]) -> None:
+    """Keep Chinese names whole in the search index (see generator/searchwords.py)."""
+    try:
+        import jieba  # the segmenter mkdocs-material's search plugin uses when it is installed
+    except ImportError:
+        return
+    for word in words:
+        jieba.add_word(word)
+
+
+class _GeneratedFile(File):
+    """A generated page; ``mkdocs serve --dirty`` skips it when its text did not change."""
+
+    unchanged = False
+
+    def is_modified(self) -> bool:
+        return not self.unchanged
+
+
+class DossierConfig(Config):
+    content_dir = config_options.Type(str, default="content")
+    templates_dir = config_options.Type(str, default="")
+
+
+class DossierPlugin(BasePlugin[DossierConfig]):
+    def __init__(self) -> None:
+        self.pages: dict[str, str] = {}
+        self.serving = False
+        self.incremental = IncrementalRenderer()
+        self.unchanged_paths: set[str] = set()
+
+    def on_startup(self, *, command, dirty):
+        # Defining on_startup keeps this instance across `mkdocs serve` rebuilds, so a rebuild
+        # re-renders only the pages a change reaches (generator/incremental.py).
+        self.serving = command == "serve"
+        if self.serving:
+            # Import followthemoney once here (~0.7 s), not in the child that builds the data
+            # files on every rebuild (generator/background.py forks from this process).
+            from . import ftm  # noqa: F401
+
+    def _project_path(self, config, value: str) -> Path:
+        return (Path(config.config_file_path).parent / value).resolve()
+
+    def on_config(self, config):
+        content_dir = self._project_path(config, self.config.content_dir)
+        try:
+            result = load_dossier(content_dir, self._project_path(config, ".build/cache"), default_workers())
+        except DossierError as error:
+            raise PluginError("the dossier has errors:\n" + str(error)) from None
+        for warning in result.warnings:
+            if warning.severity is Severity.WARNING:
+                log.info(warning.format())
+        templates = self._project_path(config, self.config.templates_dir) if self.config.templates_dir else None
+        renderer_args = (result.dossier, templates, {"name": config.site_name, "url": config.site_url or "",
+                                                     "directory_urls": config.use_directory_urls},
+                         ProvenanceIndex.for_project(Path(config.config_file_path).parent, content_dir,
+                                                     config.repo_url or "", config.edit_uri or ""))
+        renderer = Renderer(*renderer_args)
+        _teach_search_segmenter(han_names(result.dossier))
+        try:
+            if self.serving:
+                first = not self.incremental.pages
+                self.pages = self.incremental.render(
+                    result.dossier, lambda view: Renderer(view, *renderer_args[1:]), templates,
+                    repr(renderer_args[2]) + result.dossier.vocabulary.digest)  # a new vocabulary renders all
+                self.unchanged_paths = set() if first else set(self.pages) - self.incremental.changed
+            else:
+                self.pages = renderer.render_all()
+        except jinja2.TemplateError as error:
+            raise PluginError("a template has an error:\n" + template_problem(error).format()) from None
+        if not config.nav:
+            config.nav = renderer.navigation()
+        else:  # hand-listed fixed pages first, then the sections built from the records
+            config.nav = [*config.nav, *renderer.navigation()[1:]]
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        for path, text in self.pages.items():
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                files.remove(existing)
+            generated = _GeneratedFile.generated(config, path, content=text)
+            generated.unchanged = path in self.unchanged_paths
+            files.append(generated)
+        if not self.serving:  # the files hold the texts now; serve keeps them for the next rebuild
+            self.pages = {}
+        return files
+
+    def on_page_markdown(self, markdown, page, config, files):
+        """In a one-off build, a generated page's text is forgotten once MkDocs has read it.
+
+        MkDocs keeps every page's Markdown and HTML until the build ends; without this the
+        generated text stayed beside them, 0.5 GB more than a plain build at 10,000 records.
+        """
+        if not self.serving and isinstance(page.file, _GeneratedFile):
+            page.file.content_string = ""
+        return markdown
+
+    def on_serve(self, server, config, builder):
+        server.watch(str(self._project_path(config, self.config.content_dir)))
+        if self.config.templates_dir:
+            server.watch(str(self._project_path(config, self.config.templates_dir)))
+        return server

@@ -1,0 +1,166 @@
+"""Load -> check -> link: turn a content folder into a :class:`~generator.link.Dossier`."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .cache import ParseCache, check_record_files, fewer_collections
+from .check import TEXT_LINK_RE, CheckedFile, resolve_references, suggest_closest
+from .link import Dossier, link_dossier
+from .loader import display_path, discover_record_files
+from .model import Entity, Event, Origin, Page, Source
+from .problems import DossierError, Problem, Severity
+from .vocabulary import Vocabulary, load_vocabulary, removed_types_in_use
+
+PAGE_FRONT_MATTER_RE = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
+
+
+@dataclass
+class LoadResult:
+    dossier: Dossier
+    warnings: list[Problem]
+    counts: dict[str, int]
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        return self.dossier.vocabulary
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """A [[link]] in a hand-written page, checked once every record id is known."""
+
+    path: str
+    line: int
+    column: int
+    target: str
+
+
+def load_pages(pages_dir: Path) -> tuple[list[Page], list[PageLink], list[Problem]]:
+    """Hand-written Markdown pages: front matter with a ``title``, then a body with [[links]]."""
+    pages, links, problems = [], [], []
+    if not pages_dir.is_dir():
+        return pages, links, problems
+    for path in sorted(pages_dir.glob("*.md")):
+        shown = display_path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError) as error:
+            problems.append(Problem(shown, 1, 1, "unreadable", f"cannot read page: {error}", "save it as UTF-8"))
+            continue
+        match = PAGE_FRONT_MATTER_RE.match(text)
+        title = None
+        if match:
+            try:
+                front = yaml.safe_load(match.group(1))
+            except yaml.YAMLError:
+                front = None
+            title = front.get("title") if isinstance(front, dict) else None
+        if not isinstance(title, str) or not title.strip():
+            problems.append(Problem(shown, 1, 1, "page-title", "page needs front matter with a title",
+                                    "start the file with ---, title: ..., ---"))
+            continue
+        body = text[match.end():]
+        body_line = match.group(0).count("\n") + 1
+        for line_offset, line in enumerate(body.splitlines()):
+            for link in TEXT_LINK_RE.finditer(line):
+                links.append(PageLink(shown, body_line + line_offset, link.start() + 1, link.group(1).strip()))
+        pages.append(Page(path.stem, Origin(shown), title.strip(), body))
+    return pages, links, problems
+
+
+def _check_page_links(links: list[PageLink], known_ids: set[str]) -> list[Problem]:
+    return [Problem(link.path, link.line, link.column, "unknown-reference",
+                    f"[[{link.target}]]: no record with id '{link.target}'",
+                    suggest_closest(link.target, known_ids) or "fix the id")
+            for link in links if link.target not in known_ids]
+
+
+def _warnings(dossier: Dossier) -> list[Problem]:
+    warnings = []
+    referenced = set(dossier.relations_by_entity) | set(dossier.events_by_entity) | set(
+        dossier.mentions_by_record) | set(dossier.published_by)
+    for entity in dossier.entities.values():
+        if entity.id not in referenced:
+            warnings.append(Problem(entity.origin.path, 1, 1, "unlinked-entity",
+                                    f"nothing links to entity '{entity.id}'",
+                                    "add a relationship, an event participant or a [[link]] that names it",
+                                    Severity.WARNING))
+        if not entity.sources and not any(m.group(1).strip() in dossier.sources
+                                           for m in TEXT_LINK_RE.finditer(entity.summary)):
+            warnings.append(Problem(entity.origin.path, 1, 1, "uncited-summary",
+                                    f"the summary of '{entity.id}' cites no source",
+                                    "end it with [[source-id]] or add 'sources:'", Severity.WARNING))
+    for event in dossier.events.values():
+        if not event.place:
+            warnings.append(Problem(event.origin.path, 1, 1, "event-without-place",
+                                    f"event '{event.id}' has no place", "add 'place:' if the source names one",
+                                    Severity.WARNING))
+    return warnings
+
+
+def _uses_of_removed(checked_files: list[CheckedFile], vocabulary: Vocabulary) -> dict:
+    """(section, name) -> where records use a word the dossier's vocabulary removed."""
+    if not vocabulary.removed:
+        return {}
+    fields = {"entity": (("type",), "entity_types"), "source": (("kind",), "source_kinds")}
+    uses: dict = {}
+    for checked in checked_files:
+        raw = checked.raw
+        path, section = fields.get(raw.kind, (None, None))
+        if path is None:
+            continue
+        value = raw.values.get(path[0])
+        if isinstance(value, str) and (section, value) in vocabulary.removed:
+            line, column = raw.mark(path)
+            uses.setdefault((section, value), []).append(Origin(raw.path, line, column))
+    return uses
+
+
+def default_workers() -> int:
+    """Processes to parse a cold cache in: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@fewer_collections()
+def load_dossier(content_dir: Path, cache_dir: Path | None = None, workers: int = 1) -> LoadResult:
+    """Load and check every record below ``content_dir``; raise :class:`DossierError` on errors.
+
+    With ``cache_dir``, files whose bytes were checked before are not parsed again
+    (:mod:`generator.cache`); ``workers`` > 1 parses a cold cache in that many processes.
+    """
+    vocabulary = load_vocabulary(content_dir)  # raises DossierError with the vocabulary's own problems
+    files, problems = discover_record_files(content_dir)
+    checked_files: list[CheckedFile] = []
+    cache = ParseCache(cache_dir, vocabulary.digest) if cache_dir is not None else None
+    unreadable_ids: set[str] = set()  # files that exist but gave no record (unreadable, bad id): their error says why
+    for (_kind, path), (load_problems, checked) in zip(files, check_record_files(files, vocabulary, cache, workers)):
+        problems.extend(load_problems)
+        if checked is not None:
+            problems.extend(checked.problems)
+            checked_files.append(checked)
+        else:
+            unreadable_ids.add(path.stem)
+    problems.extend(resolve_references(checked_files, vocabulary, unreadable_ids))
+    problems.extend(removed_types_in_use(vocabulary, _uses_of_removed(checked_files, vocabulary)))
+    pages, page_links, page_problems = load_pages(content_dir / "pages")
+    problems.extend(page_problems)
+    known_ids = {checked.raw.record_id for checked in checked_files} | unreadable_ids
+    problems.extend(_check_page_links(page_links, known_ids))
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if errors:
+        raise DossierError(problems)
+    records = [checked.record for checked in checked_files]
+    dossier = link_dossier([r for r in records if isinstance(r, Entity)],
+                           [r for r in records if isinstance(r, Event)],
+                           [r for r in records if isinstance(r, Source)], pages, vocabulary)
+    warnings = problems + _warnings(dossier)
+    return LoadResult(dossier, warnings, dossier.counts())

@@ -1,0 +1,463 @@
+"""Render the linked dossier into Markdown pages through Jinja2 templates.
+
+Templates are files in ``generator/templates``; a folder given as ``override_dir`` comes
+first, so a project can replace any of them.  The most specific template wins:
+``entity-company.md.j2`` before ``entity.md.j2``.  Every value from a record reaches the
+Markdown through :mod:`generator.escape`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from . import escape, reference, schema
+from .jsonschema import SITE_PATH as JSON_SCHEMA_PATH, json_schema_text
+from .provenance import ProvenanceIndex
+from .graph import GRAPH_PATH, build_graph, graph_json
+from .exports import DATA_PAGE_PATH, build_exports
+from . import background
+from .cache import fewer_collections
+from .check import TEXT_LINK_RE
+from .link import Dossier
+from .loader import display_path
+from .problems import Problem
+from .model import Entity, Event, Source, human_period
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+_PLACEHOLDER_RE = re.compile("\0(\\d+)\0")
+#: From this many records on, the data files are built in a forked child while the pages render
+#: (generator/background.py): at 1,000 records they cost ~1.2 s, a fork a few milliseconds.
+EXPORTS_IN_CHILD_MIN_RECORDS = 300
+
+
+def record_path(record) -> str:
+    """The Markdown path of a record's page: its permanent URL is derived from it."""
+    return f"{schema.KIND_FOLDERS[record.kind]}/{record.id}.md"
+
+
+def type_index_path(entity_type: str) -> str:
+    return f"types/{entity_type}.md"
+
+
+def relative(from_path: str, to_path: str) -> str:
+    """A link from one generated page to another, relative as MkDocs expects."""
+    # Both are clean paths below the docs folder, so a split does what posixpath.relpath
+    # does without its abspath() and getcwd() calls, which cost a third of a large render.
+    from_parts = from_path.split("/")[:-1]
+    to_parts = to_path.split("/")
+    common = 0
+    while common < len(from_parts) and common < len(to_parts) - 1 and from_parts[common] == to_parts[common]:
+        common += 1
+    return "/".join([".."] * (len(from_parts) - common) + to_parts[common:])
+
+
+@dataclass
+class LinkMemo:
+    """What every page of one render shares: finished links by folder, hover previews by record.
+
+    A record is linked from many pages (a large dossier's entity pages hold ~100 links each),
+    and a link's text depends only on the target, the label and the linking page's folder, so
+    each is made once a render; this was over a third of a large render.
+    """
+
+    links: dict[tuple, str] = field(default_factory=dict)
+    previews: dict[str, str | None] = field(default_factory=dict)
+
+
+@dataclass
+class PageWriter:
+    """Per-page helpers for templates: links relative to this page, numbered citations."""
+
+    dossier: Dossier
+    path: str
+    cited: list[str] = field(default_factory=list)
+    memo: LinkMemo = field(default_factory=LinkMemo)
+
+    def url(self, to_path: str) -> str:
+        return relative(self.path, to_path)
+
+    def link(self, record_id: str, label: str | None = None, preview: bool = True) -> str:
+        """A Markdown link to a record, its summary as the hover preview (unless ``preview`` is false)."""
+        record = self.dossier.require(record_id)  # looked up even when memoised: incremental.py notes it
+        key = (self.path.rpartition("/")[0], record_id, label, preview)
+        links = self.memo.links
+        made = links.get(key)
+        if made is None:
+            text = escape.inline(label if label is not None else _title_of(record))
+            title = self._preview(record) if preview else None
+            title_part = f' "{title}"' if title else ""
+            made = links[key] = f"[{text}]({self.url(record_path(record))}{title_part})"
+        return made
+
+    def _preview(self, record) -> str | None:
+        """The hover preview: depends on the record and the records its text names, not on the page."""
+        previews = self.memo.previews
+        if record.id not in previews:
+            previews[record.id] = escape.link_title(
+                self._flatten(getattr(record, "summary", None) or getattr(record, "note", None)))
+        return previews[record.id]
+
+    def _flatten(self, text: str | None) -> str | None:
+        """Rich text as plain words: links become the linked record's name, citations vanish."""
+        if not text:
+            return text
+
+        def word(match) -> str:
+            target, label = match.group(1).strip(), match.group(2)
+            if target in self.dossier.sources:
+                return ""
+            record = self.dossier.get(target)
+            return label or (_title_of(record) if record else target)
+
+        return TEXT_LINK_RE.sub(word, text)
+
+    def links(self, record_ids) -> str:
+        return ", ".join(self.link(record_id) for record_id in record_ids)
+
+    def type_link(self, entity_type: str, plural: bool = False) -> str:
+        info = self.dossier.vocabulary.entity_types_by_name[entity_type]
+        return f"[{escape.inline(info.plural if plural else info.label)}]({self.url(type_index_path(entity_type))})"
+
+    def cite(self, source_ids) -> str:
+        """Numbered references, in order of first citation on this page."""
+        marks = []
+        for source_id in source_ids:
+            if source_id not in self.cited:
+                self.cited.append(source_id)
+            number = self.cited.index(source_id) + 1
+            marks.append(f"[\\[{number}\\]](#ref-{number})")
+        return f'<sup class="dossier-cite">{"".join(marks)}</sup>' if marks else ""
+
+    def rich(self, text: str | None, sources=()) -> str:
+        """Rich record text: escaped, with [[id]] links and [[source]] citations resolved.
+
+        ``sources`` are the record-level sources the text rests on; those the text does not
+        already cite inline are cited at its end.
+        """
+        if not text:
+            return self.cite(sources)
+        inline_sources = {m.group(1).strip() for m in TEXT_LINK_RE.finditer(text)}
+        body = self._rich(text)  # first, so that inline citations are numbered first
+        return body + self.cite([s for s in sources if s not in inline_sources])
+
+    def _rich(self, text: str) -> str:
+        return self._escape_around_links(text, escape.rich_text)
+
+    def _escape_around_links(self, text: str, escaper) -> str:
+        """Escape ``text`` with ``escaper``, then put its [[links]] back as Markdown links or citations.
+
+        Links are masked first so that the escaper sees whole lines (list markers count only at a
+        line's start) and never touches the link syntax.
+        """
+        links = []
+
+        def mask(match) -> str:
+            links.append(match)
+            return f"\0{len(links) - 1}\0"
+
+        escaped = escaper(TEXT_LINK_RE.sub(mask, text))
+        return _PLACEHOLDER_RE.sub(lambda m: self._text_link(links[int(m.group(1))]), escaped)
+
+    def _text_link(self, match) -> str:
+        target, label = match.group(1).strip(), match.group(2)
+        if target in self.dossier.sources:
+            return self.cite([target])
+        return self.link(target, label.strip() if label else None)
+
+    def markdown(self, body: str) -> str:
+        """A hand-written page: Markdown kept, raw HTML and attribute lists shown as text, [[links]] resolved."""
+        return self._escape_around_links(body, escape.page_markdown).strip()
+
+    def plain(self, text: str | None) -> str:
+        """Rich text flattened to one inline line (for table cells)."""
+        return " ".join(self.rich(text).split("\n")) if text else ""
+
+    def references(self) -> list[tuple[int, Source]]:
+        return [(index + 1, self.dossier.sources[source_id]) for index, source_id in enumerate(self.cited)]
+
+
+def _title_of(record) -> str:
+    if isinstance(record, Entity):
+        return record.name
+    if isinstance(record, Event):
+        return record.title
+    return record.display_title
+
+
+def event_entities(event: Event) -> list[str]:
+    """Ids of every entity an event involves: participants, place and topics, each once."""
+    ids = [p.entity for p in event.participants] + ([event.place] if event.place else []) + list(event.topics)
+    return list(dict.fromkeys(ids))
+
+
+@dataclass(frozen=True)
+class RelationGroup:
+    """Relationships of one kind and one direction, as an entity page lists them."""
+
+    label: str
+    outgoing: bool
+    views: list
+
+
+def group_relations(views) -> list[RelationGroup]:
+    """Outgoing kinds first (what this record declares), then incoming ones, each by label."""
+    groups: dict[tuple[bool, str], list] = {}
+    for view in views:
+        groups.setdefault((not view.outgoing, view.label), []).append(view)
+    return [RelationGroup(label, not incoming, members) for (incoming, label), members in sorted(groups.items())]
+
+
+ROLE_ORDER = ("participant", "place", "topic")  # the fields of an event that name entities
+
+
+def group_event_roles(event_roles) -> list[tuple[str, list]]:
+    """(role, event roles in date order) for each role the entity plays, participant first."""
+    by_role: dict[str, list] = {}
+    for item in event_roles:
+        by_role.setdefault(item.role, []).append(item)
+    return [(role, sorted(by_role[role], key=lambda item: item.event.sort_key)) for role in ROLE_ORDER
+            if role in by_role]
+
+
+def lifecycle_spans(states) -> list[tuple]:
+    """(state, the next state or None) in date order: a state is in force until the next one."""
+    ordered = sorted(states, key=lambda state: state.date)
+    return [(state, ordered[index + 1] if index + 1 < len(ordered) else None) for index, state in enumerate(ordered)]
+
+
+def template_problem(error: jinja2.TemplateError) -> Problem:
+    """A template's error as a problem at the template's file and line, for the CLI and the plugin.
+
+    Built-in templates are tested; this is for a project's overrides (``--templates``).
+    """
+    path, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    if path is None:  # an error while rendering: the innermost template frame of the traceback
+        frame = error.__traceback__
+        while frame is not None:
+            if frame.tb_frame.f_code.co_filename.endswith(".j2"):
+                path, line = frame.tb_frame.f_code.co_filename, frame.tb_lineno
+            frame = frame.tb_next
+    shown = display_path(Path(path)) if path else "(template)"
+    return Problem(shown, line or 1, 1, "template", f"{type(error).__name__}: {error.message or error}",
+                   "fix the template; the built-in ones are in generator/templates/")
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept for the process's lifetime, keyed by name and checked by source digest.
+
+    ``mkdocs serve`` makes a renderer for every rebuild; compiling the templates again cost
+    0.3 s of each.  An edited template has another digest, so it is compiled afresh.
+    """
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self._compiled:
+            bucket.bytecode_from_string(self._compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED_TEMPLATES = _MemoryBytecodeCache()
+
+
+def make_environment(override_dir: Path | None = None) -> jinja2.Environment:
+    loaders = []
+    if override_dir and override_dir.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(override_dir)))
+    loaders.append(jinja2.FileSystemLoader(str(TEMPLATES_DIR)))
+    environment = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+        autoescape=False, trim_blocks=True, lstrip_blocks=True, auto_reload=False,  # one environment a render
+        bytecode_cache=_COMPILED_TEMPLATES,
+    )
+    environment.filters["md"] = escape.inline
+    environment.filters["title"] = escape.plain_title
+    environment.filters["attr"] = escape.attribute
+    environment.filters["safe_url"] = escape.safe_url
+    environment.globals["schema"] = schema
+    environment.globals["record_path"] = record_path
+    environment.globals["type_index_path"] = type_index_path
+    environment.globals["event_entities"] = event_entities
+    environment.globals["human_period"] = human_period
+    return environment
+
+
+class Renderer:
+    """Renders every page of a dossier: ``render_all()`` maps Markdown paths to their text."""
+
+    def __init__(self, dossier: Dossier, override_dir: Path | None = None, site_meta: dict | None = None,
+                 provenance: ProvenanceIndex | None = None):
+        self.dossier = dossier
+        self.environment = make_environment(override_dir)
+        self.site_meta = site_meta or {}
+        # Which file a page comes from, its edit link and last change (generator/provenance.py).
+        self.environment.globals["provenance"] = (provenance or ProvenanceIndex(None)).of
+        self._exports: background.Pending | None = None
+        self._memo = LinkMemo()
+
+    def prefetch_exports(self) -> None:
+        """Start building the data files (JSON, CSV, FtM, feed) on the other core, if it pays."""
+        if self._exports is None:
+            large = sum(self.dossier.counts().values()) >= EXPORTS_IN_CHILD_MIN_RECORDS
+            self._exports = background.start(build_exports, self.dossier, self.site_meta, fork=large)
+
+    def cancel_exports(self) -> None:
+        """Stop building the data files: the render failed (a forked child would wait on its pipe)."""
+        if self._exports is not None:
+            self._exports.cancel()
+            self._exports = None
+
+    def exports(self) -> tuple[dict[str, str], list]:
+        """The data files and the data page's list of them (:func:`generator.exports.build_exports`)."""
+        self.prefetch_exports()
+        return self._exports.result()
+
+    def _render(self, template_names: list[str], path: str, **context) -> str:
+        template = self.environment.select_template(template_names)
+        writer = PageWriter(self.dossier, path, memo=self._memo)
+        return template.render(doc=writer, dossier=self.dossier, site=self.site_meta,
+                               vocabulary=self.dossier.vocabulary, **context)
+
+    def render_entity(self, entity: Entity) -> str:
+        path = record_path(entity)
+        return self._render([f"entity-{entity.type}.md.j2", "entity.md.j2"], path, entity=entity,
+                            type_info=self.dossier.vocabulary.entity_types_by_name[entity.type],
+                            relations=self.dossier.relations_by_entity.get(entity.id, []),
+                            relation_groups=group_relations(self.dossier.relations_by_entity.get(entity.id, [])),
+                            event_roles=self.dossier.events_by_entity.get(entity.id, []),
+                            role_groups=group_event_roles(self.dossier.events_by_entity.get(entity.id, [])),
+                            lifecycle=lifecycle_spans(entity.lifecycle),
+                            mentions=self.dossier.mentions_by_record.get(entity.id, []))
+
+    def render_event(self, event: Event) -> str:
+        before, after = self.dossier.previous_and_next(event)
+        return self._render(["event.md.j2"], record_path(event), event=event, previous_event=before,
+                            next_event=after, mentions=self.dossier.mentions_by_record.get(event.id, []),
+                            lifecycle_changes=self.dossier.lifecycle_by_event.get(event.id, []))
+
+    def render_source(self, source: Source) -> str:
+        return self._render(["source.md.j2"], record_path(source), source=source,
+                            chain=self.relay_chain(source),
+                            relayed_by=self.dossier.relayed_by.get(source.id, []),
+                            citations=self.dossier.citations_by_source.get(source.id, []))
+
+    def relay_chain(self, source: Source) -> list[tuple[int, Source]]:
+        """The sources this one relays, depth first, with their depth (1 = cited directly)."""
+        chain, seen = [], {source.id}
+
+        def walk(current: Source, depth: int) -> None:
+            for relayed_id in current.relays:
+                if relayed_id in seen:
+                    continue
+                seen.add(relayed_id)
+                relayed = self.dossier.sources[relayed_id]
+                chain.append((depth, relayed))
+                walk(relayed, depth + 1)
+
+        walk(source, 1)
+        return chain
+
+    def timeline_filter_choices(self) -> dict:
+        """What the timeline's filters offer: entity types, participants and tags that occur, and the years."""
+        events = self.dossier.events_in_order
+        involved = {entity_id for event in events for entity_id in event_entities(event)}
+        types = {self.dossier.entities[entity_id].type for entity_id in involved}
+        participants = {p.entity for event in events for p in event.participants}
+        return {
+            "types": [t for t in self.dossier.vocabulary.entity_types if t.name in types],
+            "participants": sorted((self.dossier.entities[i] for i in participants), key=lambda e: e.name.lower()),
+            "tags": sorted({tag for event in events for tag in event.tags}),
+            "years": (events[0].date.year, events[-1].date.year) if events else None,
+        }
+
+    def entity_types_by_event(self) -> dict[str, list[str]]:
+        """The types of the entities each event involves, each once, in the vocabulary's order."""
+        order = {t.name: index for index, t in enumerate(self.dossier.vocabulary.entity_types)}
+        return {event.id: sorted({self.dossier.entities[i].type for i in event_entities(event)}, key=order.get)
+                for event in self.dossier.events.values()}
+
+    @fewer_collections()
+    def render_all(self, only: set[str] | None = None) -> dict[str, str]:
+        """Every page; with ``only``, record pages just for those ids (see :mod:`generator.incremental`)."""
+        pages = dict(self.iter_pages(only))  # a path given twice keeps its last text, as when written
+        return dict(sorted(pages.items()))
+
+    def iter_pages(self, only: set[str] | None = None):
+        """(path, text) of every page, one at a time, so that a writer need not hold them all."""
+        try:
+            yield from self._pages(only)
+        except BaseException:  # a template error, or the writer stopped (GeneratorExit)
+            self.cancel_exports()
+            raise
+
+    def _pages(self, only: set[str] | None):
+        self.prefetch_exports()  # in a child process for large dossiers, while the pages render
+        for entity in self.dossier.entities.values():
+            if only is None or entity.id in only:
+                yield record_path(entity), self.render_entity(entity)
+        for event in self.dossier.events.values():
+            if only is None or event.id in only:
+                yield record_path(event), self.render_event(event)
+        for source in self.dossier.sources.values():
+            if only is None or source.id in only:
+                yield record_path(source), self.render_source(source)
+        present_types = self.present_types()
+        for entity_type in present_types:
+            path = type_index_path(entity_type.name)
+            yield path, self._render(["type-index.md.j2"], path, type_info=entity_type,
+                                     entities=self.dossier.entities_of_type(entity_type.name))
+        yield "entities/index.md", self._render(["entities-index.md.j2"], "entities/index.md", types=present_types)
+        yield "sources/index.md", self._render(["sources-index.md.j2"], "sources/index.md",
+                                               sources=sorted(self.dossier.sources.values(),
+                                                              key=lambda s: (s.date is None, s.date, s.id)))
+        yield "timeline.md", self._render(["timeline.md.j2"], "timeline.md", events=self.dossier.events_in_order,
+                                          filter_choices=self.timeline_filter_choices(),
+                                          types_by_event=self.entity_types_by_event())
+        graph = build_graph(self.dossier, self.site_meta.get("directory_urls", True))
+        yield "graph.md", self._render(["graph.md.j2"], "graph.md", graph=graph)
+        yield GRAPH_PATH, graph_json(graph)  # not Markdown: copied to the site as it is
+        home_written = False
+        for page in self.dossier.pages.values():
+            path = f"{page.id}.md"
+            names = ["home.md.j2", "page.md.j2"] if page.id == "index" else ["page.md.j2"]
+            home_written = home_written or path == "index.md"
+            yield path, self._render(names, path, page=page, types=present_types)
+        if not home_written:
+            yield "index.md", self._render(["home.md.j2"], "index.md", page=None, types=present_types)
+        yield reference.PAGE_PATH, self._render(["format-reference.md.j2"], reference.PAGE_PATH,
+                                                rows_by_kind=reference.rows_by_kind(self.dossier.vocabulary),
+                                                schema_url=relative(reference.PAGE_PATH, JSON_SCHEMA_PATH))
+        schema_text = json_schema_text(self.dossier.vocabulary)
+        yield JSON_SCHEMA_PATH, schema_text  # served with the site for editors and check-jsonschema
+        data_files, downloads = self.exports()  # JSON, CSV, FtM and the Atom feed
+        yield from data_files.items()
+        yield DATA_PAGE_PATH, self._render(["data.md.j2"], DATA_PAGE_PATH, downloads=downloads,
+                                           schema_path=JSON_SCHEMA_PATH, counts=self.dossier.counts(),
+                                           schema_size=len(schema_text.encode("utf-8")))
+
+    def present_types(self) -> list:
+        """The vocabulary's entity types that some entity has, in the vocabulary's order."""
+        present = {entity.type for entity in self.dossier.entities.values()}
+        return [t for t in self.dossier.vocabulary.entity_types if t.name in present]
+
+    def navigation(self) -> list:
+        """MkDocs-style nav built from the records: sections and their index pages, never every record."""
+        present_types = self.present_types()
+        nav: list = [{"Home": "index.md"}]
+        nav.append({"Entities": ["entities/index.md"] + [{t.plural: type_index_path(t.name)} for t in present_types]})
+        nav.append({"Timeline": "timeline.md"})
+        nav.append({"Network": "graph.md"})
+        nav.append({"Sources": "sources/index.md"})
+        nav.append({"Data": DATA_PAGE_PATH})
+        for page in sorted(self.dossier.pages.values(), key=lambda p: p.id):
+            if page.id != "index":
+                nav.append({escape.nav_title(page.title): f"{page.id}.md"})
+        nav.append({"Record format": reference.PAGE_PATH})
+        return nav
