@@ -121,9 +121,10 @@ def slim(result):
         return result
     raw = checked.raw
     wanted = {ref.path for ref in checked.refs}
+    # Fields and their items (for evidence warnings), relationships and excerpts (for their checks).
     marks = {path: mark for path, mark in raw.marks.items()
-             if (path[:1] == ("relationships",) and path[-1:] != (KEY,)) or path in wanted
-             or path in ((), ("type",), ("kind",))}
+             if (path[:1] in (("relationships",), ("excerpts",)) and path[-1:] != (KEY,)) or path in wanted
+             or (len(path) <= 2 and path[-1:] != (KEY,))}
     # The entity type and source kind: phase two checks them against what the vocabulary removed.
     values = {name: raw.values[name] for name in ("type", "kind") if isinstance(raw.values.get(name), str)}
     slim_raw = dataclasses.replace(raw, values=values, marks=marks)

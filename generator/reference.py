@@ -41,6 +41,10 @@ def describe(spec: schema.Spec, vocabulary=None) -> str:
         return "date: YYYY, YYYY-MM or YYYY-MM-DD"
     if isinstance(spec, schema.Choice):
         return "one of: " + ", ".join(schema.choices_of(spec, vocabulary))
+    if isinstance(spec, schema.Cite):
+        return "citation: source-id or source-id#excerpt-id"
+    if isinstance(spec, schema.Int):
+        return f"whole number from {spec.minimum}"
     if isinstance(spec, schema.Ref):
         kinds = " or ".join(spec.kinds)
         types = schema.types_of(spec, vocabulary)

@@ -103,6 +103,9 @@ class SourceKind:
     short: str  # in lists of sources
     doc: str
     origin: Origin
+    #: How a voice chain reads the step to a source of this kind ("CNews, relaying the FT, citing two
+    #: informed sources").
+    relay_verb: str = "relaying"
 
 
 @dataclass(frozen=True)
@@ -210,7 +213,7 @@ _ENTRY_FIELDS = {
     "groups": ("label", "description"),
     "entity_types": ("label", "plural", "description", "groups", "colour", "ftm", "lifecycle"),
     "relation_types": ("label", "inverse", "symmetric", "description", "from", "to", "ftm"),
-    "source_kinds": ("label", "short", "description"),
+    "source_kinds": ("label", "short", "description", "relay_verb"),
 }
 _REQUIRED_FIELDS = {
     "groups": ("label",), "entity_types": ("label", "plural"), "relation_types": ("label",),
@@ -551,7 +554,8 @@ class _Builder:
 
         source_kinds = tuple(SourceKind(name, self.text(entry, "label"),
                                         self.text(entry, "short") or self.text(entry, "label").lower(),
-                                        self.text(entry, "description"), entry.origin)
+                                        self.text(entry, "description"), entry.origin,
+                                        self.text(entry, "relay_verb", "relaying"))
                              for name, entry in sections["source_kinds"].items()
                              if not self.missing("source_kinds", name, entry))
         events = {}
