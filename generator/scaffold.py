@@ -114,8 +114,12 @@ def skeleton_text(kind: str, type_value: str | None = None, vocabulary: Vocabula
         elif isinstance(field_spec, schema.ListOf):
             item = field_spec.item
             # an id of the dossier's own, where any record of that kind fits (not where a type is asked for)
-            example = example_ids.get(item.kinds[0]) if isinstance(item, schema.Ref) and not schema.types_of(
-                item, vocabulary) else None
+            if isinstance(item, schema.Cite):
+                example = example_ids.get("source")
+            elif isinstance(item, schema.Ref) and not schema.types_of(item, vocabulary):
+                example = example_ids.get(item.kinds[0])
+            else:
+                example = None
             lines.append(f"#   {describe(field_spec, vocabulary)}, e.g. [{example or 'first-id, second-id'}]")
             lines.append(f"{name}:" if required else f"# {name}: []")
         elif required:

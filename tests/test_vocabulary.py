@@ -153,7 +153,8 @@ def test_skeleton_examples_are_the_dossiers_own_ids(merger_content):
                           str(merger_content)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     text = (merger_content / "events" / "2024-01-appeal.yaml").read_text(encoding="utf-8")
-    assert "#   list of id of a source, at least 1, e.g. [authority-complaint-2022]" in text
+    assert ("#   list of citation: source-id or source-id#excerpt-id, at least 1, e.g. [authority-complaint-2022]"
+            in text)
     assert "#   list of id of an entity (deal or case), e.g. [first-id, second-id]" in text
 
 
