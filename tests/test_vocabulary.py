@@ -362,3 +362,15 @@ def test_nothing_in_the_engine_names_a_type_or_record_of_the_first_dossier():
             found.append(f"{path.relative_to(ROOT)}:{line}: {word}")
     assert not found, "the engine names the first dossier's types or records:\n" + "\n".join(found)
     assert {"chip", "ai-model", "regulation", "method", "alibaba", "deepseek-r1"} <= names  # the test looks
+
+
+def test_a_changed_vocabulary_is_not_hidden_by_the_parse_cache(merger_content, tmp_path):
+    cache = tmp_path / "cache"
+    load_dossier(merger_content, cache)  # fills the cache
+    vocabulary = merger_content / "vocabulary.yaml"
+    vocabulary.write_text(vocabulary.read_text(encoding="utf-8").replace("  game:\n", "  video-game:\n")
+                          .replace("game, place]", "video-game, place]"), encoding="utf-8")
+    with pytest.raises(DossierError) as caught:
+        load_dossier(merger_content, cache)
+    assert [p.format().split("\n")[0] for p in caught.value.problems] == [
+        "content/entities/fabrikam-quest.yaml:2:7: error[unknown-value]: type: 'game' is not allowed"]
