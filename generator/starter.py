@@ -28,9 +28,13 @@ class InitError(Exception):
 
 
 def engine_requirement() -> str:
-    """How the new project installs this engine: from its source folder when it runs from one."""
+    """How the new project installs this engine: from its source folder when it runs from one.
+
+    Editable, so that the dossier follows the engine's folder as it changes (pip caches a wheel it
+    built from a folder and would install a stale engine), and nothing is built inside that folder.
+    """
     if (ENGINE_ROOT / "pyproject.toml").is_file() and (ENGINE_ROOT / Path(__file__).parent.name).is_dir():
-        return f"{DISTRIBUTION} @ {ENGINE_ROOT.as_uri()}"
+        return f"-e {ENGINE_ROOT.as_posix()}"
     from importlib import metadata
 
     return f"{DISTRIBUTION}=={metadata.version(DISTRIBUTION)}"

@@ -75,7 +75,7 @@ def test_init_writes_every_part_of_a_project(tmp_path):
     makefile = (project / "Makefile").read_text(encoding="utf-8")
     assert "\nsite: check\n" in makefile and "\ntest: $(STAMP)\n" in makefile
     requirements = (project / "requirements.txt").read_text(encoding="utf-8").splitlines()
-    assert requirements[0] == f"dossier-generator @ {ROOT.as_uri()}"
+    assert requirements[0] == f"-e {ROOT.as_posix()}"  # the engine's own folder, as it is now
     assert "mkdocs==1.6.1" in requirements and not any(line.startswith("playwright") for line in requirements)
     result = load_dossier(project / "content")
     assert result.warnings == [] and result.counts == {"entities": 2, "events": 1, "sources": 1}
