@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from . import schema
 from .check import TEXT_LINK_RE
 from .model import Entity, Event, Excerpt, LifecycleState, Page, Record, Relationship, Source, split_citation
+from .vocabulary import Vocabulary, default_vocabulary
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,7 @@ class Dossier:
     # (previous, next) on the timeline by event id: one entry a page reads, so that an incremental
     # render (generator/incremental.py) sees which event pages a move on the timeline reaches.
     event_neighbours: dict[str, tuple[Event | None, Event | None]] = field(default_factory=dict, repr=False)
+    vocabulary: Vocabulary = field(default_factory=default_vocabulary)
 
     def get(self, record_id: str) -> Record | None:
         return self.entities.get(record_id) or self.events.get(record_id) or self.sources.get(record_id)
@@ -198,10 +199,10 @@ def _cited_sources(record: Record):
 
 
 def link_dossier(entities: list[Entity], events: list[Event], sources: list[Source],
-                 pages: list[Page] = ()) -> Dossier:
+                 pages: list[Page] = (), vocabulary: Vocabulary | None = None) -> Dossier:
     dossier = Dossier(
         entities={e.id: e for e in entities}, events={e.id: e for e in events}, sources={s.id: s for s in sources},
-        pages={p.id: p for p in pages},
+        pages={p.id: p for p in pages}, vocabulary=vocabulary or default_vocabulary(),
     )
     relations: dict[str, list[RelationView]] = defaultdict(list)
     event_roles: dict[str, list[EventRole]] = defaultdict(list)
@@ -210,7 +211,7 @@ def link_dossier(entities: list[Entity], events: list[Event], sources: list[Sour
 
     for entity in dossier.entities.values():
         for relationship in entity.relationships:
-            relation = schema.RELATION_TYPES_BY_NAME[relationship.type]
+            relation = dossier.vocabulary.relation_types_by_name[relationship.type]
             relations[entity.id].append(RelationView(relation.label, relationship.target, relationship, True,
                                                      entity.id))
             relations[relationship.target].append(RelationView(relation.inverse_label, entity.id, relationship,

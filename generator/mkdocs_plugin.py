@@ -116,8 +116,9 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         try:
             if self.serving:
                 first = not self.incremental.pages
-                # the pages' "last changed" dates come from git: a commit re-renders everything
-                settings = repr(renderer_args[2]) + repr(sorted((renderer_args[3].dates or {}).items()))
+                # a new vocabulary renders all; the pages' "last changed" dates come from git: so does a commit
+                settings = (repr(renderer_args[2]) + result.dossier.vocabulary.digest
+                            + repr(sorted((renderer_args[3].dates or {}).items())))
                 self.pages = self.incremental.render(
                     result.dossier, lambda view: Renderer(view, *renderer_args[1:]), templates, settings)
                 self.unchanged_paths = set() if first else set(self.pages) - self.incremental.changed
