@@ -29,9 +29,20 @@ class NotRun(str):
     """Why a documented command is not run by a test."""
 
 
+class Adapted(tuple):
+    """(test, how): a test that runs the command with one documented change (a folder made in a temp dir)."""
+
+
+INIT_TEST = Adapted(("test_readme_commands_make_a_project_that_passes_its_own_make_site_and_make_test",
+                     "README_TARGET (../merger-review, beside the engine) becomes a folder in the test's tmp_path"))
+
+
 COVERAGE = {
     "make site": "test_make_site_builds_the_site_as_documented",
-    "make test": NotRun("the whole test suite: it is what runs this test (CI runs it as written)"),
+    "make test": NotRun("the engine's whole test suite: it is what runs this test (CI runs it as written); "
+                        "test_init runs a new project's `make test` as the README gives it"),
+    '.venv/bin/python -m generator init ../merger-review --title "Merger review"': INIT_TEST,
+    "cd ../merger-review": INIT_TEST,
     ".venv/bin/python -m generator new entity|event|source ID [--type TYPE]": Synopsis((
         ".venv/bin/python -m generator new source globex-2026-03-press-release --type press-release",
         ".venv/bin/python -m generator new entity globex-semiconductors --type company",
@@ -72,6 +83,10 @@ def test_every_documented_command_is_run_by_a_test():
     for command, covered_by in COVERAGE.items():
         if isinstance(covered_by, NotRun):
             assert covered_by.strip(), command
+        elif isinstance(covered_by, Adapted):
+            test_name, how = covered_by
+            assert test_name in functions, f"{command!r}: no test function {test_name}"
+            assert how.split(" ")[0] in functions[test_name], f"{test_name} does not make the change {how!r}"
         elif isinstance(covered_by, Synopsis):
             assert re.search(r"[|\[]", command), f"{command!r} is runnable as written: give it a test"
             for concrete in covered_by:
