@@ -3,7 +3,7 @@
 While a record page renders, every read of the dossier goes through one recording proxy
 (:class:`RecordingDossier`): any attribute (the records, and every derived map: relations,
 mentions, citations, who relays a source, timeline neighbours ...), any key looked up in it,
-any iteration over it, and any method or property of the dossier, which then runs against the
+any iteration over it, and any function or property of the dossier's class, which then runs against the
 proxy so that its own reads are recorded too.  Nothing lists the attributes: a map the
 linker adds later is recorded the same way.  Links and hover previews that one page computes
 and later pages take from the render's memo (``render.LinkMemo``) carry the reads made while
@@ -124,7 +124,7 @@ class _RecordingMapping:
         self._recorder.note(self._name, EVERYTHING)
         return reversed(self._data)
 
-    def __getattr__(self, name: str):  # any other dict method (copy ...): the whole value is read
+    def __getattr__(self, name: str):  # any other dict operation (copy ...): the whole value is read
         self._recorder.note(self._name, EVERYTHING)
         return getattr(self._data, name)
 
@@ -139,7 +139,7 @@ class RecordingDossier:
     """The dossier as a page sees it while it renders: every read is noted in ``recorder``.
 
     Dict attributes come back as recording views; any other attribute is noted as read whole;
-    methods and properties of :class:`~generator.link.Dossier` run with this proxy as ``self``.
+    functions and properties of :class:`~generator.link.Dossier` run with this proxy as ``self``.
     """
 
     def __init__(self, dossier: Dossier, recorder: Recorder):
@@ -147,18 +147,18 @@ class RecordingDossier:
         object.__setattr__(self, "_recorder", recorder)
 
     def __getattr__(self, name: str):
-        # Called only for names not yet on the proxy: a method or a dict's view is kept on it
+        # Called only for names not yet on the proxy: a bound function or a dict's view is kept on it
         # (one render reads them tens of thousands of times); any other value is noted at each read.
         dossier = self._dossier
         on_class = inspect.getattr_static(type(dossier), name, _MISSING)
         if isinstance(on_class, property):
             return on_class.fget(self)
-        if inspect.isfunction(on_class):  # a method: its reads come through this proxy too
+        if inspect.isfunction(on_class):  # a function of the class: its reads come through this proxy too
             bound = on_class.__get__(self)
             object.__setattr__(self, name, bound)
             return bound
         value = getattr(dossier, name)
-        if on_class is not _MISSING and name not in vars(dossier):  # a class constant, static or class method
+        if on_class is not _MISSING and name not in vars(dossier):  # a class constant, or a static or class-level function
             return value
         if isinstance(value, dict):
             view = _RecordingMapping(value, name, self._recorder)

@@ -42,7 +42,7 @@ def synthetic(tmp_path: Path) -> Path:
 
 
 def _stored_entries(cache_file: Path) -> dict:
-    return cache_module.read_entries(cache_file, cache_module.engine_version())
+    return cache_module.read_entries(cache_file, cache_file.stem.removeprefix("records-"))
 
 
 def _record_files(content: Path) -> list[Path]:
@@ -204,8 +204,11 @@ def test_cache_round_trip_keeps_every_value_of_a_phase_one_result(synthetic, tmp
     files, _problems = discover_record_files(synthetic)
     bad = synthetic / "events" / "event-3.yaml"  # a result with problems (an enum) and no record
     bad.write_text(bad.read_text(encoding="utf-8").replace("date: '", "date: 'soon", 1), encoding="utf-8")
-    cache = cache_module.ParseCache(tmp_path / "cache")
-    results = cache_module.check_record_files(files, cache)
+    from generator.vocabulary import load_vocabulary
+
+    vocabulary = load_vocabulary(synthetic)
+    cache = cache_module.ParseCache(tmp_path / "cache", vocabulary.digest)
+    results = cache_module.check_record_files(files, vocabulary, cache)
     assert any(checked is None or checked.problems for _problems, checked in results)
     entries = cache_module.read_entries(cache.file, cache.version)
     assert [entries[(kind, loader.display_path(path))][1] for kind, path in files] == results
