@@ -9,7 +9,9 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: site test check serve clean browser-deps bench links links-online
 
+# The oldest Python supported is 3.11.2 (Debian 12's): scripts/check_python.py says so before anything is made.
 $(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) scripts/check_python.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
