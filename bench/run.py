@@ -15,7 +15,7 @@ run them (separate processes, interpreter start-up included):
 * peak memory (max RSS of each child process, from ``os.wait4``), site size, search index size;
 * edit-to-reload under ``mkdocs serve --dirty``: change one record, poll its page until the
   change is served;
-* time to the first search result in headless Chromium (Playwright driving /usr/bin/chromium).
+* time to the first search result in headless Chromium (Playwright driving the browser scripts/find_browser.py finds).
 
 Results go to bench/results/latest.json and bench/results/latest.md, as median and spread
 (min-max).  The machine is described in both, since figures mean little without it.
@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import http.server
+import importlib.util
 import json
 import os
 import platform
@@ -187,7 +188,13 @@ def measure_search(site: Path, query: str, runs: int) -> dict:
         from playwright.sync_api import sync_playwright
     except ImportError:
         return {"skipped": "playwright is not installed"}
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    spec = importlib.util.spec_from_file_location("find_browser", ROOT / "scripts" / "find_browser.py")
+    find_browser = sys.modules.setdefault("find_browser", importlib.util.module_from_spec(spec))
+    spec.loader.exec_module(find_browser)  # registered first: dataclasses look their module up there
+    try:
+        launch_options = find_browser.find_browser().launch_options()
+    except find_browser.BrowserNotFound as problem:
+        return {"skipped": str(problem)}
     handler = lambda *a, **k: _QuietHandler(*a, directory=str(site), **k)  # noqa: E731
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -195,7 +202,7 @@ def measure_search(site: Path, query: str, runs: int) -> dict:
     from_typing, from_load = [], []
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+            browser = playwright.chromium.launch(**launch_options)
             for _ in range(runs):
                 page = browser.new_context().new_page()
                 loaded = time.perf_counter()

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import functools
 import http.server
+import importlib.util
+import sys
 import threading
 from pathlib import Path
 
 from conftest import make_project, mkdocs_build
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
+
+
+def load_find_browser():
+    """scripts/find_browser.py (the browser the tests drive: $DOSSIER_BROWSER, Debian's, … Playwright's) as a module."""
+    if "find_browser" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("find_browser", ROOT / "scripts" / "find_browser.py")
+        module = sys.modules["find_browser"] = importlib.util.module_from_spec(spec)  # dataclasses look there
+        spec.loader.exec_module(module)
+    return sys.modules["find_browser"]
 
 
 def build_site(site_dir: Path, content_dir: Path | None = None, work_dir: Path | None = None) -> Path:
