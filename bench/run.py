@@ -76,6 +76,17 @@ def folder_bytes(folder: Path) -> int:
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
 
 
+class _MkDocsConfigLoader(yaml.SafeLoader):
+    """mkdocs.yml as MkDocs reads it: ``!ENV`` takes the variable's value (yaml_env_tag, MkDocs' own)."""
+
+
+def load_config(path: Path) -> dict:
+    import yaml_env_tag
+
+    _MkDocsConfigLoader.add_constructor("!ENV", yaml_env_tag.construct_env_tag)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_MkDocsConfigLoader)
+
+
 def prepare(size: int, work: Path) -> None:
     """The synthetic project: content/, a copy of mkdocs.yml and theme/, and a plain-MkDocs twin."""
     if work.exists():
@@ -84,7 +95,7 @@ def prepare(size: int, work: Path) -> None:
     synth.write_dossier(size, work / "content")
     shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")
     shutil.copytree(ROOT / "theme", work / "theme")
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = load_config(ROOT / "mkdocs.yml")
     templates = next((p["dossier"].get("templates_dir") for p in config.get("plugins", [])
                       if isinstance(p, dict) and "dossier" in p and p["dossier"]), None)
     if templates:
@@ -97,7 +108,7 @@ def write_floor_config(work: Path) -> None:
     from generator.pipeline import load_dossier
     from generator.render import Renderer
 
-    config = yaml.safe_load((work / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = load_config(work / "mkdocs.yml")
     config["docs_dir"] = "md"
     config["site_dir"] = "site-floor"
     config["plugins"] = [p for p in config.get("plugins", []) if not (isinstance(p, dict) and "dossier" in p)
@@ -145,7 +156,7 @@ def measure_serve(work: Path, runs: int, dirty: bool, startup_timeout: float) ->
     log = open(work / ".bench-serve.log", "wb")
     process = subprocess.Popen(args, cwd=work, env=ENV, stdout=log, stderr=subprocess.STDOUT)
     try:
-        site_url = yaml.safe_load((work / "mkdocs.yml").read_text(encoding="utf-8")).get("site_url") or "/"
+        site_url = load_config(work / "mkdocs.yml").get("site_url") or "/"
         mount = urllib.parse.urlparse(site_url).path or "/"  # serve mounts the site at site_url's path
         base = f"http://127.0.0.1:{port}{mount if mount.endswith('/') else mount + '/'}"
         start = time.perf_counter()

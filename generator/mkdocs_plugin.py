@@ -73,6 +73,10 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         return (Path(config.config_file_path).parent / value).resolve()
 
     def on_config(self, config):
+        if not config.repo_url:
+            # No repository known (DOSSIER_REPO_URL unset): pages get no edit link, rather than
+            # one MkDocs would make from edit_uri alone and warn about.
+            config.edit_uri = ""
         content_dir = self._project_path(config, self.config.content_dir)
         try:
             result = load_dossier(content_dir, self._project_path(config, ".build/cache"), default_workers())

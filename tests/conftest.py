@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+import yaml_env_tag
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
@@ -31,9 +32,21 @@ def write_record(content_dir: Path, kind_folder: str, record_id: str, text: str)
     return path
 
 
+class _MkDocsConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml as MkDocs does as far as the tests need: ``!ENV`` takes the variable's value now."""
+
+
+_MkDocsConfigLoader.add_constructor("!ENV", yaml_env_tag.construct_env_tag)
+
+
+def load_mkdocs_config(path: Path = ROOT / "mkdocs.yml") -> dict:
+    """The project's mkdocs.yml as a dict, ``!ENV`` values taken from the environment of the tests."""
+    return yaml.load(path.read_text(encoding="utf-8").replace("!!python", "#"), Loader=_MkDocsConfigLoader)
+
+
 def make_project(project_dir: Path, content_dir: Path) -> Path:
     """A mkdocs.yml like the real one, reading ``content_dir``; returns its path."""
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#"))
+    config = load_mkdocs_config()
     config["docs_dir"] = str(content_dir / "pages")
     config["theme"]["custom_dir"] = str(ROOT / "theme")
     for plugin in config["plugins"]:
