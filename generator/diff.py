@@ -154,14 +154,35 @@ def _mapping_changes(prefix: str, before: dict, after: dict) -> list[FieldChange
     return changes
 
 
-def _linked_records(dossier: Dossier, record_id: str) -> set[str]:
-    """Ids of the records whose pages show ``record_id``: mentions, citations, relations, events."""
-    linked = {m.record for m in dossier.mentions_by_record.get(record_id, [])}
-    linked |= {c.record for c in dossier.citations_by_source.get(record_id, [])}
-    linked |= {view.other for view in dossier.relations_by_entity.get(record_id, [])}
-    linked |= {role.event.id for role in dossier.events_by_entity.get(record_id, [])}
-    linked |= set(dossier.relayed_by.get(record_id, [])) | set(dossier.published_by.get(record_id, []))
-    linked |= {entity_id for entity_id, _state in dossier.lifecycle_by_event.get(record_id, [])}
+def _links_both_ways(dossier: Dossier) -> dict[str, set[str]]:
+    """For each record id, the ids of the records whose pages show it, and of those its own page shows
+    (whose *Mentioned in*, *References* or timeline lists it): mentions, citations, relations, events."""
+    linked: dict[str, set[str]] = {}
+
+    def join(one: str, other: str) -> None:
+        if one != other:
+            linked.setdefault(one, set()).add(other)
+            linked.setdefault(other, set()).add(one)
+
+    for target, mentions in dossier.mentions_by_record.items():
+        for mention in mentions:
+            join(target, mention.record)
+    for source_id, citations in dossier.citations_by_source.items():
+        for citation in citations:
+            join(source_id, citation.record)
+    for entity_id, views in dossier.relations_by_entity.items():
+        for view in views:
+            join(entity_id, view.other)
+    for entity_id, roles in dossier.events_by_entity.items():
+        for role in roles:
+            join(entity_id, role.event.id)
+    for by_record in (dossier.relayed_by, dossier.published_by):
+        for record_id, others in by_record.items():
+            for other in others:
+                join(record_id, other)
+    for event_id, states in dossier.lifecycle_by_event.items():
+        for entity_id, _state in states:
+            join(event_id, entity_id)
     return linked
 
 
@@ -270,15 +291,15 @@ def diff_dossier(base: str, content_dir: Path) -> DossierDiff:
         if changes:
             old_dossier = _load(old_root / content_rel, f"at `{base}`", notes) if archive else None
             new_dossier = _load(content_dir, "now", notes)
+            links = [(dossier, _links_both_ways(dossier)) for dossier in (old_dossier, new_dossier) if dossier]
             for change in changes:
-                for side, dossier in ((change.before, old_dossier), (change.after, new_dossier)):
+                for side in (change.before, change.after):
                     if side is None:
                         continue
-                    if dossier is None or dossier.get(side.record_id) is not None:
-                        pages.add(side.page)
-                    if dossier is not None:
-                        pages.update(filter(None, (_page_of(dossier, linked)
-                                                   for linked in _linked_records(dossier, side.record_id))))
+                    pages.add(side.page)
+                    for dossier, linked in links:
+                        pages.update(filter(None, (_page_of(dossier, other)
+                                                   for other in linked.get(side.record_id, ()))))
                 if change.status != "changed":
                     pages.add(f"{(change.after or change.before).kind_folder}/")
                 if "events" in {side.kind_folder for side in (change.before, change.after) if side}:
