@@ -71,9 +71,15 @@ def post_comment(github: GitHub, pr: int, body: str, marker: str) -> str:
 
 
 def update_issue(github: GitHub, title: str, label: str, body: str) -> str:
-    query = urllib.parse.urlencode({"state": "open", "labels": label, "per_page": 100})
-    issues = [i for i in github.all_pages(f"/issues?{query}") if "pull_request" not in i]
-    standing = next((i for i in issues if i.get("title") == title), None)
+    standing = None
+    # By label first (one short list); then by title among all open issues, in case the label was
+    # dropped (GitHub drops labels silently for a token that may not set them).
+    for filters in ({"labels": label}, {}):
+        query = urllib.parse.urlencode({"state": "open", "per_page": 100, **filters})
+        issues = [i for i in github.all_pages(f"/issues?{query}") if "pull_request" not in i]
+        standing = next((i for i in issues if i.get("title") == title), None)
+        if standing:
+            break
     if standing:
         github.request("PATCH", f"/issues/{standing['number']}", {"body": body})
         return f"updated issue #{standing['number']}"
@@ -94,8 +100,13 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument("--body-file", required=True)
     args = parser.parse_args(argv)
 
-    with open(args.body_file, encoding="utf-8") as stream:
-        body = stream.read()
+    try:
+        with open(args.body_file, encoding="utf-8") as stream:
+            body = stream.read()
+    except FileNotFoundError:  # the step that writes it failed before the end: say so rather than nothing
+        run = "/".join(os.environ.get(k, "") for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY")) + \
+            "/actions/runs/" + os.environ.get("GITHUB_RUN_ID", "")
+        body = f"The run wrote no report ({args.body_file} is missing); its log says why: {run}\n"
     if args.command == "comment" and args.marker not in body:
         body = f"{args.marker}\n{body}"
     in_summary = write_summary(body)

@@ -51,8 +51,9 @@ class FakeGitHub:
                     link = f'<{fake.url}{url.path}?per_page=100&page={page + 1}>; rel="next"' if more else ""
                     return self._send(200, items, link)
                 if url.path == "/repos/owner/dossier/issues":
-                    label = query["labels"][0]
-                    return self._send(200, [i for i in fake.issues if label in i["labels"] and i["state"] == "open"])
+                    label = query.get("labels", [""])[0]
+                    return self._send(200, [i for i in fake.issues
+                                            if (not label or label in i["labels"]) and i["state"] == "open"])
                 return self._send(404, {"message": "Not Found"})
 
             def _write(self):
@@ -152,3 +153,11 @@ def test_standing_issue_is_opened_once_then_its_body_replaced(github, tmp_path):
     assert second.stdout == "updated issue #51\n"
     assert [(i["number"], i["body"]) for i in github.issues] == [(3, "someone else's"), (51, "all links work\n")]
     assert github.issues[1]["labels"] == ["external-links"]
+
+
+def test_standing_issue_whose_label_was_dropped_is_found_by_its_title(github, tmp_path):
+    github.issues.append({"number": 9, "title": "External link check", "body": "old", "labels": [], "state": "open"})
+    result = report(github, tmp_path, "issue", "--title", "External link check", "--label", "external-links",
+                    body="new\n")
+    assert result.stdout == "updated issue #9\n"
+    assert len(github.issues) == 1 and github.issues[0]["body"] == "new\n"
