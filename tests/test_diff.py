@@ -131,3 +131,14 @@ def test_unknown_revision_is_a_clear_error_not_a_traceback(history):
     assert result.stderr.startswith("error: git rev-parse --verify failed") or \
         result.stderr.startswith("error: no-such-branch")
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(not (Path(__file__).resolve().parent.parent / ".venv" / "bin" / "python").exists(),
+                    reason="the README's command uses .venv, which make test creates")
+def test_readme_diff_command_runs_as_written_there():
+    root = Path(__file__).resolve().parent.parent
+    command = ".venv/bin/python -m generator diff HEAD"
+    assert f"{command}      # your uncommitted changes" in (root / "README.md").read_text(encoding="utf-8")
+    result = subprocess.run(command, shell=True, cwd=root, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("<!-- dossier-diff -->\n## Dossier changes against `HEAD`\n\n")
