@@ -208,7 +208,11 @@ def diff_dossier(base: str, content_dir: Path) -> DossierDiff:
         raise DiffError(f"{content_dir}: no such content folder")
     repo = Path(_git(content_dir, "rev-parse", "--show-toplevel").strip())
     content_rel = PurePosixPath(content_dir.relative_to(repo).as_posix())
-    _git(repo, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
+    try:
+        _git(repo, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
+    except DiffError:
+        raise DiffError(f"{base}: no such commit in {repo} (a branch, tag or commit id, e.g. origin/main; "
+                        f"in a shallow clone, fetch the history first: git fetch --unshallow)") from None
 
     with tempfile.TemporaryDirectory(prefix="dossier-diff-") as scratch:
         old_root = Path(scratch)

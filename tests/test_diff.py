@@ -128,8 +128,8 @@ def test_out_writes_the_report_to_a_file(history):
 def test_unknown_revision_is_a_clear_error_not_a_traceback(history):
     result = diff(history, "no-such-branch")
     assert result.returncode == 2
-    assert result.stderr.startswith("error: git rev-parse --verify failed") or \
-        result.stderr.startswith("error: no-such-branch")
+    assert result.stderr.startswith(f"error: no-such-branch: no such commit in {history} (a branch, tag or commit "
+                                    "id, e.g. origin/main;")
     assert "Traceback" not in result.stderr
 
 
@@ -142,3 +142,10 @@ def test_readme_diff_command_runs_as_written_there():
     result = subprocess.run(command, shell=True, cwd=root, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("<!-- dossier-diff -->\n## Dossier changes against `HEAD`\n\n")
+
+
+def test_outside_a_git_repository_is_a_clear_error(tmp_path):
+    shutil.copytree(MINI, tmp_path / "content")
+    result = diff(tmp_path, "HEAD")
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: git rev-parse --show-toplevel failed: fatal: not a git repository")
