@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test check serve clean browser-deps bench links links-online check-links diff diff-comment links-issue
+.PHONY: site test check serve clean browser-deps build-deps bench links links-online check-links diff diff-comment links-issue
 
 # The oldest Python supported is 3.11.2 (Debian 12's): scripts/check_python.py says so before anything is made.
 $(STAMP): requirements.txt pyproject.toml
@@ -65,6 +65,10 @@ serve: $(STAMP)
 
 browser-deps:
 	bash scripts/install-browser.sh
+
+# Debian/Ubuntu packages that making .venv compiles against (pyicu), through sudo when not root (CI runners).
+build-deps:
+	PYTHON=$(PYTHON) bash scripts/install-build-deps.sh
 
 test: $(STAMP) browser-deps
 	$(BIN)/python -m pytest -q

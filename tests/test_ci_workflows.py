@@ -126,9 +126,9 @@ def test_pull_request_diff_is_commented_only_on_pull_requests():
     assert job["if"] == "github.event_name == 'pull_request'"
     assert job["permissions"]["pull-requests"] == "write"
     runs = [step for step in job["steps"] if "run" in step]
-    assert [step["run"] for step in runs] == ["make diff", "make diff-comment"]
-    assert runs[0]["env"]["BASE"] == "origin/${{ github.base_ref }}"
-    assert runs[1]["env"]["GITHUB_TOKEN"] == "${{ github.token }}"
+    assert [step["run"] for step in runs] == ["make build-deps", "make diff", "make diff-comment"]
+    assert runs[1]["env"]["BASE"] == "origin/${{ github.base_ref }}"
+    assert runs[2]["env"]["GITHUB_TOKEN"] == "${{ github.token }}"
     checkout = next(step for step in job["steps"] if step.get("uses", "").startswith("actions/checkout@"))
     assert checkout["with"]["fetch-depth"] == 0  # the base branch's history is needed
 
@@ -167,3 +167,15 @@ def test_link_check_report_for_the_standing_issue(tmp_path):
 @pytest.mark.parametrize("target", ["check-links", "diff", "diff-comment", "links-issue", "links-online"])
 def test_makefile_has_the_targets_the_workflows_call(target):
     assert re.search(rf"^{target}:", (ROOT / "Makefile").read_text(encoding="utf-8"), re.MULTILINE)
+
+
+def test_every_job_that_makes_the_venv_installs_what_pyicu_compiles_against_first():
+    for workflow_path in WORKFLOWS:
+        for job_id, job in yaml.safe_load(workflow_path.read_text(encoding="utf-8"))["jobs"].items():
+            runs = [step["run"] for step in job.get("steps", []) if "run" in step]
+            if not runs:
+                continue
+            if job.get("container") == "debian:12":
+                assert "libicu-dev" in runs[0].split() and "pkg-config" in runs[0].split()
+            else:
+                assert runs[0] == "make build-deps", f"{workflow_path.name} {job_id}"
