@@ -23,6 +23,7 @@ import urllib.parse
 import urllib.request
 
 DEFAULT_MARKER = "<!-- dossier-diff -->"
+MAX_BODY = 60_000  # GitHub refuses a comment or issue body over 65,536 characters
 
 
 class GitHub:
@@ -110,6 +111,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "comment" and args.marker not in body:
         body = f"{args.marker}\n{body}"
     in_summary = write_summary(body)
+    if len(body) > MAX_BODY:
+        cut = body.rfind("\n", 0, MAX_BODY)
+        body = body[:cut if cut > 0 else MAX_BODY] + (
+            f"\n\n… cut here: the whole report ({len(body):,} characters) is in the job summary of "
+            + "/".join(os.environ.get(k, "") for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY"))
+            + "/actions/runs/" + os.environ.get("GITHUB_RUN_ID", "") + "\n")
     repository, token = os.environ.get("GITHUB_REPOSITORY", ""), os.environ.get("GITHUB_TOKEN", "")
     if not repository or not token:
         print("GITHUB_REPOSITORY or GITHUB_TOKEN is not set: nothing posted"

@@ -161,3 +161,13 @@ def test_standing_issue_whose_label_was_dropped_is_found_by_its_title(github, tm
                     body="new\n")
     assert result.stdout == "updated issue #9\n"
     assert len(github.issues) == 1 and github.issues[0]["body"] == "new\n"
+
+
+def test_report_longer_than_github_allows_is_cut_in_the_comment_but_whole_in_the_summary(github, tmp_path):
+    body = "<!-- dossier-diff -->\n" + "".join(f"- `record-{n:05}`\n" for n in range(6000))
+    result = report(github, tmp_path, "comment", "--pr", "7", body=body)
+    assert result.returncode == 0, result.stderr
+    posted = github.comments[0]["body"]
+    assert len(posted) < 65_536 and posted.startswith("<!-- dossier-diff -->\n- `record-00000`\n")
+    assert f"… cut here: the whole report ({len(body):,} characters) is in the job summary" in posted
+    assert (tmp_path / "summary.md").read_text(encoding="utf-8") == body
