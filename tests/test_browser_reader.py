@@ -8,22 +8,14 @@ refused and fails the test), and so is every console error.  Screenshots go to s
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from reader_site import ROOT, LoopbackServer, build_site, load_find_browser
+from reader_site import ROOT, LoopbackServer, browser_or_skip, build_site
 
-find_browser = load_find_browser()
-try:
-    BROWSER = find_browser.find_browser()
-except find_browser.BrowserNotFound as problem:
-    # In CI (GitHub sets CI=true, so does .ci/run) a missing browser fails the run instead of hiding it.
-    if os.environ.get("CI") or os.environ.get(find_browser.ENV_VAR):
-        raise
-    pytest.skip(str(problem), allow_module_level=True)
+BROWSER = browser_or_skip()
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402 - only once a browser is known
 
