@@ -82,8 +82,8 @@ def test_each_changed_field_shows_its_old_and_new_value(history):
     assert changed.startswith("- `acme` (`content/entities/acme.yaml`): `Acme Holdings`\n")
     rows = [line.strip() for line in changed.splitlines() if line.strip().startswith("| `")]
     assert "| `name` | `Acme Group` | `Acme Holdings` |" in rows
-    assert "| `facts.country` | `{\"value\": \"Exampleland\", \"sources\": [\"paper-2025\"]}` | " \
-           "`{\"value\": \"Exampleland and beyond\", \"sources\": [\"paper-2025\"]}` |" in rows
+    assert "| `facts.country` | `{\"value\": \"Exampleland\", \"sources\": [\"paper-2025#based-in-exampleland\"]}` | " \
+           "`{\"value\": \"Exampleland and beyond\", \"sources\": [\"paper-2025#based-in-exampleland\"]}` |" in rows
     assert "| `tags (items)` | `–` | `foundries` |" in rows
     assert len(rows) == 4, rows
 
