@@ -29,12 +29,20 @@ from .searchwords import han_names
 log = logging.getLogger("mkdocs.plugins.dossier")
 
 
-def _teach_search_segmenter(words: list[str]) -> None:
-    """Keep Chinese names whole in the search index (see generator/searchwords.py)."""
+def _teach_search_segmenter(words: list[str], cache_dir: Path) -> None:
+    """Keep Chinese names whole in the search index (see generator/searchwords.py).
+
+    jieba caches its dictionary in ``cache_dir`` (the project's .build/), not in the shared
+    /tmp/jieba.cache, which another user's build may own: replacing it fails there, and the
+    build with it.
+    """
     try:
         import jieba  # the segmenter mkdocs-material's search plugin uses when it is installed
     except ImportError:
         return
+    if not jieba.dt.initialized:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        jieba.dt.tmp_dir = str(cache_dir)
     for word in words:
         jieba.add_word(word)
 
@@ -91,7 +99,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
                          ProvenanceIndex.for_project(Path(config.config_file_path).parent, content_dir,
                                                      config.repo_url or "", config.edit_uri or ""))
         renderer = Renderer(*renderer_args)
-        _teach_search_segmenter(han_names(result.dossier))
+        _teach_search_segmenter(han_names(result.dossier), self._project_path(config, ".build"))
         try:
             if self.serving:
                 first = not self.incremental.pages

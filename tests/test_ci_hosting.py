@@ -94,3 +94,13 @@ def test_without_addresses_the_pages_leave_them_out(sites):
     assert "md-source" not in html and 'rel="canonical"' not in html
     assert not re.search(r'(href|src)="None', html)
     assert "<loc>" not in (sites["bare"] / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_search_segmenter_caches_its_dictionary_in_the_project_not_in_shared_tmp(tmp_path, mini_content):
+    # /tmp/jieba.cache may belong to another user of the machine; replacing it fails, and the build with it.
+    from conftest import make_project, mkdocs_build
+
+    result = mkdocs_build(make_project(tmp_path, mini_content), tmp_path / "site")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / ".build" / "jieba.cache").stat().st_size > 1_000_000
+    assert "/tmp/jieba.cache" not in result.stderr
