@@ -29,7 +29,7 @@ from .searchwords import han_names
 log = logging.getLogger("mkdocs.plugins.dossier")
 
 
-def _teach_search_segmenter(words: list[str], cache_dir: Path) -> None:
+def _teach_search_segmenter(words: list[str], cache_dir: Path | None = None) -> None:
     """Keep Chinese names whole in the search index (see generator/searchwords.py).
 
     jieba caches its dictionary in ``cache_dir`` (the project's .build/), not in the shared
@@ -40,7 +40,7 @@ def _teach_search_segmenter(words: list[str], cache_dir: Path) -> None:
         import jieba  # the segmenter mkdocs-material's search plugin uses when it is installed
     except ImportError:
         return
-    if not jieba.dt.initialized:
+    if cache_dir is not None and not jieba.dt.initialized:
         cache_dir.mkdir(parents=True, exist_ok=True)
         jieba.dt.tmp_dir = str(cache_dir)
     for word in words:
