@@ -1,4 +1,4 @@
-"""Command line: ``python -m generator check|build|new|fmt|schema|init``.  The only place that sets exit codes."""
+"""Command line: ``python -m generator check|build|new|fmt|schema|init|diff``.  The only place that sets exit codes."""
 
 from __future__ import annotations
 
@@ -148,6 +148,23 @@ def command_init(args) -> int:
     return 0
 
 
+def command_diff(args) -> int:
+    from .diff import DiffError, diff_dossier, render_markdown  # imported here: only diff needs git
+
+    try:
+        report = render_markdown(diff_dossier(args.base, Path(args.content)))
+    except DiffError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(report, encoding="utf-8")
+        print(f"wrote {args.out}")
+    else:
+        sys.stdout.write(report)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator", description="Check and render the dossier.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -194,6 +211,13 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--engine", default=None,
                       help="the requirement that installs this engine (default: this engine's source folder)")
     init.set_defaults(handler=command_init)
+
+    diff = sub.add_parser("diff", help="records added, removed, renamed and changed against a git revision, "
+                                       "as Markdown")
+    diff.add_argument("base", help="the git revision to compare with, e.g. origin/main")
+    diff.add_argument("--content", default="content")
+    diff.add_argument("--out", default=None, help="write the Markdown to this file instead of standard output")
+    diff.set_defaults(handler=command_diff)
     return parser
 
 

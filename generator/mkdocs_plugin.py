@@ -29,12 +29,20 @@ from .searchwords import han_names
 log = logging.getLogger("mkdocs.plugins.dossier")
 
 
-def _teach_search_segmenter(words: list[str]) -> None:
-    """Keep Chinese names whole in the search index (see generator/searchwords.py)."""
+def _teach_search_segmenter(words: list[str], cache_dir: Path | None = None) -> None:
+    """Keep Chinese names whole in the search index (see generator/searchwords.py).
+
+    jieba caches its dictionary in ``cache_dir`` (the project's .build/), not in the shared
+    /tmp/jieba.cache, which another user's build may own: replacing it fails there, and the
+    build with it.
+    """
     try:
         import jieba  # the segmenter mkdocs-material's search plugin uses when it is installed
     except ImportError:
         return
+    if cache_dir is not None and not jieba.dt.initialized:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        jieba.dt.tmp_dir = str(cache_dir)
     for word in words:
         jieba.add_word(word)
 
@@ -98,6 +106,10 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         return (Path(config.config_file_path).parent / value).resolve()
 
     def on_config(self, config):
+        if not config.repo_url:
+            # No repository known (DOSSIER_REPO_URL unset): pages get no edit link, rather than
+            # one MkDocs would make from edit_uri alone and warn about.
+            config.edit_uri = ""
         content_dir = self._project_path(config, self.config.content_dir)
         try:
             result = load_dossier(content_dir, self._project_path(config, ".build/cache"), default_workers())
@@ -112,7 +124,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
                          ProvenanceIndex.for_project(Path(config.config_file_path).parent, content_dir,
                                                      config.repo_url or "", config.edit_uri or ""))
         renderer = Renderer(*renderer_args)
-        _teach_search_segmenter(han_names(result.dossier))
+        _teach_search_segmenter(han_names(result.dossier), self._project_path(config, ".build"))
         try:
             if self.serving:
                 first = not self.incremental.pages

@@ -11,9 +11,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+import yaml_env_tag
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+
+# The builds in the tests do not depend on where the site of whoever runs them is hosted
+# (mkdocs.yml reads these with !ENV); tests that need addresses set them themselves.
+for _hosting_variable in ("DOSSIER_SITE_URL", "DOSSIER_REPO_URL", "DOSSIER_EDIT_URI"):
+    os.environ.pop(_hosting_variable, None)
 
 
 @pytest.fixture
@@ -31,9 +37,21 @@ def write_record(content_dir: Path, kind_folder: str, record_id: str, text: str)
     return path
 
 
+class _MkDocsConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml as MkDocs does as far as the tests need: ``!ENV`` takes the variable's value now."""
+
+
+_MkDocsConfigLoader.add_constructor("!ENV", yaml_env_tag.construct_env_tag)
+
+
+def load_mkdocs_config(path: Path = ROOT / "mkdocs.yml") -> dict:
+    """The project's mkdocs.yml as a dict, ``!ENV`` values taken from the environment of the tests."""
+    return yaml.load(path.read_text(encoding="utf-8").replace("!!python", "#"), Loader=_MkDocsConfigLoader)
+
+
 def make_project(project_dir: Path, content_dir: Path) -> Path:
     """A mkdocs.yml like the real one, reading ``content_dir``; returns its path."""
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#"))
+    config = load_mkdocs_config()
     config["docs_dir"] = str(content_dir / "pages")
     config["theme"]["custom_dir"] = str(ROOT / "theme")
     for plugin in config["plugins"]:

@@ -13,13 +13,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from reader_site import CHROMIUM, ROOT, LoopbackServer, build_site
+from reader_site import ROOT, LoopbackServer, browser_or_skip, build_site
 
-if not CHROMIUM.exists():
-    pytest.skip("browser tests need /usr/bin/chromium (`make test` installs it: scripts/install-browser.sh)",
-                allow_module_level=True)
+BROWSER = browser_or_skip()
 
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402 - only once chromium is known
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402 - only once a browser is known
 
 SCREENSHOTS = ROOT / "screenshots"
 
@@ -44,7 +42,7 @@ def large_site(tmp_path_factory, thousand_record_content) -> Path:
 @pytest.fixture(scope="session")
 def browser():
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        chromium = playwright.chromium.launch(**BROWSER.launch_options())
         yield chromium
         chromium.close()
 

@@ -39,6 +39,7 @@ def _project(tmp_path: Path, with_git: bool, repo_url: str = "https://github.com
                     encoding="utf-8")
     config_path = make_project(project, content)
     config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    config["site_url"] = "https://example.org/dossier/"  # what DOSSIER_SITE_URL gives a real build
     config["repo_url"] = repo_url
     config["edit_uri"] = "edit/main/"
     config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and "dossier" in p)] + [
