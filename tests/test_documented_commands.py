@@ -9,6 +9,7 @@ here fails ``test_every_documented_command_is_run_by_a_test``.
 from __future__ import annotations
 
 import ast
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -58,6 +59,7 @@ COVERAGE = {
     ".venv/bin/python -m generator fmt": WORKED_EXAMPLE,
     ".venv/bin/python -m generator fmt --check": WORKED_EXAMPLE,
     "make serve": "test_make_serve_as_the_readme_gives_it_serves_and_shows_an_edit",
+    ".venv/bin/python -m generator diff HEAD": "test_diff_head_as_documented_reports_an_uncommitted_edit",
 }
 
 
@@ -167,3 +169,18 @@ def test_worked_example_commands_run_as_documented(tmp_path):
     formatted = run_documented(".venv/bin/python -m generator fmt", project)
     assert formatted.returncode == 0, formatted.stdout + formatted.stderr
     assert {path: path.read_bytes() for path in (project / "content").rglob("*.yaml")} == before
+
+
+def test_diff_head_as_documented_reports_an_uncommitted_edit(tmp_path):
+    project = copy_project(tmp_path / "project")
+    env = dict(os.environ, GIT_AUTHOR_NAME="T", GIT_AUTHOR_EMAIL="t@example.org", GIT_COMMITTER_NAME="T",
+               GIT_COMMITTER_EMAIL="t@example.org")
+    for arguments in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "start"]):
+        subprocess.run(["git", *arguments], cwd=project, env=env, check=True, capture_output=True)
+    record = project / "content" / "entities" / "alibaba.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace("name: Alibaba", "name: Alibaba Renamed", 1),
+                      encoding="utf-8")
+    result = run_documented(".venv/bin/python -m generator diff HEAD", project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 added, 1 changed, 0 renamed, 0 removed." in result.stdout
+    assert "| `name` | `Alibaba` | `Alibaba Renamed` |" in result.stdout
