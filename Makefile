@@ -60,7 +60,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # --dirty: a change re-renders only the pages it reaches (generator/incremental.py), not the whole site.
-# Served at http://$(SERVE_ADDR) under the path of site_url in mkdocs.yml (/dossier/); strict stays on
+# Served at http://$(SERVE_ADDR) under the path of site_url (from DOSSIER_SITE_URL); strict stays on
 # (the plugin shows MkDocs' dirty-build warning as information). Another address: make serve SERVE_ADDR=...
 SERVE_ADDR ?= 127.0.0.1:8000
 serve: $(STAMP)

@@ -158,7 +158,7 @@ class RecordingDossier:
             object.__setattr__(self, name, bound)
             return bound
         value = getattr(dossier, name)
-        if on_class is not _MISSING and name not in vars(dossier):  # a class constant, or a static or class-level function
+        if on_class is not _MISSING and name not in vars(dossier):  # a class constant, a static or class function
             return value
         if isinstance(value, dict):
             view = _RecordingMapping(value, name, self._recorder)
