@@ -124,7 +124,7 @@ def slim(result):
     marks = {path: mark for path, mark in raw.marks.items()
              if (path[:1] == ("relationships",) and path[-1:] != (KEY,)) or path in wanted or path == ()}
     values = {"type": raw.values["type"]} if isinstance(raw.values.get("type"), str) else {}
-    slim_raw = dataclasses.replace(raw, values=values, marks=marks)
+    slim_raw = dataclasses.replace(raw, values=values, marks=marks, spans={})  # refs carry their exact spots
     refs = [dataclasses.replace(ref, record=slim_raw) for ref in checked.refs]
     return load_problems, dataclasses.replace(checked, raw=slim_raw, refs=refs)
 

@@ -16,6 +16,7 @@ original; a file where it would not is left untouched and reported.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 from dataclasses import dataclass, field
@@ -53,7 +54,21 @@ def _reads_as_text_in_yaml_1_1(text: str) -> bool:
     return _RESOLVER.resolve(pyyaml.ScalarNode, text, (True, False)) == _STR_TAG
 
 
+def _unquoted_date_text(value, spec: schema.Spec | None) -> str | None:
+    """The text of a date YAML read as a date or a number (2025-11-27, 2025) where the format wants text."""
+    if not isinstance(spec, schema.Date) or isinstance(value, (bool, datetime.datetime)):
+        return None
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    return None
+
+
 def _canonical_scalar(value, spec: schema.Spec | None):
+    date_text = _unquoted_date_text(value, spec)
+    if date_text is not None:
+        return SingleQuotedScalarString(date_text)  # '2025-11-27', as every other date
     if isinstance(value, (FoldedScalarString, LiteralScalarString)) or not isinstance(value, str):
         return value
     text = str(value)
@@ -91,11 +106,28 @@ def _canonicalize(node, spec: schema.Spec | None):
     return _canonical_scalar(node, spec)
 
 
-def _engine_values(text: str):
+def _engine_values(text: str, kind: str):
+    """The values as the engine reads them: a date field holds its text, quoted or not."""
     try:
-        return pyyaml.safe_load(text)
+        return _dates_as_text(pyyaml.safe_load(text), schema.RECORD_SPECS[kind])
     except pyyaml.YAMLError as error:
         raise FormatError(f"not valid YAML for the engine: {error}") from None
+
+
+def _dates_as_text(value, spec):
+    if isinstance(value, dict):
+        if isinstance(spec, schema.Obj):
+            specs = {name: field_spec for name, field_spec, _required in spec.fields}
+        elif isinstance(spec, schema.MapOf):
+            specs = {key: spec.value for key in spec.keys}
+        else:
+            specs = {}
+        return {key: _dates_as_text(item, specs.get(key)) for key, item in value.items()}
+    if isinstance(value, list):
+        item_spec = spec.item if isinstance(spec, schema.ListOf) else None
+        return [_dates_as_text(item, item_spec) for item in value]
+    date_text = _unquoted_date_text(value, spec)
+    return value if date_text is None else date_text
 
 
 def format_record_text(text: str, kind: str) -> str:
@@ -110,7 +142,7 @@ def format_record_text(text: str, kind: str) -> str:
         if again == formatted:
             break
         formatted = again
-    if _engine_values(formatted) != _engine_values(text):
+    if _engine_values(formatted, kind) != _engine_values(text, kind):
         raise FormatError("formatting would change a value (an unquoted yes/no/on/off or number where text "
                           "belongs?); run 'python -m generator check', fix the record, then format again")
     return formatted

@@ -129,6 +129,7 @@ class Entity:
     lifecycle: tuple[LifecycleState, ...] = ()
     tags: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    former_ids: tuple[str, ...] = ()
 
     kind = "entity"
 
@@ -151,6 +152,7 @@ class Event:
     place: str | None = None
     topics: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    former_ids: tuple[str, ...] = ()
 
     kind = "event"
 
@@ -188,6 +190,7 @@ class Source:
     url: str | None = None
     relays: tuple[str, ...] = ()
     note: str | None = None
+    former_ids: tuple[str, ...] = ()
 
     kind = "source"
 

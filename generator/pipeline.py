@@ -76,26 +76,47 @@ def _check_page_links(links: list[PageLink], known_ids: set[str]) -> list[Proble
             for link in links if link.target not in known_ids]
 
 
-def _warnings(dossier: Dossier) -> list[Problem]:
+def _warnings(checked_files: list[CheckedFile], page_links: list[PageLink]) -> list[Problem]:
+    """Soft problems, found from what phase one collected, so that they are reported even when
+    other files have errors: an entity nothing links to, a summary that cites no source, an event
+    without a place.  A file with errors of its own gets no warnings: its errors come first."""
+    kinds_by_id = {checked.raw.record_id: checked.raw.kind for checked in checked_files}
+    referenced = {link.target for link in page_links}
+    citing = set()  # entities whose summary cites a source, or that list sources
+    placed = set()  # events with a place
+    for checked in checked_files:
+        raw = checked.raw
+        if checked.relations:
+            referenced.add(raw.record_id)  # its own relationships link it into the network
+        for ref in checked.refs:
+            if ref.in_text:
+                if ref.target != raw.record_id:
+                    referenced.add(ref.target)
+                if ref.path == ("summary",) and kinds_by_id.get(ref.target) == "source":
+                    citing.add(raw.record_id)
+                continue
+            referenced.add(ref.target)
+            if ref.path[:1] == ("sources",):
+                citing.add(raw.record_id)
+            elif ref.path == ("place",):
+                placed.add(raw.record_id)
     warnings = []
-    referenced = set(dossier.relations_by_entity) | set(dossier.events_by_entity) | set(
-        dossier.mentions_by_record) | set(dossier.published_by)
-    for entity in dossier.entities.values():
-        if entity.id not in referenced:
-            warnings.append(Problem(entity.origin.path, 1, 1, "unlinked-entity",
-                                    f"nothing links to entity '{entity.id}'",
-                                    "add a relationship, an event participant or a [[link]] that names it",
-                                    Severity.WARNING))
-        if not entity.sources and not any(m.group(1).strip() in dossier.sources
-                                           for m in TEXT_LINK_RE.finditer(entity.summary)):
-            warnings.append(Problem(entity.origin.path, 1, 1, "uncited-summary",
-                                    f"the summary of '{entity.id}' cites no source",
-                                    "end it with [[source-id]] or add 'sources:'", Severity.WARNING))
-    for event in dossier.events.values():
-        if not event.place:
-            warnings.append(Problem(event.origin.path, 1, 1, "event-without-place",
-                                    f"event '{event.id}' has no place", "add 'place:' if the source names one",
-                                    Severity.WARNING))
+    for checked in checked_files:
+        raw = checked.raw
+        if checked.problems:
+            continue
+        if raw.kind == "entity":
+            if raw.record_id not in referenced:
+                warnings.append(Problem(raw.path, 1, 1, "unlinked-entity", f"nothing links to entity '{raw.record_id}'",
+                                        "add a relationship, an event participant or a [[link]] that names it",
+                                        Severity.WARNING))
+            if raw.record_id not in citing:
+                warnings.append(Problem(raw.path, 1, 1, "uncited-summary",
+                                        f"the summary of '{raw.record_id}' cites no source",
+                                        "end it with [[source-id]] or add 'sources:'", Severity.WARNING))
+        elif raw.kind == "event" and raw.record_id not in placed:
+            warnings.append(Problem(raw.path, 1, 1, "event-without-place", f"event '{raw.record_id}' has no place",
+                                    "add 'place:' if the source names one", Severity.WARNING))
     return warnings
 
 
@@ -130,12 +151,12 @@ def load_dossier(content_dir: Path, cache_dir: Path | None = None, workers: int 
     problems.extend(page_problems)
     known_ids = {checked.raw.record_id for checked in checked_files} | unreadable_ids
     problems.extend(_check_page_links(page_links, known_ids))
+    problems.extend(_warnings(checked_files, page_links))
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:
-        raise DossierError(problems)
+        raise DossierError(problems)  # warnings too: one run reports every problem
     records = [checked.record for checked in checked_files]
     dossier = link_dossier([r for r in records if isinstance(r, Entity)],
                            [r for r in records if isinstance(r, Event)],
                            [r for r in records if isinstance(r, Source)], pages)
-    warnings = problems + _warnings(dossier)
-    return LoadResult(dossier, warnings, dossier.counts())
+    return LoadResult(dossier, problems, dossier.counts())

@@ -232,6 +232,10 @@ SUMMARY = Text(rich=True, max_length=2_000,
 DESCRIPTION = Text(rich=True, max_length=20_000,
                    doc="Longer text: paragraphs, *emphasis*, **strong**, lists; [[id]] links and citations.")
 NOTE = Text(rich=True, max_length=2_000, doc="A short remark; may link [[id]].")
+FORMER_IDS = ListOf(Text(max_length=ID_MAX_LENGTH, pattern=ID_PATTERN,
+                         pattern_hint="a former id is a file name without .yaml: lowercase a-z, 0-9 and hyphens"),
+                    doc="Ids the record had before it was renamed: their pages forward to this one "
+                        "(written by 'python -m generator rename').")
 
 ALIAS = Obj(doc="Another name, in any language or script.", fields=(
     ("name", Text(max_length=200, doc="The name as written."), True),
@@ -282,6 +286,7 @@ ENTITY = Obj(doc="An organization, person, product, rule, place or other thing."
      False),
     ("tags", TAGS, False),
     ("sources", OPTIONAL_SOURCES, False),
+    ("former_ids", FORMER_IDS, False),
 ))
 
 EVENT = Obj(doc="A dated happening.", fields=(
@@ -296,6 +301,7 @@ EVENT = Obj(doc="A dated happening.", fields=(
                       doc="Methods or topics the event illustrates."), False),
     ("tags", TAGS, False),
     ("sources", SOURCES, True),
+    ("former_ids", FORMER_IDS, False),
 ))
 
 SOURCE = Obj(doc="A publication or informant that statements rest on.", fields=(
@@ -310,6 +316,7 @@ SOURCE = Obj(doc="A publication or informant that statements rest on.", fields=(
     ("url", Url(doc="Address of the source; only when known, never guessed."), False),
     ("relays", ListOf(Ref(kinds=("source",)), doc="Sources this one cites or relays."), False),
     ("note", NOTE, False),
+    ("former_ids", FORMER_IDS, False),
 ))
 
 RECORD_SPECS: dict[str, Obj] = {"entity": ENTITY, "event": EVENT, "source": SOURCE}
