@@ -203,6 +203,9 @@ class _Composer:
         self.marks: dict = {}
         self.spans: dict = {}
         self.failures: list[_LoadFailure] = []
+        # Problems that leave the values whole (a duplicate key, a control character in a text): the
+        # record is still checked, so that one run reports its other problems too.
+        self.soft_failures: list[_LoadFailure] = []
         self.invalid: yaml.YAMLError | None = None
         self._anchors: dict[str, tuple[int, int]] = {}
         self._line_starts: list[int] | None = None
@@ -227,7 +230,7 @@ class _Composer:
         runs = self.spans[path] = _scalar_runs(self.text, self._line_starts, event, value)
         while bad is not None:
             position = position_in_runs(runs, bad.start())
-            self._fail(position, *_bad_character(bad.group(), f"in {_path_label(path)}"))
+            self.soft_failures.append(_LoadFailure(*position, *_bad_character(bad.group(), f"in {_path_label(path)}")))
             bad = _BAD_VALUE_CHARACTER_RE.search(value, bad.end())
 
     def documents(self) -> list[tuple[object, tuple[int, int]]]:
@@ -312,9 +315,9 @@ class _Composer:
                 self._fail(position, "yaml-merge", "merge keys (<<) are not allowed", "write the fields out in full")
             elif keep and key_event.value in result:
                 first_line = self.marks[path + (key_event.value, KEY)][0]
-                self._fail(position, "duplicate-key",
-                           f"duplicate key '{key_event.value}' (first given on line {first_line})",
-                           "keep one of them; YAML would silently drop the other")
+                self.soft_failures.append(_LoadFailure(
+                    *position, "duplicate-key", f"duplicate key '{key_event.value}' (first given on line {first_line})",
+                    "keep one of them; YAML would silently drop the other"))
             else:
                 key = key_event.value
             self._node(loader, path, depth + 1, False)  # the key: checked for tags, anchors and depth
@@ -373,8 +376,11 @@ def unquoted_link_message(field_name: str) -> str:
     return f"{field_name}: a value that starts with '[[' must be quoted"
 
 
-def parse_record_text(data: bytes, display_path: str, kind: str, record_id: str) -> RawRecord:
-    """Parse one file's bytes; raises :class:`_LoadFailure` via :func:`load_record_file`."""
+def parse_record_text(data: bytes, display_path: str, kind: str, record_id: str,
+                      soft_failures: list | None = None) -> RawRecord:
+    """Parse one file's bytes; raises :class:`_LoadFailure` via :func:`load_record_file`.
+
+    Problems that leave the values usable are added to ``soft_failures`` (when given) instead."""
     if len(data) > MAX_FILE_BYTES:
         raise _LoadFailure(1, 1, "file-too-large",
                            f"file is {len(data):,} bytes, more than the limit of {MAX_FILE_BYTES:,}",
@@ -417,7 +423,9 @@ def parse_record_text(data: bytes, display_path: str, kind: str, record_id: str)
                            "one record a file: remove the '---' separator")
     if not documents:
         raise _LoadFailure(1, 1, "empty-file", "file is empty", "write the record's fields; see the format reference")
-    _raise_all(composer.failures)
+    _raise_all(composer.failures if soft_failures is not None else composer.failures + composer.soft_failures)
+    if soft_failures is not None:
+        soft_failures.extend(composer.soft_failures[:MAX_PROBLEMS_A_FILE])
     values = documents[0][0]
     if not isinstance(values, dict):
         line, column = composer.marks[()]
@@ -530,7 +538,10 @@ def load_record_file(kind: str, file_path: Path, data: bytes | None = None) -> t
                                    f"file is {file_path.stat().st_size:,} bytes, more than the limit of "
                                    f"{MAX_FILE_BYTES:,}", "split the record or shorten its description")
             data = file_path.read_bytes()
-        record = parse_record_text(data, shown, kind, record_id)
+        soft_failures: list[_LoadFailure] = []
+        record = parse_record_text(data, shown, kind, record_id, soft_failures)
+        problems.extend(Problem(shown, each.line, each.column, each.code, each.message, each.hint)
+                        for each in soft_failures)
     except _LoadFailure as failure:
         for each in (failure, *failure.others):
             problems.append(Problem(shown, each.line, each.column, each.code, each.message, each.hint))

@@ -104,5 +104,4 @@ class DossierError(Exception):
 
     def __init__(self, problems: list[Problem]):
         self.problems = sort_problems(problems)
-        errors = [p for p in self.problems if p.severity is Severity.ERROR]
-        super().__init__(format_problems(errors) + "\n" + summary_line(self.problems))
+        super().__init__(format_report(self.problems) + "\n" + summary_line(self.problems))
