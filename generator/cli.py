@@ -100,7 +100,8 @@ def command_fmt(args) -> int:
         print(f"{shown}:1:1: error[fmt]: cannot format: {reason}", file=sys.stderr)
     verb = "would be reformatted" if args.check else "reformatted"
     for shown in report.changed:
-        print(f"{'would reformat' if args.check else 'reformatted'} {shown}")
+        line, column, old, new = report.first_changes[shown]
+        print(f"{'would reformat' if args.check else 'reformatted'} {shown}:{line}:{column}: {old!r} -> {new!r}")
     changed = len(report.changed)
     print(f"{changed} file{'s' if changed != 1 else ''} {verb}, {report.unchanged} already formatted"
           + (f", {len(report.failed)} could not be formatted" if report.failed else ""))

@@ -169,10 +169,23 @@ def _format_once(text: str, kind: str) -> str:
     return formatted.rstrip("\n") + "\n"
 
 
+def first_change(original: str, formatted: str) -> tuple[int, int, str, str]:
+    """(line, column, line as written, line as formatted) where two texts first differ."""
+    old_lines, new_lines = original.split("\n"), formatted.split("\n")
+    for number, (old, new) in enumerate(zip(old_lines, new_lines), 1):
+        if old != new:
+            column = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+            return number, column + 1, old, new
+    number = min(len(old_lines), len(new_lines))
+    return number, 1, "\n".join(old_lines[number:]), "\n".join(new_lines[number:])
+
+
 @dataclass
 class FormatReport:
     changed: list[str] = field(default_factory=list)
     unchanged: int = 0
+    #: shown path -> (line, column, line as written, line as formatted) of the first change
+    first_changes: dict[str, tuple[int, int, str, str]] = field(default_factory=dict)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
 
 
@@ -253,6 +266,7 @@ def format_files(content_dir: Path, paths: list[Path] | None = None, write: bool
             report.unchanged += 1
             continue
         report.changed.append(shown)
+        report.first_changes[shown] = first_change(original, formatted)
         if write:
             encoded = formatted.encode("utf-8")
             temporary = path.with_name(path.name + ".fmt-tmp")

@@ -230,7 +230,7 @@ class _Composer:
         runs = self.spans[path] = _scalar_runs(self.text, self._line_starts, event, value)
         while bad is not None:
             position = position_in_runs(runs, bad.start())
-            self.soft_failures.append(_LoadFailure(*position, *_bad_character(bad.group(), f"in {_path_label(path)}")))
+            self.soft_failures.append(_LoadFailure(*position, *bad_character(bad.group(), f"in {_path_label(path)}")))
             bad = _BAD_VALUE_CHARACTER_RE.search(value, bad.end())
 
     def documents(self) -> list[tuple[object, tuple[int, int]]]:
@@ -344,7 +344,7 @@ def _path_label(path: tuple) -> str:
     return text or "the record"
 
 
-def _bad_character(character: str, where: str) -> tuple[str, str, str]:
+def bad_character(character: str, where: str) -> tuple[str, str, str]:
     """(code, message, hint) for a character no record may hold."""
     code_point = f"U+{ord(character):04X}"
     if BIDI_CONTROL_RE.match(character):
@@ -399,7 +399,7 @@ def parse_record_text(data: bytes, display_path: str, kind: str, record_id: str,
         line, column = _line_of_offset(data, len(text[:bad.start()].encode("utf-8")))
         if line not in lines_seen:  # one a line: a tab-indented block is one mistake, not ten
             lines_seen.add(line)
-            character_failures.append(_LoadFailure(line, column, *_bad_character(bad.group(), "in the file")))
+            character_failures.append(_LoadFailure(line, column, *bad_character(bad.group(), "in the file")))
     _raise_all(character_failures)
     composer = _Composer(text)
     try:

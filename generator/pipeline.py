@@ -12,7 +12,7 @@ import yaml
 from .cache import ParseCache, check_record_files, fewer_collections
 from .check import TEXT_LINK_RE, CheckedFile, resolve_references, suggest_closest
 from .link import Dossier, link_dossier
-from .loader import display_path, discover_record_files
+from .loader import BIDI_CONTROL_RE, bad_character, display_path, discover_record_files
 from .model import Entity, Event, Origin, Page, Source
 from .problems import DossierError, Problem, Severity
 
@@ -62,11 +62,29 @@ def load_pages(pages_dir: Path) -> tuple[list[Page], list[PageLink], list[Proble
             continue
         body = text[match.end():]
         body_line = match.group(0).count("\n") + 1
+        refused = _refused_characters(shown, text)
+        if refused:
+            problems.extend(refused)
+            continue
         for line_offset, line in enumerate(body.splitlines()):
             for link in TEXT_LINK_RE.finditer(line):
                 links.append(PageLink(shown, body_line + line_offset, link.start() + 1, link.group(1).strip()))
         pages.append(Page(path.stem, Origin(shown), title.strip(), body))
     return pages, links, problems
+
+
+def _refused_characters(shown: str, text: str) -> list[Problem]:
+    """Bidirectional and control characters in a hand-written page, one problem a line, as in records."""
+    problems = []
+    for line_number, line in enumerate(text.split("\n"), 1):
+        bad = BIDI_CONTROL_RE.search(line) or _PAGE_CONTROL_RE.search(line)
+        if bad:
+            code, message, hint = bad_character(bad.group(), "in the page")
+            problems.append(Problem(shown, line_number, bad.start() + 1, code, message, hint))
+    return problems
+
+
+_PAGE_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _check_page_links(links: list[PageLink], known_ids: set[str]) -> list[Problem]:

@@ -106,11 +106,13 @@ def test_dates_are_single_quoted_and_unquoted_dates_get_quotes():
 def test_fmt_check_fails_on_an_unquoted_full_date(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(MINI, content)
-    write_record(content, "sources", "dated", "title: T\nkind: report\ndate: 2025-11-27\n")
-    result = subprocess.run([sys.executable, "-m", "generator", "fmt", "--check", "--content", str(content)],
-                            cwd=ROOT, capture_output=True, text=True)
+    dated = write_record(content, "sources", "dated", "# yaml-language-server: $schema=../../schema/record.schema.json\n"
+                                                      "title: T\nkind: report\ndate: 2025-11-27\n")
+    result = subprocess.run([sys.executable, "-m", "generator", "fmt", "--check", str(dated)], cwd=tmp_path,
+                            capture_output=True, text=True)
     assert result.returncode == 1
-    assert "would reformat " in result.stdout and "dated.yaml" in result.stdout
+    assert result.stdout.splitlines()[0] == (
+        "would reformat content/sources/dated.yaml:4:7: 'date: 2025-11-27' -> \"date: '2025-11-27'\"")
 
 
 def test_refuses_when_a_value_would_change():
