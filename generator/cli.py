@@ -13,6 +13,7 @@ from . import jsonschema, manifest
 from .cache import fewer_collections
 from .fmt import format_files
 from .problems import DossierError, Severity, format_problems, format_report, summary_line
+from .rename import RenameError, describe as describe_rename, rename_record
 from .render import Renderer, template_problem
 from .scaffold import ScaffoldError, create_record
 from .write import OutputFolderError, write_tree
@@ -110,6 +111,18 @@ def command_fmt(args) -> int:
     return 1 if report.failed or (args.check and report.changed) else 0
 
 
+def command_rename(args) -> int:
+    try:
+        report = rename_record(Path(args.content), args.old, args.new, write=not args.dry_run)
+    except RenameError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(describe_rename(report, written=not args.dry_run))
+    if not args.dry_run:
+        print("run 'python -m generator check', then commit the moved file with the others")
+    return 0
+
+
 def command_schema(args) -> int:
     target = Path(args.root) / jsonschema.COMMITTED_PATH
     expected = jsonschema.json_schema_text()
@@ -162,6 +175,13 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--content", default="content")
     fmt.add_argument("--no-cache", action="store_true", help="look at every file again")
     fmt.set_defaults(handler=command_fmt)
+
+    rename = sub.add_parser("rename", help="give a record a new id; references follow, the old address forwards")
+    rename.add_argument("old", help="the record's id now")
+    rename.add_argument("new", help="its new id: lowercase a-z, 0-9 and hyphens")
+    rename.add_argument("--content", default="content")
+    rename.add_argument("--dry-run", action="store_true", help="change nothing; say what would change")
+    rename.set_defaults(handler=command_rename)
 
     schema_command = sub.add_parser("schema", help="write the committed JSON Schema, schema/record.schema.json")
     schema_command.add_argument("--check", action="store_true", help="fail if the committed copy is stale")
