@@ -8,11 +8,12 @@ from pathlib import Path
 
 import jinja2
 
-from .pipeline import default_workers, load_dossier
+from .pipeline import default_workers, load_dossier, published_ids
 from . import jsonschema, manifest
 from .cache import fewer_collections
 from .fmt import format_files
 from .problems import DossierError, Severity, format_problems, format_report, summary_line
+from .published import record_published
 from .rename import RenameError, describe as describe_rename, rename_record
 from .render import Renderer, template_problem
 from .scaffold import ScaffoldError, create_record
@@ -77,6 +78,8 @@ def command_build(args) -> int:
         print(f"pages rendered before the error are in {args.out}; the next build renders all again",
               file=sys.stderr)
         return 1
+    if record_published(Path(args.content), published_ids(result.dossier)) and digest:
+        digest = manifest.inputs_digest(Path(args.content), templates)  # the list is content too
     if digest:
         manifest.save(out_dir, digest, report.paths)
     print(f"{report.pages} pages: {len(report.written)} written, {report.unchanged} unchanged, "

@@ -20,7 +20,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .incremental import IncrementalRenderer
-from .pipeline import default_workers, load_dossier
+from .pipeline import default_workers, load_dossier, published_ids
+from .published import record_published
 from .problems import DossierError, Severity
 from .provenance import ProvenanceIndex
 from .render import Renderer, template_problem
@@ -59,6 +60,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.serving = False
         self.incremental = IncrementalRenderer()
         self.unchanged_paths: set[str] = set()
+        self.published: set[str] = set()
 
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this instance across `mkdocs serve` rebuilds, so a rebuild
@@ -87,6 +89,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
                          ProvenanceIndex.for_project(Path(config.config_file_path).parent, content_dir,
                                                      config.repo_url or "", config.edit_uri or ""))
         renderer = Renderer(*renderer_args)
+        self.published = published_ids(result.dossier)
         _teach_search_segmenter(han_names(result.dossier))
         try:
             if self.serving:
@@ -125,6 +128,12 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         if not self.serving and isinstance(page.file, _GeneratedFile):
             page.file.content_string = ""
         return markdown
+
+    def on_post_build(self, config):
+        """A built site publishes its records' ids: they go on the dossier's list, if it keeps one
+        (not while serving: that is a preview, and writing into content/ would rebuild again)."""
+        if not self.serving:
+            record_published(self._project_path(config, self.config.content_dir), self.published)
 
     def on_serve(self, server, config, builder):
         server.watch(str(self._project_path(config, self.config.content_dir)))

@@ -15,6 +15,7 @@ from .link import Dossier, link_dossier
 from .loader import BIDI_CONTROL_RE, bad_character, display_path, discover_record_files
 from .model import Entity, Event, Origin, Page, Source
 from .problems import DossierError, Problem, Severity
+from .published import vanished_ids
 
 PAGE_FRONT_MATTER_RE = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 
@@ -138,6 +139,11 @@ def _warnings(checked_files: list[CheckedFile], page_links: list[PageLink]) -> l
     return warnings
 
 
+def published_ids(dossier: Dossier) -> set[str]:
+    """The ids a build publishes a page for."""
+    return set(dossier.entities) | set(dossier.events) | set(dossier.sources)
+
+
 def default_workers() -> int:
     """Processes to parse a cold cache in: the cores this process may use."""
     try:
@@ -165,6 +171,9 @@ def load_dossier(content_dir: Path, cache_dir: Path | None = None, workers: int 
         else:
             unreadable_ids.add(path.stem)
     problems.extend(resolve_references(checked_files, unreadable_ids))
+    live_ids = {checked.raw.record_id for checked in checked_files} | unreadable_ids
+    problems.extend(vanished_ids(content_dir, live_ids, {former for checked in checked_files
+                                                         for former, _line, _column in checked.former_ids}))
     pages, page_links, page_problems = load_pages(content_dir / "pages")
     problems.extend(page_problems)
     known_ids = {checked.raw.record_id for checked in checked_files} | unreadable_ids

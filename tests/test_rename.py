@@ -197,3 +197,41 @@ def test_exports_list_former_ids(renamed_site):
     lines = [json.loads(line) for line in (site / "data/entities.ftm.json").read_text(encoding="utf-8").splitlines()]
     company = next(line for line in lines if line["id"] == "dossier-entity-acme-group")
     assert company["referents"] == ["dossier-entity-acme"]
+
+
+# Point 3: an id that was published may not vanish without a forwarding id.
+
+def test_check_notices_a_published_id_that_vanished(project):
+    listed = (project / "content/published-ids.txt").read_text(encoding="utf-8").splitlines()
+    line = listed.index("nvidia-h20") + 1
+    (project / "content/entities/nvidia-h20.yaml").rename(project / "content/entities/nvidia-h20-chip.yaml")
+    result = run("check", "--no-cache", cwd=project)
+    assert result.returncode == 1
+    vanished = [block.split("\n\n")[0] for block in result.stdout.split("\ncontent/") if "vanished-id" in block]
+    assert vanished == [
+        f"published-ids.txt:{line}:1: error[vanished-id]: 'nvidia-h20' was published, but no record has it as its id "
+        "or a former id: its page would vanish\n"
+        "    hint: if the record was renamed, add 'former_ids: [nvidia-h20]' to it (python -m generator rename does "
+        "this); if it was merged into another, add it there; if the page must really go, delete this line"]
+
+
+def test_a_rename_keeps_the_published_id_alive_and_the_build_lists_new_ids(project):
+    assert run("rename", "nvidia-h20", "nvidia-h20-chip", cwd=project).returncode == 0
+    assert run("check", "--no-cache", cwd=project).returncode == 0
+    listed = (project / "content/published-ids.txt").read_text(encoding="utf-8")
+    assert "\nnvidia-h20\n" in listed and "nvidia-h20-chip" not in listed
+    built = run("build", "--out", "out", cwd=project)
+    assert built.returncode == 0, built.stderr
+    listed = (project / "content/published-ids.txt").read_text(encoding="utf-8").splitlines()
+    assert listed[:2] == [line for line in listed if line.startswith("#")]  # comments kept, first
+    assert "nvidia-h20" in listed and "nvidia-h20-chip" in listed and listed[2:] == sorted(listed[2:])
+    assert (project / "out/entities/nvidia-h20/index.html").is_file()
+    again = run("build", "--out", "out", cwd=project)  # the list is complete now: nothing to do
+    assert again.stdout.endswith("(nothing changed since the last build)\n"), again.stdout
+
+
+def test_without_a_list_of_published_ids_the_build_writes_none(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(MINI, content)
+    assert run("build", "--out", "out", "--content", str(content), cwd=tmp_path).returncode == 0
+    assert not (content / "published-ids.txt").exists()
