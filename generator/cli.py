@@ -127,21 +127,20 @@ def command_rename(args) -> int:
 
 
 def command_schema(args) -> int:
-    target = Path(args.root) / jsonschema.COMMITTED_PATH
-    expected = jsonschema.json_schema_text()
-    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    root = Path(args.root)
     if args.check:
-        if current != expected:
+        stale = jsonschema.stale_schemas(root)
+        for target in stale:
             print(f"{target.as_posix()} is out of date with generator/schema.py; "
                   f"run 'python -m generator schema'", file=sys.stderr)
-            return 1
-        print(f"{target.as_posix()} is up to date")
-        return 0
-    if current != expected:
-        jsonschema.write_committed_schema(Path(args.root))
+        if not stale:
+            print(f"{(root / 'schema').as_posix()}/*.schema.json are up to date")
+        return 1 if stale else 0
+    written = jsonschema.write_committed_schema(root)
+    for target in written:
         print(f"wrote {target.as_posix()}")
-    else:
-        print(f"{target.as_posix()} is up to date")
+    if not written:
+        print(f"{(root / 'schema').as_posix()}/*.schema.json are up to date")
     return 0
 
 

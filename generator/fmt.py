@@ -29,7 +29,7 @@ from ruamel.yaml.error import YAMLError as RuamelYAMLError
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, SingleQuotedScalarString
 
 from . import schema
-from .jsonschema import SCHEMA_COMMENT
+from .jsonschema import schema_comment
 from .loader import discover_record_files, display_path
 
 _SCHEMA_COMMENT_PREFIX = "# yaml-language-server:"
@@ -162,9 +162,9 @@ def _format_once(text: str, kind: str) -> str:
     formatted = buffer.getvalue()
     first_line, _, rest = formatted.partition("\n")
     if first_line.startswith(_SCHEMA_COMMENT_PREFIX):
-        formatted = SCHEMA_COMMENT + "\n" + rest
+        formatted = schema_comment(kind) + "\n" + rest
     else:
-        formatted = SCHEMA_COMMENT + "\n" + formatted
+        formatted = schema_comment(kind) + "\n" + formatted
     # Blank lines that ended a moved block would otherwise pile up at the end of the file.
     return formatted.rstrip("\n") + "\n"
 
@@ -195,7 +195,7 @@ def _kind_of(path: Path) -> str | None:
 
 
 #: Bump when the canonical form changes, so that cached verdicts are dropped.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"  # 2: each kind names its own schema on the first line
 _CACHE_FILE = "fmt-canonical.txt"
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 
 from . import escape, reference, schema
-from .jsonschema import SITE_PATH as JSON_SCHEMA_PATH, json_schema_text
+from .jsonschema import SITE_PATH as JSON_SCHEMA_PATH, schema_texts
 from .provenance import ProvenanceIndex
 from .graph import GRAPH_PATH, build_graph, graph_json
 from .exports import DATA_PAGE_PATH, build_exports, page_url
@@ -458,8 +458,9 @@ class Renderer:
         yield reference.PAGE_PATH, self._render(["format-reference.md.j2"], reference.PAGE_PATH,
                                                 rows_by_kind=reference.rows_by_kind(),
                                                 schema_url=relative(reference.PAGE_PATH, JSON_SCHEMA_PATH))
-        schema_text = json_schema_text()
-        yield JSON_SCHEMA_PATH, schema_text  # served with the site for editors and check-jsonschema
+        schemas = schema_texts()
+        schema_text = schemas[JSON_SCHEMA_PATH]
+        yield from schemas.items()  # served with the site for editors and check-jsonschema
         data_files, downloads = self.exports()  # JSON, CSV, FtM and the Atom feed
         yield from data_files.items()
         yield DATA_PAGE_PATH, self._render(["data.md.j2"], DATA_PAGE_PATH, downloads=downloads,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import schema
-from .jsonschema import SCHEMA_COMMENT
+from .jsonschema import schema_comment
 from .loader import check_record_id, display_path
 from .reference import describe
 
@@ -83,7 +83,7 @@ def _item_lines(name: str, spec: schema.Obj, required: bool) -> list[str]:
 def skeleton_text(kind: str, type_value: str | None = None) -> str:
     """The text of a new record of ``kind``; ``type_value`` fills ``type`` (entity) or ``kind`` (source)."""
     spec = schema.RECORD_SPECS[kind]
-    lines = [SCHEMA_COMMENT,
+    lines = [schema_comment(kind),
              f"# A new {kind}: {spec.doc}",
              "# Fill in every field that has no value yet, delete the comments you no longer need,",
              "# then run: python -m generator check   (the format reference page lists every field)",

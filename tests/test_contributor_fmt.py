@@ -16,7 +16,9 @@ import yaml
 from conftest import MINI, ROOT, write_record
 from generator import schema
 from generator.fmt import FormatError, format_files, format_record_text
-from generator.jsonschema import SCHEMA_COMMENT
+from generator.jsonschema import schema_comment
+
+SCHEMA_COMMENT = schema_comment("entity")
 from generator.pipeline import load_dossier
 
 KINDS_BY_FOLDER = {folder: kind for kind, folder in schema.KIND_FOLDERS.items()}
@@ -106,7 +108,7 @@ def test_dates_are_single_quoted_and_unquoted_dates_get_quotes():
 def test_fmt_check_fails_on_an_unquoted_full_date(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(MINI, content)
-    dated = write_record(content, "sources", "dated", "# yaml-language-server: $schema=../../schema/record.schema.json\n"
+    dated = write_record(content, "sources", "dated", schema_comment("source") + "\n"
                                                       "title: T\nkind: report\ndate: 2025-11-27\n")
     result = subprocess.run([sys.executable, "-m", "generator", "fmt", "--check", str(dated)], cwd=tmp_path,
                             capture_output=True, text=True)
