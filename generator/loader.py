@@ -117,6 +117,9 @@ def _raise_all(failures: list[_LoadFailure]) -> None:
         raise first
 
 
+_BLANK_RUN_RE = re.compile("[ \t\r\n]+")
+
+
 def _line_starts(text: str) -> list[int]:
     return [0] + [match.end() for match in re.finditer("\n", text)]
 
@@ -137,13 +140,23 @@ def _scalar_runs(text: str, line_starts: list[int], event, value: str) -> tuple:
     elif style in ("'", "\""):
         start, end = start + 1, max(start + 1, end - 1)
     runs: list[tuple[int, int]] = []  # (offset in the value, index in the text)
+    run_line_end = -1  # where the line of the last run ends: a run never goes past it
 
     def run(offset: int, index: int) -> None:
-        if not runs or offset - runs[-1][0] != index - runs[-1][1] or text.find("\n", runs[-1][1], index) != -1:
+        nonlocal run_line_end
+        if not runs or offset - runs[-1][0] != index - runs[-1][1] or index > run_line_end:
             runs.append((offset, index))
+            run_line_end = text.find("\n", index)
+            if run_line_end == -1:
+                run_line_end = len(text)
 
     offset, index, length = 0, start, len(value)
     while offset < length and index < end:
+        if value[offset] not in " \n":  # indentation and line breaks of the source in one step
+            blank = _BLANK_RUN_RE.match(text, index, end)
+            if blank:
+                index = blank.end()
+                continue
         line_end = text.find("\n", index, end)
         if line_end == -1:
             line_end = end
