@@ -11,6 +11,7 @@ import yaml
 
 from .cache import ParseCache, check_record_files, fewer_collections
 from .check import TEXT_LINK_RE, CheckedFile, resolve_references, suggest_closest
+from .evidence import EvidenceCounts, check_stored_texts, whole_source_warnings
 from .link import Dossier, link_dossier
 from .loader import BIDI_CONTROL_RE, bad_character, display_path, discover_record_files
 from .model import Entity, Event, Origin, Page, Source
@@ -25,6 +26,7 @@ class LoadResult:
     dossier: Dossier
     warnings: list[Problem]
     counts: dict[str, int]
+    evidence: EvidenceCounts | None = None
 
 
 @dataclass(frozen=True)
@@ -88,11 +90,29 @@ def _refused_characters(shown: str, text: str) -> list[Problem]:
 _PAGE_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def _check_page_links(links: list[PageLink], known_ids: set[str]) -> list[Problem]:
-    return [Problem(link.path, link.line, link.column, "unknown-reference",
-                    f"[[{link.target}]]: no record with id '{link.target}'",
-                    suggest_closest(link.target, known_ids) or "fix the id")
-            for link in links if link.target not in known_ids]
+def _check_page_links(links: list[PageLink], known_ids: set[str], source_ids: set[str],
+                      excerpts_by_source: dict[str, list[str]]) -> list[Problem]:
+    """Links of hand-written pages: known ids, and for [[source#excerpt]] an excerpt the source has.
+
+    A source whose file had errors has no excerpt list (``excerpts_by_source``): its own errors come first.
+    """
+    problems = []
+    for link in links:
+        target, _, excerpt = link.target.partition("#")
+        if target not in known_ids:
+            problems.append(Problem(link.path, link.line, link.column, "unknown-reference",
+                                    f"[[{link.target}]]: no record with id '{target}'",
+                                    suggest_closest(target, known_ids) or "fix the id"))
+        elif excerpt and target in excerpts_by_source and excerpt not in excerpts_by_source[target]:
+            problems.append(Problem(link.path, link.line, link.column, "unknown-excerpt",
+                                    f"[[{link.target}]]: source '{target}' has no excerpt '{excerpt}'",
+                                    suggest_closest(excerpt, excerpts_by_source[target]) or
+                                    "add it to the source's 'excerpts:' or fix the id"))
+        elif excerpt and target not in source_ids and target in known_ids:
+            problems.append(Problem(link.path, link.line, link.column, "wrong-kind",
+                                    f"[[{link.target}]]: only sources have excerpts, and '{target}' is not one",
+                                    f"link the record as [[{target}]]"))
+    return problems
 
 
 def _warnings(checked_files: list[CheckedFile], page_links: list[PageLink]) -> list[Problem]:
@@ -100,7 +120,7 @@ def _warnings(checked_files: list[CheckedFile], page_links: list[PageLink]) -> l
     other files have errors: an entity nothing links to, a summary that cites no source, an event
     without a place.  A file with errors of its own gets no warnings: its errors come first."""
     kinds_by_id = {checked.raw.record_id: checked.raw.kind for checked in checked_files}
-    referenced = {link.target for link in page_links}
+    referenced = {link.target.partition("#")[0] for link in page_links}
     citing = set()  # entities whose summary cites a source, or that list sources
     placed = set()  # events with a place
     for checked in checked_files:
@@ -177,13 +197,26 @@ def load_dossier(content_dir: Path, cache_dir: Path | None = None, workers: int 
     pages, page_links, page_problems = load_pages(content_dir / "pages")
     problems.extend(page_problems)
     known_ids = {checked.raw.record_id for checked in checked_files} | unreadable_ids
-    problems.extend(_check_page_links(page_links, known_ids))
+    raw_by_id = {checked.raw.record_id: checked.raw for checked in checked_files}
+    excerpts_by_source = {checked.raw.record_id: [e.id for e in checked.record.excerpts] for checked in checked_files
+                          if isinstance(checked.record, Source)}
+    source_ids = {record_id for record_id, raw in raw_by_id.items() if raw.kind == "source"}
+    problems.extend(_check_page_links(page_links, known_ids, source_ids, excerpts_by_source))
+
+    def marks_of(record_id: str, path: tuple) -> tuple[int, int]:
+        return raw_by_id[record_id].mark(path)
+
+    records = [checked.record for checked in checked_files if checked.record is not None]
+    sources = [r for r in records if isinstance(r, Source)]
+    problems.extend(check_stored_texts(sources, marks_of, content_dir))
+    # Warnings of the records that could be built, listed with the errors: one run reports every problem.
     problems.extend(_warnings(checked_files, page_links))
+    evidence_warnings, evidence = whole_source_warnings(records, source_ids, marks_of)
+    problems.extend(evidence_warnings)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:
-        raise DossierError(problems)  # warnings too: one run reports every problem
-    records = [checked.record for checked in checked_files]
+        raise DossierError(problems)
     dossier = link_dossier([r for r in records if isinstance(r, Entity)],
                            [r for r in records if isinstance(r, Event)],
                            [r for r in records if isinstance(r, Source)], pages)
-    return LoadResult(dossier, problems, dossier.counts())
+    return LoadResult(dossier, problems, dossier.counts(), evidence)

@@ -96,7 +96,7 @@ class _FileEdits:
 
 def _is_reference(spec: schema.Spec) -> bool:
     """A field that holds a record id (or a citation ``id#excerpt``), whatever its spec class."""
-    return hasattr(spec, "kinds") and not isinstance(spec, (schema.Text, schema.ListOf, schema.Obj, schema.MapOf))
+    return isinstance(spec, (schema.Ref, schema.Cite))
 
 
 def _walk(raw: RawRecord, value, spec: schema.Spec, path: tuple, old: str, new: str, edits: _FileEdits) -> None:

@@ -5,6 +5,8 @@ Each test asserts the whole message with its file, line and column, as ``check``
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from conftest import write_record
@@ -168,11 +170,14 @@ def test_warnings_are_listed_and_counted_beside_errors(content, capsys):
     assert main(["check", "--content", str(content)]) == 1
     output = capsys.readouterr().out
     assert "content/events/broken.yaml:1:7: error[bad-date]: date: month 13 does not exist" in output
-    assert "warnings (they fail the check only with --strict):\n" \
-           "content/entities/lonely.yaml:1:1: warning[uncited-summary]: the summary of 'lonely' cites no source" \
-           in output
-    assert "content/entities/lonely.yaml:1:1: warning[unlinked-entity]: nothing links to entity 'lonely'" in output
-    assert output.rstrip().endswith("1 error in 1 file, 2 warnings")
+    assert output.rstrip().endswith(
+        "\n\nwarnings, listed once the errors are fixed (or with --format json): 1 uncited-summary, "
+        "1 unlinked-entity\n1 error in 1 file, 2 warnings")
+    assert main(["check", "--content", str(content), "--format", "json"]) == 1
+    listed = json.loads(capsys.readouterr().out)["warnings"]
+    assert [(w["path"], w["line"], w["column"], w["code"], w["message"]) for w in listed] == [
+        ("content/entities/lonely.yaml", 1, 1, "uncited-summary", "the summary of 'lonely' cites no source"),
+        ("content/entities/lonely.yaml", 1, 1, "unlinked-entity", "nothing links to entity 'lonely'")]
 
 
 # Point 8: accepted before, wrong all the same.
