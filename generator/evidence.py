@@ -257,6 +257,14 @@ def source_label(dossier, source: Source) -> str:
     return label
 
 
+def _mid_sentence(title: str) -> str:
+    """A title's first word in lower case when it is an ordinary capitalised word (not 'FT' or 'McKinsey')."""
+    first, _, rest = title.partition(" ")
+    if first[:1].isupper() and first[1:].islower():
+        return first.lower() + (" " + rest if rest else "")
+    return title
+
+
 def voice_words(dossier, citation: str) -> str:
     """Who speaks in a citation: 'CNews, 27 November 2025, relaying Financial Times, citing two informed sources'.
 
@@ -267,7 +275,10 @@ def voice_words(dossier, citation: str) -> str:
     for index, source in enumerate(chain):
         label = source_label(dossier, source)
         if index:
-            label = f"{schema.SOURCE_KIND_RELAY_VERBS.get(source.kind_of_source, 'relaying')} {label}"
+            verb = schema.SOURCE_KIND_RELAY_VERBS.get(source.kind_of_source, "relaying")
+            if verb == "citing" and not source.publisher:
+                label = _mid_sentence(label)  # "citing two informed sources", not "citing Two ..."
+            label = f"{verb} {label}"
         words.append(label)
     if dossier.excerpt(citation) is None:
         words.append("the whole source, no passage quoted")

@@ -173,14 +173,14 @@ def test_citation_mark_carries_quote_and_voice_and_the_reference_list_links_back
     growing = next(n for n, uses in by_number.items() if "is growing" in uses[0][0])
     title = by_number[growing][0][0]
     assert title.startswith("“Acme Group, the maker of the Widget X chip line, is growing, two people familiar")
-    assert title.endswith("— Daily Paper, 2 March 2025, citing Two people familiar with the matter")
+    assert title.endswith("— Daily Paper, 2 March 2025, citing two people familiar with the matter")
     assert [place for _, place in by_number[growing]] == [1, 2]  # the summary and a relationship
     references = page[page.index("## References"):]
     entry = references[references.index(f'<span id="ref-{growing}"'):]
     entry = entry[:entry.index("\n\n" + str(int(growing) + 1) + ".")] if f"\n{int(growing) + 1}." in entry else entry
     assert "(../sources/paper-2025.md#excerpt-acme-growing)" in entry
     assert "Acme Group, the maker of the Widget X chip line, is growing" in entry
-    assert "*Voice:* Daily Paper, 2 March 2025, citing Two people familiar with the matter. *Where:* paragraph 2." \
+    assert "*Voice:* Daily Paper, 2 March 2025, citing two people familiar with the matter. *Where:* paragraph 2." \
            in entry
     assert f"[↑1](#cite-{growing}-1 " in entry and f"[↑2](#cite-{growing}-2 " in entry
 
@@ -205,7 +205,7 @@ def test_source_page_lists_excerpts_with_the_records_resting_on_each_and_the_who
     section = page[page.index("## Excerpts"):]
     assert "### acme-growing { #excerpt-acme-growing }" in section
     block = section[section.index("### acme-growing"):section.index("### based-in-exampleland")]
-    assert "*Voice:* Daily Paper, 2 March 2025, citing Two people familiar with the matter" in block
+    assert "*Voice:* Daily Paper, 2 March 2025, citing two people familiar with the matter" in block
     assert "Records that rest on it: " in block and "[Acme Group](../entities/acme.md" in block
     assert "[Paper reports on Acme](../events/2025-03-02-acme-report.md" in block
     insiders = render_page(mini_content, "sources/insiders.md")
@@ -220,7 +220,7 @@ def test_exports_carry_excerpts_and_voices(mini_content):
     paper = next(s for s in document["sources"] if s["id"] == "paper-2025")
     growing = next(e for e in paper["excerpts"] if e["id"] == "acme-growing")
     assert growing["voice_chain"] == ["paper-2025", "insiders"]
-    assert growing["voice_text"] == "Daily Paper, 2 March 2025, citing Two people familiar with the matter"
+    assert growing["voice_text"] == "Daily Paper, 2 March 2025, citing two people familiar with the matter"
     assert growing["cited_by"] == ["2025-03-02-acme-report", "acme"]
     assert growing["location"] == {"section": None, "paragraph": 2, "page": None, "timestamp": None}
     rows = list(csv.DictReader(io.StringIO(files["data/excerpts.csv"])))
