@@ -474,7 +474,7 @@ class _Index:
     kinds_by_id: dict[str, str] = field(default_factory=dict)
     types_by_id: dict[str, str] = field(default_factory=dict)
     paths_by_id: dict[str, str] = field(default_factory=dict)
-    ids_by_name: dict[str, set[str]] = field(default_factory=dict)  # casefolded name or alias -> ids
+    ids_by_name: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # name key -> (id, name as written)
     event_dates: dict[str, PartialDate] = field(default_factory=dict)
     main_names: dict[str, str] = field(default_factory=dict)  # id -> name or title
 

@@ -206,9 +206,8 @@ EXIT_STATUS = {
 
 
 def _subcommand(sub, name: str, summary: str, description: str) -> argparse.ArgumentParser:
-    parser = sub.add_parser(name, help=summary, description=description, epilog=f"exit status: {EXIT_STATUS[name]}",
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
-    return parser
+    return sub.add_parser(name, help=summary, description=description, epilog=f"exit status: {EXIT_STATUS[name]}",
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
 def _content_option(parser) -> None:
