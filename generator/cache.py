@@ -26,14 +26,14 @@ import yaml
 
 from . import background
 
-_ENGINE_MODULES = ("cache.py", "check.py", "loader.py", "model.py", "problems.py", "schema.py")
+_ENGINE_MODULES = ("cache.py", "check.py", "loader.py", "model.py", "problems.py", "schema.py", "vocabulary.py")
 # Below this many files a worker, its fork and sending its results back cost more than the parsing saved.
 PARALLEL_MIN_FILES_PER_WORKER = 400
 
 
-def engine_version() -> str:
-    """A digest that changes whenever a checked record could come out differently."""
-    digest = hashlib.sha1(f"{sys.version}|{yaml.__version__}|{yaml.__with_libyaml__}".encode())
+def engine_version(vocabulary_digest: str = "") -> str:
+    """A digest that changes whenever a checked record could come out differently (the vocabulary too)."""
+    digest = hashlib.sha1(f"{sys.version}|{yaml.__version__}|{yaml.__with_libyaml__}|{vocabulary_digest}".encode())
     package = Path(__file__).parent
     for name in _ENGINE_MODULES:
         digest.update((package / name).read_bytes())
@@ -47,9 +47,9 @@ def content_key(data: bytes) -> str:
 class ParseCache:
     """Phase-one results by (kind, shown path), valid while the file's bytes hash the same."""
 
-    def __init__(self, cache_dir: Path | None):
+    def __init__(self, cache_dir: Path | None, vocabulary_digest: str = ""):
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
-        self.version = engine_version()
+        self.version = engine_version(vocabulary_digest)
         self._entries: dict[tuple[str, str], tuple[str, object]] = {}
         self._used: set[tuple[str, str]] = set()
         self._dirty = False
@@ -125,26 +125,28 @@ def slim(result):
     marks = {path: mark for path, mark in raw.marks.items()
              if (path[:1] in (("relationships",), ("excerpts",)) and path[-1:] != (KEY,)) or path in wanted
              or (len(path) <= 2 and path[-1:] != (KEY,))}
-    values = {"type": raw.values["type"]} if isinstance(raw.values.get("type"), str) else {}
+    # The entity type and source kind: phase two checks them against what the vocabulary removed.
+    values = {name: raw.values[name] for name in ("type", "kind") if isinstance(raw.values.get(name), str)}
     slim_raw = dataclasses.replace(raw, values=values, marks=marks, spans={})  # refs carry their exact spots
     refs = [dataclasses.replace(ref, record=slim_raw) for ref in checked.refs]
     return load_problems, dataclasses.replace(checked, raw=slim_raw, refs=refs)
 
 
-def _check_one(kind: str, path: Path, data: bytes | None):
+def _check_one(kind: str, path: Path, data: bytes | None, vocabulary):
     from .check import check_record
     from .loader import load_record_file
 
     raw, load_problems = load_record_file(kind, path, data)
-    return load_problems, (check_record(raw) if raw is not None else None)
+    return load_problems, (check_record(raw, vocabulary) if raw is not None else None)
 
 
-def _check_chunk(chunk: list[tuple[str, str, bytes]]) -> list:
+def _check_chunk(chunk: list[tuple[str, str, bytes]], vocabulary) -> list:
     """Phase one for a share of the files, slimmed: a worker sends less back, and the parent keeps less."""
-    return [slim(_check_one(kind, Path(path), data)) for kind, path, data in chunk]
+    return [slim(_check_one(kind, Path(path), data, vocabulary)) for kind, path, data in chunk]
 
 
-def check_record_files(files: list[tuple[str, Path]], cache: ParseCache | None = None, workers: int = 1) -> list:
+def check_record_files(files: list[tuple[str, Path]], vocabulary, cache: ParseCache | None = None,
+                       workers: int = 1) -> list:
     """Phase one for every file, in order: ``(load problems, CheckedFile or None)`` each.
 
     Files whose bytes are in ``cache`` are not parsed.  With ``workers`` > 1 and enough
@@ -160,7 +162,7 @@ def check_record_files(files: list[tuple[str, Path]], cache: ParseCache | None =
         except OSError:
             data = None
         if data is None:  # the loader reports it, with the right message
-            results[index] = _check_one(kind, path, None)
+            results[index] = _check_one(kind, path, None, vocabulary)
             continue
         key = content_key(data)
         hit = cache.get(kind, display_path(path), key) if cache is not None else None
@@ -172,9 +174,9 @@ def check_record_files(files: list[tuple[str, Path]], cache: ParseCache | None =
     workers = max(1, min(workers, len(jobs) // PARALLEL_MIN_FILES_PER_WORKER))
     # Every n-th file to each process, so that each gets its share of large and small records; forked
     # children inherit the files' bytes (nothing to send them) and send back slim results.
-    others = [background.start(_check_chunk, jobs[worker::workers]) for worker in range(1, workers)]
+    others = [background.start(_check_chunk, jobs[worker::workers], vocabulary) for worker in range(1, workers)]
     parsed: list = [None] * len(jobs)
-    parsed[0::workers] = _check_chunk(jobs[0::workers])
+    parsed[0::workers] = _check_chunk(jobs[0::workers], vocabulary)
     for worker, other in enumerate(others, start=1):
         parsed[worker::workers] = other.result()
     for (index, kind, path, _data, key), result in zip(todo, parsed):

@@ -19,6 +19,7 @@ from .loader import KEY, UNQUOTED_LINK_HINT, Plain, RawRecord, unquoted_link_mes
 from .model import (Alias, Entity, Event, Excerpt, Fact, LifecycleState, Location, Origin, PartialDate, Participant,
                     Relationship, Source, StoredText, split_citation)
 from .problems import Problem, Severity
+from .vocabulary import Vocabulary
 
 TEXT_LINK_RE = re.compile(r"\[\[([^\[\]|\n]*)(?:\|([^\[\]\n]*))?\]\]")
 
@@ -82,8 +83,9 @@ def suggest_closest(word: str, choices) -> str:
 class _Validator:
     """Walks a value along its :mod:`generator.schema` spec, converting and reporting."""
 
-    def __init__(self, check: _FileCheck):
+    def __init__(self, check: _FileCheck, vocabulary: Vocabulary):
         self.check = check
+        self.vocabulary = vocabulary
 
     def value(self, value, spec: schema.Spec, path: tuple):
         method = getattr(self, "_" + type(spec).__name__.lower())
@@ -188,8 +190,16 @@ class _Validator:
         text = self._scalar_text(value, path)
         if text is None:
             return None
-        if text not in spec.choices:
-            hint = suggest_closest(text, spec.choices) or ("one of: " + ", ".join(spec.choices))
+        choices = schema.choices_of(spec, self.vocabulary)
+        if text not in choices:
+            removed = self.vocabulary.removed.get((spec.vocab, text)) if spec.vocab else None
+            if removed is not None:
+                self.check.add(path, "unknown-value", f"{_field_label(path)}: '{text}' is removed from the "
+                                                      f"vocabulary at {removed.path}:{removed.line}:{removed.column}",
+                               "choose another, or keep it in the vocabulary")
+                return None
+            hint = suggest_closest(text, choices) or ("one of: " + ", ".join(choices) + (
+                f" (the words of {self.vocabulary.files[-1]})" if spec.vocab else ""))
             self.check.add(path, "unknown-value", f"{_field_label(path)}: '{text}' is not allowed", hint)
             return None
         return text
@@ -263,9 +273,10 @@ class _Validator:
                            "write 'key:' lines indented under it")
             return None
         result = {}
+        keys = schema.keys_of(spec, self.vocabulary)
         for key, item in value.items():
-            if key not in spec.keys:
-                hint = suggest_closest(key, spec.keys) or ("allowed keys: " + ", ".join(spec.keys))
+            if key not in keys:
+                hint = suggest_closest(key, keys) or ("allowed keys: " + ", ".join(keys))
                 self.check.add(path + (key,), "unknown-field", f"unknown key '{_field_label(path + (key,))}'", hint,
                                on_key=True)
                 continue
@@ -374,14 +385,22 @@ class CheckedFile:
     former_ids: tuple[tuple[str, int, int], ...] = ()  # (id, line, column) of each former id
 
 
-def check_record(raw: RawRecord) -> CheckedFile:
-    """Phase one: check a single record on its own."""
+def check_record(raw: RawRecord, vocabulary: Vocabulary) -> CheckedFile:
+    """Phase one: check a single record on its own, against the dossier's vocabulary."""
     check = _FileCheck(raw, [])
     spec = schema.RECORD_SPECS[raw.kind]
-    fields = _Validator(check).value(raw.values, spec, ())
+    fields = _Validator(check, vocabulary).value(raw.values, spec, ())
+    if raw.kind == "entity" and fields and fields.get("lifecycle") and fields.get("type"):
+        entity_type = vocabulary.entity_types_by_name[fields["type"]]
+        if not entity_type.lifecycle:
+            check.add(("lifecycle",), "no-lifecycle",
+                      f"lifecycle: {_a(entity_type.label.lower())} has no lifecycle in the vocabulary "
+                      f"('{entity_type.name}' is defined at {vocabulary.defined_at('entity_types', entity_type.name)})",
+                      "remove the lifecycle, or give the type 'lifecycle: true' in the dossier's vocabulary",
+                      on_key=True)
     if raw.kind == "source" and fields is not None:
         _check_excerpts(check, fields)
-    relations = _record_checks(check, raw)
+    relations = _record_checks(check, raw, vocabulary)
     record = None
     if not check.problems and not check.deferred and fields is not None:
         record = _BUILDERS[raw.kind](raw, fields)
@@ -420,7 +439,7 @@ def _at_common_precision(first: PartialDate, second: PartialDate) -> tuple[tuple
     return ((first.year, first.month, first.day)[:depth], (second.year, second.month, second.day)[:depth])
 
 
-def _record_checks(check: _FileCheck, raw: RawRecord) -> list[PendingRelation]:
+def _record_checks(check: _FileCheck, raw: RawRecord, vocabulary: Vocabulary) -> list[PendingRelation]:
     """Checks between fields of one record that the field specs cannot express; returns the
     relationships for phase two.  Runs on the raw values, so they are made whatever else is wrong."""
     values = raw.values
@@ -428,7 +447,7 @@ def _record_checks(check: _FileCheck, raw: RawRecord) -> list[PendingRelation]:
     for index, item in _raw_items(values, "relationships"):
         path = ("relationships", index)
         relation_type, target = item.get("type"), item.get("target")
-        if isinstance(relation_type, str) and relation_type in schema.RELATION_TYPES_BY_NAME and isinstance(
+        if isinstance(relation_type, str) and relation_type in vocabulary.relation_types_by_name and isinstance(
                 target, str) and schema.ID_RE.match(target):
             relations.append(PendingRelation(index, relation_type, target))
             if target == raw.record_id:
@@ -520,11 +539,14 @@ def _create_hint(target: str, kinds) -> str:
     return f"fix the id; to cite a new source, add it with {sources}; to link a new entity, {entities}"
 
 
-def resolve_references(checked_files: list[CheckedFile], unreadable_ids=frozenset()) -> list[Problem]:
+def resolve_references(checked_files: list[CheckedFile], vocabulary: Vocabulary,
+                       unreadable_ids=frozenset()) -> list[Problem]:
     """Phase two: every reference points at an existing record of the right kind and type.
 
     References to ``unreadable_ids`` (records whose file exists but could not be read) are not
     reported: the file's own error says what to fix, and one typo should not give twenty errors.
+    Likewise an entity whose type the vocabulary does not know gets its one error, and the
+    records that point at it are not checked against its type.
     """
     problems: list[Problem] = []
     index = _Index()
@@ -540,7 +562,7 @@ def resolve_references(checked_files: list[CheckedFile], unreadable_ids=frozense
         index.paths_by_id[raw.record_id] = raw.path
         index.kinds_by_id[raw.record_id] = raw.kind
         entity_type = raw.values.get("type") if raw.kind == "entity" else None
-        if isinstance(entity_type, str):
+        if isinstance(entity_type, str) and entity_type in vocabulary.entity_types_by_name:
             index.types_by_id[raw.record_id] = entity_type
         for position, name in enumerate(checked.names):
             index.ids_by_name.setdefault(_name_key(name), set()).add((raw.record_id, name))
@@ -555,13 +577,13 @@ def resolve_references(checked_files: list[CheckedFile], unreadable_ids=frozense
     for checked in checked_files:
         for ref in checked.refs:
             if ref.target not in unreadable_ids or ref.target in index.kinds_by_id:
-                found = _check_reference(ref, index)
+                found = _check_reference(ref, index, vocabulary)
                 # A source with errors of its own has no excerpt list to check against: its errors come first.
                 if not found and ref.excerpt is not None and ref.target in excerpts_by_source:
                     found = _check_excerpt_reference(ref, excerpts_by_source)
                 problems.extend(found)
         if checked.raw.kind == "entity":
-            problems.extend(_check_relationship_ends(checked, index.types_by_id))
+            problems.extend(_check_relationship_ends(checked, index.types_by_id, vocabulary))
         if isinstance(checked.record, Source):
             problems.extend(_check_voices(checked.record, checked.raw, relays_by_source, index.kinds_by_id))
     problems.extend(_relay_cycles(checked_files, index))
@@ -618,7 +640,7 @@ def _check_voices(source: Source, raw: RawRecord, relays_by_source: dict, kinds_
     return problems
 
 
-def _check_reference(ref: PendingRef, index: _Index) -> list[Problem]:
+def _check_reference(ref: PendingRef, index: _Index, vocabulary: Vocabulary) -> list[Problem]:
     kinds_by_id, types_by_id = index.kinds_by_id, index.types_by_id
     line, column = ref.position()
     where = _field_label(ref.path)
@@ -643,11 +665,17 @@ def _check_reference(ref: PendingRef, index: _Index) -> list[Problem]:
         return [Problem(ref.record.path, line, column, "wrong-kind",
                         f"{where}: '{ref.target}' is {_a(kind)}, but {_a(' or '.join(ref.spec.kinds))} is expected",
                         suggest_closest(ref.target, [i for i, k in kinds_by_id.items() if k in ref.spec.kinds]))]
-    if ref.spec.types and types_by_id.get(ref.target) not in ref.spec.types:
+    allowed = schema.types_of(ref.spec, vocabulary)
+    target_type = types_by_id.get(ref.target)
+    if kind == "entity" and target_type is None:
+        return []  # its type is unknown: the entity's own error says so, once
+    if (allowed or ref.spec.vocab) and target_type not in allowed:
+        expected = " or ".join(vocabulary.type_label(t).lower() for t in allowed) or "nothing (no type allowed)"
         return [Problem(ref.record.path, line, column, "wrong-type",
-                        f"{where}: '{ref.target}' is {_a(types_by_id.get(ref.target, 'entity'))}, "
-                        f"but {_a(' or '.join(ref.spec.types))} is expected",
-                        "point at an entity of the right type, or change the field")]
+                        f"{where}: '{ref.target}' is {_a(vocabulary.type_label(target_type).lower())}, "
+                        f"but {_a(expected)} is expected",
+                        "point at an entity of the right type, or change the field"
+                        + _declared_at(ref.spec.vocab, vocabulary))]
     event_date = index.event_dates.get(ref.target)
     if ref.date is not None and event_date is not None:
         state_cut, event_cut = _at_common_precision(ref.date, event_date)
@@ -659,31 +687,48 @@ def _check_reference(ref: PendingRef, index: _Index) -> list[Problem]:
     return []
 
 
+def _declared_at(section: str | None, vocabulary: Vocabulary) -> str:
+    """Where the vocabulary says which types an event field allows, for messages about a record."""
+    key = {"event_place": "place", "event_topics": "topics"}.get(section or "")
+    origin = vocabulary.event_origins.get(key) if key else None
+    return f" (events.{key} is declared at {origin.path}:{origin.line}:{origin.column})" if origin else ""
+
+
 def _a(word: str) -> str:
     return ("an " if word[:1] in "aeio" else "a ") + word
 
 
-def _check_relationship_ends(checked: CheckedFile, types_by_id: dict) -> list[Problem]:
+def _ends(written: tuple[str, ...], types: tuple[str, ...]) -> str:
+    """A relation's ends as the vocabulary names them, with the types a group stands for."""
+    text = " or ".join(written)
+    return text if tuple(written) == tuple(types) else f"{text} ({', '.join(types)})"
+
+
+def _check_relationship_ends(checked: CheckedFile, types_by_id: dict, vocabulary: Vocabulary) -> list[Problem]:
+    """Each relationship's ends against its relation type.  Runs on the raw values (the relationships
+    phase one collected), so a record with other errors still hears about these; the entity points at
+    itself is reported in phase one (``_record_checks``)."""
     problems = []
     raw = checked.raw
     entity_type = raw.values.get("type")
     for relationship in checked.relations:
         index = relationship.index
-        relation = schema.RELATION_TYPES_BY_NAME[relationship.type]
+        relation = vocabulary.relation_types_by_name[relationship.type]
+        defined = f"(defined at {vocabulary.defined_at('relation_types', relation.name)})"
         line, column = raw.mark(("relationships", index, "type"))
-        if relation.subject_types and isinstance(entity_type, str) and entity_type in schema.ENTITY_TYPES_BY_NAME \
+        if relation.subject_types and isinstance(entity_type, str) and entity_type in vocabulary.entity_types_by_name \
                 and entity_type not in relation.subject_types:
             problems.append(Problem(raw.path, line, column, "wrong-relationship",
                                     f"relationships[{index}]: {_a(entity_type)} cannot '{relation.name}'",
-                                    f"'{relation.name}' starts from {' or '.join(relation.subject_types)}; "
-                                    f"choose another relation type"))
+                                    f"'{relation.name}' {defined} starts from "
+                                    f"{_ends(relation.subject_ends, relation.subject_types)}; choose another relation type"))
         target_type = types_by_id.get(relationship.target)
         if target_type and relation.target_types and target_type not in relation.target_types:
             tline, tcolumn = raw.mark(("relationships", index, "target"))
             problems.append(Problem(raw.path, tline, tcolumn, "wrong-relationship",
                                     f"relationships[{index}]: '{relation.name}' points at {_a(target_type)} "
                                     f"('{relationship.target}')",
-                                    f"'{relation.name}' must point at {' or '.join(relation.target_types)}"))
+                                    f"'{relation.name}' {defined} must point at {_ends(relation.target_ends, relation.target_types)}"))
     return problems
 
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m generator check|build|new|fmt|schema``.  The only place that sets exit codes."""
+"""Command line: ``python -m generator check|build|new|fmt|schema|init``.  The only place that sets exit codes."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from .published import record_published
 from .rename import RenameError, describe as describe_rename, rename_record
 from .render import Renderer, template_problem
 from .scaffold import ScaffoldError, create_record
+from .starter import InitError, init_project
+from .vocabulary import load_vocabulary
 from .write import OutputFolderError, write_tree
 
 
@@ -175,19 +177,35 @@ def command_rename(args) -> int:
 
 def command_schema(args) -> int:
     root = Path(args.root)
+    try:
+        vocabulary = load_vocabulary(Path(args.content) if args.content else root / "content")
+    except DossierError as error:
+        print(format_problems(error.problems), file=sys.stderr)
+        return 1
     if args.check:
-        stale = jsonschema.stale_schemas(root)
+        stale = jsonschema.stale_schemas(root, vocabulary)
         for target in stale:
-            print(f"{target.as_posix()} is out of date with generator/schema.py; "
+            print(f"{target.as_posix()} is out of date with the record format and the dossier's vocabulary; "
                   f"run 'python -m generator schema'", file=sys.stderr)
         if not stale:
             print(f"{(root / 'schema').as_posix()}/*.schema.json are up to date")
         return 1 if stale else 0
-    written = jsonschema.write_committed_schema(root)
+    written = jsonschema.write_committed_schema(root, vocabulary)
     for target in written:
         print(f"wrote {target.as_posix()}")
     if not written:
         print(f"{(root / 'schema').as_posix()}/*.schema.json are up to date")
+    return 0
+
+
+def command_init(args) -> int:
+    try:
+        written = init_project(Path(args.dir), args.title, args.engine)
+    except InitError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote a new dossier in {Path(args.dir).as_posix()} ({len(written)} files); next: cd there, "
+          f"then 'make site' builds it and 'make test' tests it")
     return 0
 
 
@@ -202,6 +220,7 @@ EXIT_STATUS = {
               "2 wrong usage",
     "schema": "0 written or up to date, 1 a committed schema is stale (--check), 2 wrong usage",
     "codes": "0 printed, written or up to date, 1 the table is stale (--check), 2 wrong usage or no markers",
+    "init": "0 written, 1 the folder is not empty or cannot be written, 2 wrong usage",
 }
 
 
@@ -287,9 +306,11 @@ def build_parser() -> argparse.ArgumentParser:
     schema_command = _subcommand(sub, "schema", "write the committed JSON Schemas in schema/",
                                  "Write schema/entity.schema.json, event.schema.json, source.schema.json (one a kind,\n"
                                  "named on each record's first line) and record.schema.json (any kind) from\n"
-                                 "generator/schema.py.  Run it after changing the format.")
+                                 "generator/schema.py and the dossier's vocabulary.  Run it after changing either.")
     schema_command.add_argument("--check", action="store_true", help="change nothing; fail if a committed copy is stale")
     schema_command.add_argument("--root", default=".", metavar="DIR", help="the project folder (default: .)")
+    schema_command.add_argument("--content", default=None, metavar="DIR",
+                                help="the records folder, whose vocabulary.yaml is read (default: ROOT/content)")
     schema_command.set_defaults(handler=command_schema)
 
     codes_command = _subcommand(sub, "codes", "print the table of error codes (or update it in a file)",
@@ -299,9 +320,23 @@ def build_parser() -> argparse.ArgumentParser:
                                help="write the table between the markers in FILE (CONTRIBUTING.md)")
     codes_command.add_argument("--check", action="store_true", help="with --update: change nothing; fail if stale")
     codes_command.set_defaults(handler=command_codes)
+
+    init = _subcommand(sub, "init", "write a new dossier project: records, vocabulary, site, tests and CI",
+                       "Write a new dossier project into DIR (new or empty): starter records, a vocabulary.yaml\n"
+                       "that extends the engine's, mkdocs.yml, a Makefile, tests and a CI workflow.")
+    init.add_argument("dir", help="a new or empty folder")
+    init.add_argument("--title", default=None, help="the site's title (default: from the folder's name)")
+    init.add_argument("--engine", default=None,
+                      help="the requirement that installs this engine (default: this engine's source folder)")
+    init.set_defaults(handler=command_init)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     return args.handler(args)
+
+
+def run() -> None:
+    """The ``dossier`` console script: ``dossier init DIR`` is ``python -m generator init DIR``."""
+    sys.exit(main())

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 
 from . import schema
 from .link import Dossier
+from .vocabulary import EntityType
 
 GRAPH_PATH = "data/graph.json"
 #: The whole-dossier graph draws at most this many entities (the most connected first), so that
@@ -46,7 +47,7 @@ class GraphEdge:
 class Graph:
     nodes: list[GraphNode]
     edges: list[GraphEdge]
-    types: list[schema.EntityType]
+    types: list[EntityType]
 
     def neighbourhood(self, entity_id: str, hops: int) -> set[str]:
         """Ids of the entities at most ``hops`` relationships away, directions ignored."""
@@ -84,7 +85,7 @@ def build_graph(dossier: Dossier, directory_urls: bool = True) -> Graph:
     """Every entity and every declared relationship, in a stable order."""
     folder = schema.KIND_FOLDERS["entity"]
     edges = [GraphEdge(entity.id, relationship.target, relationship.type,
-                       schema.RELATION_TYPES_BY_NAME[relationship.type].label)
+                       dossier.vocabulary.relation_types_by_name[relationship.type].label)
              for entity in sorted(dossier.entities.values(), key=lambda e: e.id)
              for relationship in entity.relationships]
     degree = Counter()
@@ -95,13 +96,14 @@ def build_graph(dossier: Dossier, directory_urls: bool = True) -> Graph:
                        degree[entity.id])
              for entity in sorted(dossier.entities.values(), key=lambda e: e.id)]
     present = {entity.type for entity in dossier.entities.values()}
-    return Graph(nodes, edges, [t for t in schema.ENTITY_TYPES if t.name in present])
+    return Graph(nodes, edges, [t for t in dossier.vocabulary.entity_types if t.name in present])
 
 
 def graph_json(graph: Graph) -> str:
     """The graph as compact JSON; ``<`` is escaped so that the text is safe even if inlined in HTML."""
     payload = {
-        "types": [{"name": t.name, "label": t.label, "plural": t.plural} for t in graph.types],
+        # The legend's words and the nodes' colours come from the dossier's vocabulary.
+        "types": [{"name": t.name, "label": t.label, "plural": t.plural, "colour": t.colour} for t in graph.types],
         "nodes": [asdict(node) for node in graph.nodes],
         "edges": [asdict(edge) for edge in graph.edges],
         "limits": {"whole": WHOLE_GRAPH_NODE_LIMIT, "neighbourhood": NEIGHBOURHOOD_NODE_LIMIT},

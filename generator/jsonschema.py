@@ -17,6 +17,7 @@ import json
 from pathlib import Path
 
 from . import schema
+from .vocabulary import default_vocabulary
 
 SITE_PATH = "schema/record.schema.json"
 #: The committed copy, relative to the project root; record files point at it.
@@ -39,7 +40,8 @@ def _definition_names() -> dict[int, str]:
 
 
 class _Translator:
-    def __init__(self) -> None:
+    def __init__(self, vocabulary) -> None:
+        self.vocabulary = vocabulary
         self.names = _definition_names()
         self.definitions: dict[str, dict] = {}
 
@@ -62,10 +64,10 @@ class _Translator:
         return {"type": ["string", "integer"], "pattern": _DATE_STRING, "minimum": 1000, "maximum": 9999}
 
     def _choice(self, spec: schema.Choice) -> dict:
-        return {"type": "string", "enum": list(spec.choices)}
+        return {"type": "string", "enum": list(schema.choices_of(spec, self.vocabulary))}
 
     def _ref(self, spec: schema.Ref) -> dict:
-        kinds = " or ".join(spec.types or spec.kinds)
+        kinds = " or ".join(schema.types_of(spec, self.vocabulary) or spec.kinds)
         doc = spec.doc or f"The id of {kinds} record."
         return {"description": doc, "type": "string", "pattern": schema.ID_PATTERN}
 
@@ -101,9 +103,9 @@ class _Translator:
 
     def _mapof(self, spec: schema.MapOf) -> dict:
         value = self.spec(spec.value)
-        key_docs = schema.FACT_KEYS if spec.keys == tuple(schema.FACT_KEYS) else {}
+        key_docs = self.vocabulary.meanings(spec.vocab) if spec.vocab else {}
         properties = {key: ({"description": key_docs[key], "allOf": [value]} if key in key_docs else value)
-                      for key in spec.keys}
+                      for key in schema.keys_of(spec, self.vocabulary)}
         return {"type": "object", "properties": properties, "additionalProperties": False}
 
 
@@ -114,13 +116,13 @@ _KIND_DESCRIPTIONS = {
 }
 
 
-def build_kind_schema(kind: str) -> dict:
-    """The schema of one kind of record, with that kind's fields at the top level.
+def build_kind_schema(kind: str, vocabulary=None) -> dict:
+    """The schema of one kind of record, with that kind's fields at the top level and the vocabulary's words.
 
     One schema a kind (each record's first line names its own) lets an editor say what is wrong
     with the record in hand: a typo in an entity's relation type is reported as such, not as
     "'date' is a required property" because no kind at all matched."""
-    translator = _Translator()
+    translator = _Translator(vocabulary or default_vocabulary())
     body = translator.spec(schema.RECORD_SPECS[kind])
     definitions = dict(translator.definitions)
     if "$ref" in body:  # the kind's own definition goes to the top level
@@ -135,10 +137,11 @@ def build_kind_schema(kind: str) -> dict:
     }
 
 
-def build_json_schema() -> dict:
-    """Any one of the three kinds, chosen by the field only that kind has (``kind`` for sources,
-    ``type`` for entities, else an event), so that errors are those of one kind, not of all three."""
-    translator = _Translator()
+def build_json_schema(vocabulary=None) -> dict:
+    """Any one of the three kinds, with the vocabulary's words, chosen by the field only that kind has
+    (``kind`` for sources, ``type`` for entities, else an event), so that errors are those of one kind,
+    not of all three."""
+    translator = _Translator(vocabulary or default_vocabulary())
     refs = {kind: translator.spec(schema.RECORD_SPECS[kind]) for kind in schema.RECORD_KINDS}
     return {
         "$schema": DRAFT,
@@ -169,34 +172,36 @@ def _text(document: dict) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def json_schema_text() -> str:
+def json_schema_text(vocabulary=None) -> str:
     """The combined schema as the bytes written to the site and committed: stable key order, final newline."""
-    return _text(build_json_schema())
+    return _text(build_json_schema(vocabulary))
 
 
-def schema_texts() -> dict[str, str]:
+def schema_texts(vocabulary=None) -> dict[str, str]:
     """Every schema file by its path below the project root (and below the site): the combined one
-    and one a kind."""
-    texts = {SITE_PATH: json_schema_text()}
-    texts.update({kind_schema_path(kind): _text(build_kind_schema(kind)) for kind in schema.RECORD_KINDS})
+    and one a kind, with the words of ``vocabulary`` (by default the engine's)."""
+    vocabulary = vocabulary or default_vocabulary()
+    texts = {SITE_PATH: json_schema_text(vocabulary)}
+    texts.update({kind_schema_path(kind): _text(build_kind_schema(kind, vocabulary)) for kind in schema.RECORD_KINDS})
     return texts
 
 
-def stale_schemas(project_root: Path) -> list[Path]:
+def stale_schemas(project_root: Path, vocabulary=None) -> list[Path]:
     """The committed schema files that are missing or differ from what this module derives."""
     stale = []
-    for relative, text in schema_texts().items():
+    for relative, text in schema_texts(vocabulary).items():
         target = project_root / relative
         if not target.is_file() or target.read_text(encoding="utf-8") != text:
             stale.append(target)
     return stale
 
 
-def write_committed_schema(project_root: Path) -> list[Path]:
+def write_committed_schema(project_root: Path, vocabulary=None) -> list[Path]:
     """Write the committed schema files under ``project_root`` that changed; returns their paths."""
+    texts = schema_texts(vocabulary)
     written = []
-    for target in stale_schemas(project_root):
+    for target in stale_schemas(project_root, vocabulary):
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(schema_texts()[target.relative_to(project_root).as_posix()], encoding="utf-8")
+        target.write_text(texts[target.relative_to(project_root).as_posix()], encoding="utf-8")
         written.append(target)
     return written

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from . import schema
 from .check import TEXT_LINK_RE
 from .model import Entity, Event, Excerpt, LifecycleState, Page, Record, Relationship, Source, split_citation
+from .vocabulary import Vocabulary, default_vocabulary
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,7 @@ class Dossier:
     #: Excerpts of other sources whose voice is this source: what it is reported to have said.
     voiced_by: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     events_in_order: list[Event] = field(default_factory=list)
+    vocabulary: Vocabulary = field(default_factory=default_vocabulary)
     _event_positions: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def get(self, record_id: str) -> Record | None:
@@ -202,10 +203,10 @@ def _cited_sources(record: Record):
 
 
 def link_dossier(entities: list[Entity], events: list[Event], sources: list[Source],
-                 pages: list[Page] = ()) -> Dossier:
+                 pages: list[Page] = (), vocabulary: Vocabulary | None = None) -> Dossier:
     dossier = Dossier(
         entities={e.id: e for e in entities}, events={e.id: e for e in events}, sources={s.id: s for s in sources},
-        pages={p.id: p for p in pages},
+        pages={p.id: p for p in pages}, vocabulary=vocabulary or default_vocabulary(),
     )
     relations: dict[str, list[RelationView]] = defaultdict(list)
     event_roles: dict[str, list[EventRole]] = defaultdict(list)
@@ -214,7 +215,7 @@ def link_dossier(entities: list[Entity], events: list[Event], sources: list[Sour
 
     for entity in dossier.entities.values():
         for relationship in entity.relationships:
-            relation = schema.RELATION_TYPES_BY_NAME[relationship.type]
+            relation = dossier.vocabulary.relation_types_by_name[relationship.type]
             relations[entity.id].append(RelationView(relation.label, relationship.target, relationship, True,
                                                      entity.id))
             relations[relationship.target].append(RelationView(relation.inverse_label, entity.id, relationship,

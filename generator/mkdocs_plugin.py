@@ -95,7 +95,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):
             if self.serving:
                 first = not self.incremental.pages
                 self.pages = self.incremental.render(
-                    result.dossier, lambda view: Renderer(view, *renderer_args[1:]), templates, repr(renderer_args[2]))
+                    result.dossier, lambda view: Renderer(view, *renderer_args[1:]), templates,
+                    repr(renderer_args[2]) + result.dossier.vocabulary.digest)  # a new vocabulary renders all
                 self.unchanged_paths = set() if first else set(self.pages) - self.incremental.changed
             else:
                 self.pages = renderer.render_all()

@@ -17,6 +17,7 @@ from .loader import BIDI_CONTROL_RE, bad_character, display_path, discover_recor
 from .model import Entity, Event, Origin, Page, Source
 from .problems import DossierError, Problem, Severity
 from .published import vanished_ids
+from .vocabulary import Vocabulary, load_vocabulary, removed_types_in_use
 
 PAGE_FRONT_MATTER_RE = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 
@@ -27,6 +28,10 @@ class LoadResult:
     warnings: list[Problem]
     counts: dict[str, int]
     evidence: EvidenceCounts | None = None
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        return self.dossier.vocabulary
 
 
 @dataclass(frozen=True)
@@ -164,6 +169,24 @@ def published_ids(dossier: Dossier) -> set[str]:
     return set(dossier.entities) | set(dossier.events) | set(dossier.sources)
 
 
+def _uses_of_removed(checked_files: list[CheckedFile], vocabulary: Vocabulary) -> dict:
+    """(section, name) -> where records use a word the dossier's vocabulary removed."""
+    if not vocabulary.removed:
+        return {}
+    fields = {"entity": (("type",), "entity_types"), "source": (("kind",), "source_kinds")}
+    uses: dict = {}
+    for checked in checked_files:
+        raw = checked.raw
+        path, section = fields.get(raw.kind, (None, None))
+        if path is None:
+            continue
+        value = raw.values.get(path[0])
+        if isinstance(value, str) and (section, value) in vocabulary.removed:
+            line, column = raw.mark(path)
+            uses.setdefault((section, value), []).append(Origin(raw.path, line, column))
+    return uses
+
+
 def default_workers() -> int:
     """Processes to parse a cold cache in: the cores this process may use."""
     try:
@@ -179,18 +202,20 @@ def load_dossier(content_dir: Path, cache_dir: Path | None = None, workers: int 
     With ``cache_dir``, files whose bytes were checked before are not parsed again
     (:mod:`generator.cache`); ``workers`` > 1 parses a cold cache in that many processes.
     """
+    vocabulary = load_vocabulary(content_dir)  # raises DossierError with the vocabulary's own problems
     files, problems = discover_record_files(content_dir)
     checked_files: list[CheckedFile] = []
-    cache = ParseCache(cache_dir) if cache_dir is not None else None
+    cache = ParseCache(cache_dir, vocabulary.digest) if cache_dir is not None else None
     unreadable_ids: set[str] = set()  # files that exist but gave no record (unreadable, bad id): their error says why
-    for (_kind, path), (load_problems, checked) in zip(files, check_record_files(files, cache, workers)):
+    for (_kind, path), (load_problems, checked) in zip(files, check_record_files(files, vocabulary, cache, workers)):
         problems.extend(load_problems)
         if checked is not None:
             problems.extend(checked.problems)
             checked_files.append(checked)
         else:
             unreadable_ids.add(path.stem)
-    problems.extend(resolve_references(checked_files, unreadable_ids))
+    problems.extend(resolve_references(checked_files, vocabulary, unreadable_ids))
+    problems.extend(removed_types_in_use(vocabulary, _uses_of_removed(checked_files, vocabulary)))
     live_ids = {checked.raw.record_id for checked in checked_files} | unreadable_ids
     problems.extend(vanished_ids(content_dir, live_ids, {former for checked in checked_files
                                                          for former, _line, _column in checked.former_ids}))
@@ -218,5 +243,5 @@ def load_dossier(content_dir: Path, cache_dir: Path | None = None, workers: int 
         raise DossierError(problems)
     dossier = link_dossier([r for r in records if isinstance(r, Entity)],
                            [r for r in records if isinstance(r, Event)],
-                           [r for r in records if isinstance(r, Source)], pages)
+                           [r for r in records if isinstance(r, Source)], pages, vocabulary)
     return LoadResult(dossier, problems, dossier.counts(), evidence)

@@ -262,3 +262,30 @@ def test_large_dossier_graph_draws_a_bounded_number_of_nodes(browser, large_site
 @pytest.fixture(scope="session", autouse=True)
 def _screenshot_folder():
     SCREENSHOTS.mkdir(exist_ok=True)
+
+
+@pytest.fixture(scope="session")
+def merger_site(tmp_path_factory) -> Path:
+    """The made-up merger review (tests/fixtures/merger/): a dossier whose words are all its own."""
+    import shutil
+
+    work = tmp_path_factory.mktemp("merger")
+    shutil.copytree(ROOT / "tests" / "fixtures" / "merger", work / "content")
+    return build_site(work / "site", work / "content", work)
+
+
+def test_graph_legend_and_colours_of_another_dossier_come_from_its_vocabulary(watched, merger_site):
+    with LoopbackServer(merger_site) as server:
+        page = watched.page
+        page.goto(server.url + "graph/")
+        _wait_for_graph(page)
+        labels = page.locator(".dossier-graph__legend label.dossier-graph__type")
+        assert [labels.nth(i).inner_text().strip() for i in range(labels.count())] == [
+            "Companies", "Regulators", "Courts", "Deals", "Games", "Places", "Organizations"]
+        swatch = page.locator(".dossier-graph__legend input[value=regulator] + .dossier-graph__swatch")
+        assert swatch.evaluate("node => getComputedStyle(node).backgroundColor") == "rgb(46, 125, 50)"  # #2e7d32
+        colour = page.evaluate("document.querySelector('.dossier-graph').dossierGraph"
+                               ".getElementById('contoso-fabrikam-deal').data('colour')")
+        assert colour == "#ff6f00"
+        page.screenshot(path=str(SCREENSHOTS / "merger-graph.png"), full_page=True)
+        watched.check_clean()

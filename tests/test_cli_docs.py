@@ -32,14 +32,15 @@ def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 
 def engine_codes() -> set[str]:
     """Every code the engine can report, read from its source: the code arguments of Problem(...),
-    _LoadFailure(...), check.add(...) and _fail(...), the codes bad_character() returns, and error[...] texts."""
+    _LoadFailure(...), check.add(...), _fail(...) and the vocabulary reader's error(...), the codes
+    bad_character() returns, and error[...] texts."""
     found = set()
     for path in sorted((ROOT / "generator").glob("*.py")):
         source = path.read_text(encoding="utf-8")
         for node in ast.walk(ast.parse(source)):
             if isinstance(node, ast.Call):
                 name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-                if name in ("Problem", "_LoadFailure", "add", "_fail"):
+                if name in ("Problem", "_LoadFailure", "add", "_fail", "error"):
                     found.update(arg.value for arg in node.args if isinstance(arg, ast.Constant)
                                  and isinstance(arg.value, str) and _CODE.match(arg.value))
             if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple) and len(node.value.elts) == 3:

@@ -17,6 +17,7 @@ from generator import jsonschema, reference, schema
 from generator.pipeline import load_dossier
 from generator.problems import DossierError
 from generator.render import Renderer
+from generator.vocabulary import load_vocabulary
 
 CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
 SCHEMA_FILE = ROOT / jsonschema.COMMITTED_PATH
@@ -32,11 +33,12 @@ def _check_jsonschema(*files: Path, schema_file: Path = SCHEMA_FILE) -> subproce
 
 
 def test_committed_schemas_match_schema_py():
-    for relative, text in jsonschema.schema_texts().items():
+    texts = jsonschema.schema_texts(load_vocabulary(ROOT / "content"))
+    for relative, text in texts.items():
         assert (ROOT / relative).read_text(encoding="utf-8") == text, (
             f"{relative} is stale: run 'python -m generator schema' and commit it")
-    assert sorted(jsonschema.schema_texts()) == ["schema/entity.schema.json", "schema/event.schema.json",
-                                                 "schema/record.schema.json", "schema/source.schema.json"]
+    assert sorted(texts) == ["schema/entity.schema.json", "schema/event.schema.json",
+                             "schema/record.schema.json", "schema/source.schema.json"]
 
 
 def test_schema_command_check_fails_on_a_stale_copy(tmp_path):
@@ -104,7 +106,7 @@ relationships:
 @pytest.mark.parametrize("schema_path", ["schema/entity.schema.json", "schema/record.schema.json"])
 def test_a_typo_in_a_relation_type_is_reported_as_such_not_as_a_missing_date(schema_path):
     document = json.loads((ROOT / schema_path).read_text(encoding="utf-8"))
-    relation_types = ", ".join(repr(r.name) for r in schema.RELATION_TYPES)
+    relation_types = ", ".join(repr(r.name) for r in load_vocabulary(ROOT / "content").relation_types)
     assert _editor_messages(TYPO_IN_RELATION, "entity", document) == [
         f"5:11: 'ownz' is not one of [{relation_types}]"]
 
@@ -197,7 +199,7 @@ def test_the_valid_versions_of_the_broken_records_pass_both(tmp_path):
 
 def test_schema_is_served_with_the_site_and_reference_page_is_rendered():
     pages = Renderer(load_dossier(MINI).dossier).render_all()
-    for relative, text in jsonschema.schema_texts().items():
+    for relative, text in jsonschema.schema_texts(load_vocabulary(MINI)).items():
         assert pages[relative] == text
     assert reference.PAGE_PATH in pages
 
@@ -218,17 +220,20 @@ def test_reference_page_lists_every_schema_field():
 
 def test_reference_page_lists_every_type_relation_fact_key_and_source_kind():
     page = _reference_page()
-    for entity_type in schema.ENTITY_TYPES:
+    vocabulary = load_vocabulary(MINI)
+    for entity_type in vocabulary.entity_types:
         assert f"| `{entity_type.name}` |" in page
-    for relation in schema.RELATION_TYPES:
+    for group in vocabulary.groups:
+        assert f"| `{group.name}` |" in page
+    for relation in vocabulary.relation_types:
         row = next(line for line in page.splitlines() if line.startswith(f"| `{relation.name}` |"))
         assert relation.inverse_label in row and relation.label in row
-    for key in schema.FACT_KEYS:
+    for key in vocabulary.fact_keys:
         assert f"| `{key}` |" in page
-    for kind in schema.SOURCE_KINDS:
-        assert f"| `{kind}` |" in page
-    for state in schema.LIFECYCLE_STATES:
-        assert f"`{state}`" in page
+    for kind in vocabulary.source_kinds:
+        assert f"| `{kind.name}` |" in page
+    for state in vocabulary.lifecycle_states:
+        assert f"| `{state}` |" in page
 
 
 def test_reference_rows_follow_a_new_field_added_to_schema(monkeypatch):

@@ -69,7 +69,7 @@ def test_changed_file_alone_is_parsed_again_and_its_new_text_is_used(synthetic, 
 def test_new_engine_version_parses_everything_again(synthetic, tmp_path, parse_calls, monkeypatch):
     cache_dir = tmp_path / "cache"
     load_dossier(synthetic, cache_dir)
-    monkeypatch.setattr(cache_module, "engine_version", lambda: "another-engine")
+    monkeypatch.setattr(cache_module, "engine_version", lambda vocabulary_digest="": "another-engine")
     parse_calls.clear()
     load_dossier(synthetic, cache_dir)
     assert len(parse_calls) == len(_record_files(synthetic))

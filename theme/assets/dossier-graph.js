@@ -10,12 +10,16 @@
 (function () {
   "use strict";
 
-  var COLOURS = {
-    "organization": "#607d8b", "company": "#1e88e5", "person": "#e53935", "government-body": "#8e24aa",
-    "product": "#00897b", "service": "#43a047", "ai-model": "#fb8c00", "chip": "#6d4c41",
-    "regulation": "#d81b60", "place": "#7cb342", "media-outlet": "#5e35b1", "method": "#fdd835",
-    "topic": "#00acc1"
-  };
+  // Colours of entity types come with the graph (data/graph.json "types"), from the dossier's vocabulary.
+  var FALLBACK_COLOUR = "#999";
+
+  function coloursOf(types) {
+    var colours = {};
+    (types || []).forEach(function (type) {
+      colours[type.name] = /^#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?$/.test(type.colour || "") ? type.colour : FALLBACK_COLOUR;
+    });
+    return colours;
+  }
 
   function siteRoot() {
     var config = JSON.parse(document.getElementById("__config").textContent);
@@ -62,6 +66,7 @@
   }
 
   function draw(container, graph, root) {
+    var COLOURS = coloursOf(graph.types);
     var focus = container.dataset.graphFocus || "";
     var nodesById = {};
     graph.nodes.forEach(function (node) { nodesById[node.id] = node; });
@@ -152,7 +157,7 @@
       visible.forEach(function (node) { shown[node.id] = true; });
       var elements = visible.map(function (node) {
         return { group: "nodes", classes: node.id === focus ? "focus" : "", data: {
-          id: node.id, label: node.label, url: node.url, colour: COLOURS[node.type] || "#999",
+          id: node.id, label: node.label, url: node.url, colour: COLOURS[node.type] || FALLBACK_COLOUR,
           size: 14 + Math.min(26, Math.sqrt(node.degree) * 4) } };
       });
       graph.edges.forEach(function (edge, index) {
@@ -185,7 +190,7 @@
       box.value = type.name;
       box.addEventListener("change", function () { active[type.name] = box.checked; render(); });
       var swatch = element("span", "dossier-graph__swatch");
-      swatch.style.backgroundColor = COLOURS[type.name] || "#999";
+      swatch.style.backgroundColor = COLOURS[type.name] || FALLBACK_COLOUR;
       label.appendChild(box);
       label.appendChild(swatch);
       label.appendChild(document.createTextNode(type.plural));
