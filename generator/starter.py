@@ -3,7 +3,7 @@
 The project's files are files in ``generator/starter/`` (``*.j2`` ones are rendered with the
 project's title; a leading ``dot-`` becomes ``.``, so that packaging keeps them); the engine's
 theme additions are copied beside them; ``requirements.txt`` pins the engine and the libraries
-this engine was tested with; ``schema/record.schema.json`` is written from the new vocabulary.
+this engine was tested with; the JSON Schemas in ``schema/`` (one a kind, and ``record.schema.json``) are written from the new vocabulary.
 """
 
 from __future__ import annotations
