@@ -208,7 +208,7 @@ def slim(result):
              or (len(path) <= 2 and path[-1:] != (KEY,))}
     # The entity type and source kind: phase two checks them against what the vocabulary removed.
     values = {name: raw.values[name] for name in ("type", "kind") if isinstance(raw.values.get(name), str)}
-    slim_raw = dataclasses.replace(raw, values=values, marks=marks)
+    slim_raw = dataclasses.replace(raw, values=values, marks=marks, spans={})  # refs carry their exact spots
     refs = [dataclasses.replace(ref, record=slim_raw) for ref in checked.refs]
     return load_problems, dataclasses.replace(checked, raw=slim_raw, refs=refs)
 

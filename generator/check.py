@@ -7,13 +7,15 @@ problems are collected; nothing stops at the first one.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from . import schema
-from .loader import KEY, Plain, RawRecord
+from .loader import KEY, UNQUOTED_LINK_HINT, Plain, RawRecord, unquoted_link_message
 from .model import (Alias, Entity, Event, Excerpt, Fact, LifecycleState, Location, Origin, PartialDate, Participant,
                     Relationship, Source, StoredText, split_citation)
 from .problems import Problem, Severity
@@ -34,6 +36,22 @@ class PendingRef:
     spec: schema.Ref
     in_text: bool = False
     excerpt: str | None = None  # for a citation of one passage: source-id#excerpt
+    at: tuple[int, int] | None = None  # the exact spot, for a [[link]] inside a text
+    malformed: bool = False  # not an id at all ('The Verge'): reported in phase two, with the record it names
+    date: PartialDate | None = None  # a lifecycle state's date, which the event it names must match
+
+    def position(self) -> tuple[int, int]:
+        return self.at or self.record.mark(self.path)
+
+
+@dataclass(frozen=True)
+class PendingRelation:
+    """A relationship seen in phase one, whose ends are checked in phase two (even when the file has
+    other errors, so that one run reports them all)."""
+
+    index: int
+    type: str
+    target: str
 
 
 @dataclass
@@ -41,6 +59,7 @@ class _FileCheck:
     record: RawRecord
     problems: list[Problem]
     refs: list[PendingRef] = field(default_factory=list)
+    deferred: bool = False  # an error that phase two reports
 
     def add(self, path: tuple, code: str, message: str, hint: str = "", on_key: bool = False,
             severity: Severity = Severity.ERROR) -> None:
@@ -86,6 +105,9 @@ class _Validator:
             self.check.add(path, "needs-quotes", f"{_field_label(path)}: {value.raw} is read as a "
                                                  f"{value.type_name}, not as text", hint)
             return None
+        if _is_unquoted_link(value):  # 'summary: [[acme]]' is a list holding a list to YAML
+            self.check.add(path, "unquoted-link", unquoted_link_message(_field_label(path)), UNQUOTED_LINK_HINT)
+            return None
         found = "a list" if isinstance(value, list) else "a mapping"
         self.check.add(path, "wrong-type", f"{_field_label(path)} must be text, found {found}",
                        "write a single value on the same line as the field name")
@@ -112,7 +134,8 @@ class _Validator:
                 target, excerpt = split_citation(match.group(1).strip())
                 kinds = ("source",) if excerpt is not None else schema.RECORD_KINDS
                 self.check.refs.append(PendingRef(self.check.record, path, target, schema.Ref(kinds=kinds),
-                                                  in_text=True, excerpt=excerpt))
+                                                  in_text=True, excerpt=excerpt,
+                                                  at=self.check.record.position(path, match.start())))
         return stripped if not spec.rich else text.strip()
 
     def _url(self, value, spec: schema.Url, path: tuple):
@@ -186,8 +209,9 @@ class _Validator:
         if text is None:
             return None
         if not schema.ID_RE.match(text):
-            self.check.add(path, "bad-reference", f"{_field_label(path)}: '{text}' is not a record id",
-                           "ids are file names without .yaml: lowercase a-z, 0-9 and hyphens")
+            # Reported in phase two, which knows every record's name: 'The Verge' may be 'the-verge'.
+            self.check.refs.append(PendingRef(self.check.record, path, text, spec, malformed=True))
+            self.check.deferred = True
             return None
         self.check.refs.append(PendingRef(self.check.record, path, text, spec))
         return text
@@ -262,6 +286,12 @@ class _Validator:
         return result
 
 
+def _is_unquoted_link(value) -> bool:
+    """What YAML makes of an unquoted '[[id]]': a list holding a list of words."""
+    return (isinstance(value, list) and len(value) >= 1 and all(
+        isinstance(item, list) and len(item) == 1 and isinstance(item[0], str) for item in value))
+
+
 def _origin(record: RawRecord, path: tuple = ()) -> Origin:
     line, column = record.mark(path)
     return Origin(record.path, line, column)
@@ -285,7 +315,7 @@ def _build_entity(record: RawRecord, fields: dict) -> Entity:
             (LifecycleState(s["state"], s["date"], s["sources"], s.get("qualifier"), s.get("note"), s.get("event"))
              for s in fields.get("lifecycle", ()) if {"state", "date", "sources"} <= s.keys()),
             key=lambda s: s.date)),
-        tags=fields.get("tags", ()), sources=fields.get("sources", ()),
+        tags=fields.get("tags", ()), sources=fields.get("sources", ()), former_ids=fields.get("former_ids", ()),
     )
 
 
@@ -297,6 +327,7 @@ def _build_event(record: RawRecord, fields: dict) -> Event:
         participants=tuple(Participant(p["entity"], p.get("role")) for p in fields.get("participants", ())
                            if "entity" in p),
         place=fields.get("place"), topics=fields.get("topics", ()), tags=fields.get("tags", ()),
+        former_ids=fields.get("former_ids", ()),
     )
 
 
@@ -312,6 +343,7 @@ def _build_source(record: RawRecord, fields: dict) -> Source:
                     Location(**e["location"]) if e.get("location") else None, e.get("voice"), e.get("note"),
                     _origin(record, ("excerpts", index, "quote")))
             for index, e in enumerate(fields.get("excerpts", ())) if {"id", "quote"} <= e.keys()),
+        former_ids=fields.get("former_ids", ()),
     )
 
 
@@ -348,6 +380,9 @@ class CheckedFile:
     record: Entity | Event | Source | None
     problems: list[Problem]
     refs: list[PendingRef]
+    relations: list[PendingRelation] = field(default_factory=list)
+    names: tuple[str, ...] = ()  # name, title and aliases: what a contributor may write instead of the id
+    former_ids: tuple[tuple[str, int, int], ...] = ()  # (id, line, column) of each former id
 
 
 def check_record(raw: RawRecord, vocabulary: Vocabulary) -> CheckedFile:
@@ -365,10 +400,143 @@ def check_record(raw: RawRecord, vocabulary: Vocabulary) -> CheckedFile:
                       on_key=True)
     if raw.kind == "source" and fields is not None:
         _check_excerpts(check, fields)
+    relations = _record_checks(check, raw, vocabulary)
     record = None
-    if not check.problems and fields is not None:
+    if not check.problems and not check.deferred and fields is not None:
         record = _BUILDERS[raw.kind](raw, fields)
-    return CheckedFile(raw, record, check.problems, check.refs)
+    former_ids = raw.values.get("former_ids")
+    formers = tuple((former, *raw.mark(("former_ids", position))) for position, former in
+                    enumerate(former_ids if isinstance(former_ids, list) else ())
+                    if isinstance(former, str) and schema.ID_RE.match(former))
+    return CheckedFile(raw, record, check.problems, check.refs, relations, _names_of(raw), formers)
+
+
+def _names_of(raw: RawRecord) -> tuple[str, ...]:
+    values = raw.values
+    names = [values.get(key) for key in ("name", "title", "title_en")]
+    aliases = values.get("aliases")
+    if isinstance(aliases, list):
+        names.extend(alias.get("name") for alias in aliases if isinstance(alias, dict))
+    return tuple(name.strip() for name in names if isinstance(name, str) and name.strip())
+
+
+def _raw_date(value) -> PartialDate | None:
+    text = value.raw if isinstance(value, Plain) else value
+    try:
+        return PartialDate.parse(text.strip()) if isinstance(text, str) else None
+    except ValueError:
+        return None
+
+
+def _raw_items(values: dict, name: str) -> list[tuple[int, dict]]:
+    items = values.get(name)
+    return [(i, item) for i, item in enumerate(items) if isinstance(item, dict)] if isinstance(items, list) else []
+
+
+def _at_common_precision(first: PartialDate, second: PartialDate) -> tuple[tuple, tuple]:
+    """Both dates cut to the coarser of their precisions: '2021' and '2021-06' compare as equal."""
+    depth = min((first.month > 0) + (first.day > 0), (second.month > 0) + (second.day > 0)) + 1
+    return ((first.year, first.month, first.day)[:depth], (second.year, second.month, second.day)[:depth])
+
+
+def _record_checks(check: _FileCheck, raw: RawRecord, vocabulary: Vocabulary) -> list[PendingRelation]:
+    """Checks between fields of one record that the field specs cannot express; returns the
+    relationships for phase two.  Runs on the raw values, so they are made whatever else is wrong."""
+    values = raw.values
+    relations = []
+    for index, item in _raw_items(values, "relationships"):
+        path = ("relationships", index)
+        relation_type, target = item.get("type"), item.get("target")
+        if isinstance(relation_type, str) and relation_type in vocabulary.relation_types_by_name and isinstance(
+                target, str) and schema.ID_RE.match(target):
+            relations.append(PendingRelation(index, relation_type, target))
+            if target == raw.record_id:
+                check.add(path + ("type",), "self-relationship",
+                          f"relationships[{index}]: the entity points at itself", "remove it or fix the target")
+        since, until = _raw_date(item.get("since")), _raw_date(item.get("until"))
+        if since and until:
+            since_cut, until_cut = _at_common_precision(since, until)
+            if since_cut > until_cut:
+                check.add(path + ("since",), "dates-reversed",
+                          f"relationships[{index}]: since ({since.human()}) is after until ({until.human()})",
+                          "swap 'since' and 'until', or correct the date that is wrong")
+    first_listed: dict[str, int] = {}
+    for index, item in _raw_items(values, "participants"):
+        entity = item.get("entity")
+        if not isinstance(entity, str):
+            continue
+        if entity in first_listed:
+            check.add(("participants", index, "entity"), "duplicate-participant",
+                      f"participants[{index}].entity: '{entity}' is already listed as participants"
+                      f"[{first_listed[entity]}]",
+                      "list each entity once; give all its roles in one 'role:', e.g. 'buyer and seller'")
+        else:
+            first_listed[entity] = index
+    relays = values.get("relays")
+    if raw.kind == "source" and isinstance(relays, list):
+        for index, relayed in enumerate(relays):
+            if relayed == raw.record_id:
+                check.add(("relays", index), "self-relay", f"relays[{index}]: the source relays itself",
+                          "list in 'relays' the other sources this one cites, never its own id")
+    state_dates = {("lifecycle", index, "event"): _raw_date(item.get("date"))
+                   for index, item in _raw_items(values, "lifecycle")}
+    for position, ref in enumerate(check.refs):
+        if ref.path in state_dates and state_dates[ref.path] is not None:
+            check.refs[position] = dataclasses.replace(ref, date=state_dates[ref.path])
+    return relations
+
+
+@dataclass
+class _Index:
+    """What phase two knows of every record: kind, entity type, file, names, event dates."""
+
+    kinds_by_id: dict[str, str] = field(default_factory=dict)
+    types_by_id: dict[str, str] = field(default_factory=dict)
+    paths_by_id: dict[str, str] = field(default_factory=dict)
+    ids_by_name: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # name key -> (id, name as written)
+    event_dates: dict[str, PartialDate] = field(default_factory=dict)
+    main_names: dict[str, str] = field(default_factory=dict)  # id -> name or title
+
+    def ids_named(self, word: str, kinds) -> list[tuple[str, str]]:
+        """(id, the name as written) of records of ``kinds`` whose name or alias is ``word``."""
+        found = self.ids_by_name.get(_name_key(word), set())
+        return sorted((record_id, name) for record_id, name in found if self.kinds_by_id.get(record_id) in kinds)
+
+
+def _name_key(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text))
+
+
+def suggest_record(word: str, kinds, index: _Index) -> str:
+    """'did you mean ...?' for a word that is not the id of a record of ``kinds``: a record whose name or
+    alias it is, a record whose id it spells, or the closest id; '' when nothing comes close."""
+    named = index.ids_named(word, kinds)
+    if named:
+        record_id, name = named[0]
+        what = "name" if index.main_names.get(record_id) == name else "alias"
+        return f"did you mean '{record_id}'? ('{name}' is its {what})"
+    candidates = [i for i, k in index.kinds_by_id.items() if k in kinds]
+    slug = _slug(word)
+    if slug and slug != word and slug in candidates:
+        return f"did you mean '{slug}'?"
+    return suggest_closest(slug or word, candidates)
+
+
+def _create_hint(target: str, kinds) -> str:
+    sources = f"'python -m generator new source {target}'"
+    entities = f"'python -m generator new entity {target} --type TYPE'"
+    if tuple(kinds) == ("source",):
+        return f"no source has this id: fix the id, or add the source with {sources}"
+    if tuple(kinds) == ("entity",):
+        return f"no entity has this id: fix the id, or add the entity with {entities}"
+    if tuple(kinds) == ("event",):
+        return f"no event has this id: fix the id, or add the event with 'python -m generator new event {target}'"
+    return f"fix the id; to cite a new source, add it with {sources}; to link a new entity, {entities}"
 
 
 def resolve_references(checked_files: list[CheckedFile], vocabulary: Vocabulary,
@@ -381,39 +549,45 @@ def resolve_references(checked_files: list[CheckedFile], vocabulary: Vocabulary,
     records that point at it are not checked against its type.
     """
     problems: list[Problem] = []
-    kinds_by_id: dict[str, str] = {}
-    types_by_id: dict[str, str] = {}
+    index = _Index()
     excerpts_by_source: dict[str, list[str]] = {}
     relays_by_source: dict[str, list[str]] = {}
-    first_path_by_id: dict[str, str] = {}
     for checked in checked_files:
         raw = checked.raw
-        if raw.record_id in first_path_by_id:
+        if raw.record_id in index.paths_by_id:
             problems.append(Problem(raw.path, 1, 1, "duplicate-id",
-                                    f"id '{raw.record_id}' is already used by {first_path_by_id[raw.record_id]}",
+                                    f"id '{raw.record_id}' is already used by {index.paths_by_id[raw.record_id]}",
                                     "ids are unique across entities, events and sources: rename one file"))
             continue
-        first_path_by_id[raw.record_id] = raw.path
-        kinds_by_id[raw.record_id] = raw.kind
+        index.paths_by_id[raw.record_id] = raw.path
+        index.kinds_by_id[raw.record_id] = raw.kind
         entity_type = raw.values.get("type") if raw.kind == "entity" else None
         if isinstance(entity_type, str) and entity_type in vocabulary.entity_types_by_name:
-            types_by_id[raw.record_id] = entity_type
+            index.types_by_id[raw.record_id] = entity_type
+        for position, name in enumerate(checked.names):
+            index.ids_by_name.setdefault(_name_key(name), set()).add((raw.record_id, name))
+            if position == 0:
+                index.main_names[raw.record_id] = name
+        if isinstance(checked.record, Event):
+            index.event_dates[raw.record_id] = checked.record.date
         if isinstance(checked.record, Source):
             excerpts_by_source[raw.record_id] = [excerpt.id for excerpt in checked.record.excerpts]
             relays_by_source[raw.record_id] = list(checked.record.relays)
 
     for checked in checked_files:
         for ref in checked.refs:
-            if ref.target not in unreadable_ids or ref.target in kinds_by_id:
-                found = _check_reference(ref, kinds_by_id, types_by_id, vocabulary)
+            if ref.target not in unreadable_ids or ref.target in index.kinds_by_id:
+                found = _check_reference(ref, index, vocabulary)
                 # A source with errors of its own has no excerpt list to check against: its errors come first.
                 if not found and ref.excerpt is not None and ref.target in excerpts_by_source:
                     found = _check_excerpt_reference(ref, excerpts_by_source)
                 problems.extend(found)
-        if checked.raw.kind == "entity" and checked.record is not None:
-            problems.extend(_check_relationship_ends(checked.record, checked.raw, types_by_id, vocabulary))
+        if checked.raw.kind == "entity":
+            problems.extend(_check_relationship_ends(checked, index.types_by_id, vocabulary))
         if isinstance(checked.record, Source):
-            problems.extend(_check_voices(checked.record, checked.raw, relays_by_source, kinds_by_id))
+            problems.extend(_check_voices(checked.record, checked.raw, relays_by_source, index.kinds_by_id))
+    problems.extend(_relay_cycles(checked_files, index))
+    problems.extend(_former_id_clashes(checked_files, index))
     return problems
 
 
@@ -436,7 +610,7 @@ def _check_excerpt_reference(ref: PendingRef, excerpts_by_source: dict) -> list[
     excerpt_ids = excerpts_by_source.get(ref.target, [])
     if ref.excerpt in excerpt_ids:
         return []
-    line, column = ref.record.mark(ref.path)
+    line, column = ref.position()
     shown = f"[[{ref.target}#{ref.excerpt}]]" if ref.in_text else f"'{ref.target}#{ref.excerpt}'"
     if excerpt_ids:
         hint = suggest_closest(ref.excerpt, excerpt_ids) or ("its excerpts: " + ", ".join(excerpt_ids[:12]) +
@@ -466,19 +640,24 @@ def _check_voices(source: Source, raw: RawRecord, relays_by_source: dict, kinds_
     return problems
 
 
-def _check_reference(ref: PendingRef, kinds_by_id: dict, types_by_id: dict, vocabulary: Vocabulary) -> list[Problem]:
-    line, column = ref.record.mark(ref.path)
+def _check_reference(ref: PendingRef, index: _Index, vocabulary: Vocabulary) -> list[Problem]:
+    kinds_by_id, types_by_id = index.kinds_by_id, index.types_by_id
+    line, column = ref.position()
     where = _field_label(ref.path)
-    if ref.in_text and not schema.ID_RE.match(ref.target) or ref.excerpt is not None and not schema.ID_RE.match(
-            ref.excerpt):
-        return [Problem(ref.record.path, line, column, "bad-reference",
-                        f"{where}: [[{ref.target}{'' if ref.excerpt is None else '#' + ref.excerpt}]] is not a "
-                        f"record id",
-                        "write [[id]] or [[id|label]] with the id of a record (its file name without .yaml)")]
+    if ref.malformed or ref.in_text and not schema.ID_RE.match(ref.target) or ref.excerpt is not None and not \
+            schema.ID_RE.match(ref.excerpt):
+        excerpt = "" if ref.excerpt is None else "#" + ref.excerpt
+        shown = f"[[{ref.target}{excerpt}]]" if ref.in_text else f"'{ref.target}{excerpt}'"
+        hint = suggest_record(ref.target, ref.spec.kinds, index)
+        if hint:
+            hint = f"write the record's id: {hint}"
+        elif ref.in_text:
+            hint = "write [[id]] or [[id|label]] with the id of a record (its file name without .yaml)"
+        else:
+            hint = "ids are file names without .yaml: lowercase a-z, 0-9 and hyphens"
+        return [Problem(ref.record.path, line, column, "bad-reference", f"{where}: {shown} is not a record id", hint)]
     if ref.target not in kinds_by_id:
-        candidates = [i for i, k in kinds_by_id.items() if k in ref.spec.kinds]
-        hint = suggest_closest(ref.target, candidates) or f"create content/{schema.KIND_FOLDERS[ref.spec.kinds[0]]}/" \
-                                                     f"{ref.target}.yaml or fix the id"
+        hint = suggest_record(ref.target, ref.spec.kinds, index) or _create_hint(ref.target, ref.spec.kinds)
         return [Problem(ref.record.path, line, column, "unknown-reference",
                         f"{where}: no record with id '{ref.target}'", hint)]
     kind = kinds_by_id[ref.target]
@@ -497,6 +676,14 @@ def _check_reference(ref: PendingRef, kinds_by_id: dict, types_by_id: dict, voca
                         f"but {_a(expected)} is expected",
                         "point at an entity of the right type, or change the field"
                         + _declared_at(ref.spec.vocab, vocabulary))]
+    event_date = index.event_dates.get(ref.target)
+    if ref.date is not None and event_date is not None:
+        state_cut, event_cut = _at_common_precision(ref.date, event_date)
+        if state_cut != event_cut:
+            return [Problem(ref.record.path, line, column, "date-mismatch",
+                            f"{where}: event '{ref.target}' is dated {event_date.human()}, but this state is dated "
+                            f"{ref.date.human()}",
+                            "name the event that tells this state, or correct the date of one of them")]
     return []
 
 
@@ -517,16 +704,22 @@ def _ends(written: tuple[str, ...], types: tuple[str, ...]) -> str:
     return text if tuple(written) == tuple(types) else f"{text} ({', '.join(types)})"
 
 
-def _check_relationship_ends(entity: Entity, raw: RawRecord, types_by_id: dict,
-                             vocabulary: Vocabulary) -> list[Problem]:
+def _check_relationship_ends(checked: CheckedFile, types_by_id: dict, vocabulary: Vocabulary) -> list[Problem]:
+    """Each relationship's ends against its relation type.  Runs on the raw values (the relationships
+    phase one collected), so a record with other errors still hears about these; the entity points at
+    itself is reported in phase one (``_record_checks``)."""
     problems = []
-    for index, relationship in enumerate(entity.relationships):
+    raw = checked.raw
+    entity_type = raw.values.get("type")
+    for relationship in checked.relations:
+        index = relationship.index
         relation = vocabulary.relation_types_by_name[relationship.type]
         defined = f"(defined at {vocabulary.defined_at('relation_types', relation.name)})"
         line, column = raw.mark(("relationships", index, "type"))
-        if relation.subject_types and entity.type not in relation.subject_types:
+        if relation.subject_types and isinstance(entity_type, str) and entity_type in vocabulary.entity_types_by_name \
+                and entity_type not in relation.subject_types:
             problems.append(Problem(raw.path, line, column, "wrong-relationship",
-                                    f"relationships[{index}]: {_a(entity.type)} cannot '{relation.name}'",
+                                    f"relationships[{index}]: {_a(entity_type)} cannot '{relation.name}'",
                                     f"'{relation.name}' {defined} starts from "
                                     f"{_ends(relation.subject_ends, relation.subject_types)}; choose another relation type"))
         target_type = types_by_id.get(relationship.target)
@@ -536,8 +729,61 @@ def _check_relationship_ends(entity: Entity, raw: RawRecord, types_by_id: dict,
                                     f"relationships[{index}]: '{relation.name}' points at {_a(target_type)} "
                                     f"('{relationship.target}')",
                                     f"'{relation.name}' {defined} must point at {_ends(relation.target_ends, relation.target_types)}"))
-        if relationship.target == entity.id:
-            problems.append(Problem(raw.path, line, column, "self-relationship",
-                                    f"relationships[{index}]: the entity points at itself",
-                                    "remove it or fix the target"))
+    return problems
+
+
+def _relay_cycles(checked_files: list[CheckedFile], index: _Index) -> list[Problem]:
+    """A source that relays, through others, a source that relays it: each cycle once, at the link
+    that closes it in the file of its first id."""
+    edges: dict[str, list[PendingRef]] = {}
+    for checked in checked_files:
+        if checked.raw.kind == "source":
+            edges[checked.raw.record_id] = [ref for ref in checked.refs if ref.path[:1] == ("relays",)
+                                            and ref.target != checked.raw.record_id]
+    problems, reported = [], set()
+    for start in sorted(edges):
+        stack = [(start, [start])]
+        seen = set()
+        while stack:
+            current, trail = stack.pop()
+            for ref in edges.get(current, []):
+                if ref.target == start:
+                    cycle = frozenset(trail)
+                    if cycle in reported:
+                        continue
+                    reported.add(cycle)
+                    first = min(trail)
+                    rotated = trail[trail.index(first):] + trail[:trail.index(first)]
+                    closing = next(r for r in edges[rotated[-1]] if r.target == first)
+                    line, column = closing.position()
+                    problems.append(Problem(closing.record.path, line, column, "relay-cycle",
+                                            f"{_field_label(closing.path)}: relay cycle "
+                                            f"{' -> '.join(rotated + [first])}",
+                                            "a source relays what it cites, never a source that cites it: "
+                                            "remove the link that goes back"))
+                elif ref.target not in seen and ref.target in edges:
+                    seen.add(ref.target)
+                    stack.append((ref.target, trail + [ref.target]))
+    return problems
+
+
+def _former_id_clashes(checked_files: list[CheckedFile], index: _Index) -> list[Problem]:
+    """A former id sends its old address to one record: it may not be a live id, nor claimed twice."""
+    problems, claimed_by = [], {}
+    for checked in checked_files:
+        raw = checked.raw
+        for position, (former, line, column) in enumerate(checked.former_ids):
+            where = f"former_ids[{position}]"
+            if former in index.paths_by_id:
+                owner = index.paths_by_id[former]
+                problems.append(Problem(raw.path, line, column, "former-id-clash",
+                                        f"{where}: '{former}' is the id of a live record ({owner})",
+                                        "an old address can lead to one page only: remove it here, or rename "
+                                        "that record"))
+            elif former in claimed_by:
+                problems.append(Problem(raw.path, line, column, "former-id-clash",
+                                        f"{where}: '{former}' is already a former id of {claimed_by[former]}",
+                                        "an old address can forward to one record only: remove it from one of them"))
+            else:
+                claimed_by[former] = raw.path
     return problems

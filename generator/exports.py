@@ -83,7 +83,7 @@ def entity_dict(dossier: Dossier, entity: Entity, directory_urls: bool = True) -
         "lifecycle": [{"state": s.state, "date": s.date.iso(), "qualifier": s.qualifier, "note": s.note,
                        "event": s.event, "sources": list(s.sources)} for s in entity.lifecycle],
         "tags": list(entity.tags), "sources": list(entity.sources),
-        "url": page_url(entity, directory_urls),
+        "url": page_url(entity, directory_urls), "former_ids": list(entity.former_ids),
         # Derived: every relation this entity stands in, incoming ones under their inverse label.
         "relations": [{"label": view.label, "type": view.relationship.type,
                        "direction": "outgoing" if view.outgoing else "incoming", "other": view.other,
@@ -103,6 +103,7 @@ def event_dict(dossier: Dossier, event: Event, directory_urls: bool = True) -> d
         "participants": [{"entity": p.entity, "role": p.role} for p in event.participants],
         "place": event.place, "topics": list(event.topics), "tags": list(event.tags),
         "sources": list(event.sources), "url": page_url(event, directory_urls),
+        "former_ids": list(event.former_ids),
         "lifecycle_changes": [{"entity": entity_id, "state": state.state}
                               for entity_id, state in dossier.lifecycle_by_event.get(event.id, [])],
         "mentioned_in": [{"record": m.record, "section": m.section}
@@ -116,6 +117,7 @@ def source_dict(dossier: Dossier, source: Source, directory_urls: bool = True) -
         "source_kind": source.kind_of_source, "publisher": source.publisher, "date": _date(source.date),
         "qualifier": source.qualifier, "language": source.language, "url": source.url,
         "relays": list(source.relays), "note": source.note, "page_url": page_url(source, directory_urls),
+        "former_ids": list(source.former_ids),
         "archive_url": source.archive_url,
         "stored_text": {"path": source.stored_text.path, "origin": source.stored_text.origin}
         if source.stored_text else None,
@@ -156,6 +158,10 @@ def dossier_document(dossier: Dossier, site_meta: dict | None = None) -> dict:
         "entities": [entity_dict(dossier, dossier.entities[i], directory_urls) for i in sorted(dossier.entities)],
         "events": [event_dict(dossier, dossier.events[i], directory_urls) for i in sorted(dossier.events)],
         "sources": [source_dict(dossier, dossier.sources[i], directory_urls) for i in sorted(dossier.sources)],
+        # Every id a record had before it was renamed, and its id now: the old address forwards there.
+        "former_ids": {former: record.id for record in (*dossier.entities.values(), *dossier.events.values(),
+                                                         *dossier.sources.values())
+                       for former in sorted(record.former_ids)},
     }
 
 
@@ -180,12 +186,12 @@ def _csv_text(columns: list[str], rows: list[dict]) -> str:
 
 #: CSV tables: file name -> (columns, description).  Rows are built by :func:`csv_tables`.
 CSV_TABLES: dict[str, tuple[list[str], str]] = {
-    "entities": (["id", "type", "name", "summary", "description", "tags", "sources", "url"],
+    "entities": (["id", "type", "name", "summary", "description", "tags", "sources", "url", "former_ids"],
                  "one row per entity"),
     "events": (["id", "date", "date_precision", "qualifier", "title", "summary", "place", "topics", "tags",
-                "sources", "url"], "one row per event, oldest first"),
+                "sources", "url", "former_ids"], "one row per event, oldest first"),
     "sources": (["id", "title", "title_en", "kind", "publisher", "date", "qualifier", "language", "url", "relays",
-                 "note"], "one row per source"),
+                 "note", "former_ids"], "one row per source"),
     "relationships": (["subject", "type", "label", "inverse_label", "object", "since", "until", "qualifier", "note",
                        "sources"], "one row per typed relationship, as declared by its subject"),
     "participants": (["event", "date", "entity", "role"], "one row per entity taking part in an event"),
@@ -207,7 +213,7 @@ def csv_rows(dossier: Dossier, directory_urls: bool = True) -> dict[str, list[di
         rows["entities"].append({"id": entity.id, "type": entity.type, "name": entity.name,
                                  "summary": entity.summary, "description": entity.description,
                                  "tags": entity.tags, "sources": entity.sources,
-                                 "url": page_url(entity, directory_urls)})
+                                 "url": page_url(entity, directory_urls), "former_ids": entity.former_ids})
         rows["relationships"].extend(_relationship_dict(r, entity.id, dossier.vocabulary) for r in entity.relationships)
         rows["aliases"].extend({"entity": entity.id, "name": a.name, "lang": a.lang, "note": a.note}
                                for a in entity.aliases)
@@ -220,7 +226,8 @@ def csv_rows(dossier: Dossier, directory_urls: bool = True) -> dict[str, list[di
         rows["events"].append({"id": event.id, "date": event.date.iso(), "date_precision": event.date.precision,
                                "qualifier": event.qualifier, "title": event.title, "summary": event.summary,
                                "place": event.place, "topics": event.topics, "tags": event.tags,
-                               "sources": event.sources, "url": page_url(event, directory_urls)})
+                               "sources": event.sources, "url": page_url(event, directory_urls),
+                               "former_ids": event.former_ids})
         rows["participants"].extend({"event": event.id, "date": event.date.iso(), "entity": p.entity,
                                      "role": p.role} for p in event.participants)
     for source_id in sorted(dossier.sources):
@@ -229,7 +236,7 @@ def csv_rows(dossier: Dossier, directory_urls: bool = True) -> dict[str, list[di
                                 "kind": source.kind_of_source, "publisher": source.publisher,
                                 "date": _date(source.date), "qualifier": source.qualifier,
                                 "language": source.language, "url": source.url, "relays": source.relays,
-                                "note": source.note})
+                                "note": source.note, "former_ids": source.former_ids})
         for excerpt in source.excerpts:
             row = excerpt_dict(dossier, source, excerpt)
             location = row.pop("location") or {}

@@ -16,6 +16,7 @@ original; a file where it would not is left untouched and reported.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from ruamel.yaml.error import YAMLError as RuamelYAMLError
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, SingleQuotedScalarString
 
 from . import schema
-from .jsonschema import SCHEMA_COMMENT
+from .jsonschema import schema_comment
 from .loader import discover_record_files, display_path
 from .problems import DossierError
 from .vocabulary import default_vocabulary, load_vocabulary
@@ -55,7 +56,21 @@ def _reads_as_text_in_yaml_1_1(text: str) -> bool:
     return _RESOLVER.resolve(pyyaml.ScalarNode, text, (True, False)) == _STR_TAG
 
 
+def _unquoted_date_text(value, spec: schema.Spec | None) -> str | None:
+    """The text of a date YAML read as a date or a number (2025-11-27, 2025) where the format wants text."""
+    if not isinstance(spec, schema.Date) or isinstance(value, (bool, datetime.datetime)):
+        return None
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    return None
+
+
 def _canonical_scalar(value, spec: schema.Spec | None):
+    date_text = _unquoted_date_text(value, spec)
+    if date_text is not None:
+        return SingleQuotedScalarString(date_text)  # '2025-11-27', as every other date
     if isinstance(value, (FoldedScalarString, LiteralScalarString)) or not isinstance(value, str):
         return value
     text = str(value)
@@ -94,11 +109,28 @@ def _canonicalize(node, spec: schema.Spec | None, vocabulary):
     return _canonical_scalar(node, spec)
 
 
-def _engine_values(text: str):
+def _engine_values(text: str, kind: str, vocabulary):
+    """The values as the engine reads them: a date field holds its text, quoted or not."""
     try:
-        return pyyaml.safe_load(text)
+        return _dates_as_text(pyyaml.safe_load(text), schema.RECORD_SPECS[kind], vocabulary)
     except pyyaml.YAMLError as error:
         raise FormatError(f"not valid YAML for the engine: {error}") from None
+
+
+def _dates_as_text(value, spec, vocabulary):
+    if isinstance(value, dict):
+        if isinstance(spec, schema.Obj):
+            specs = {name: field_spec for name, field_spec, _required in spec.fields}
+        elif isinstance(spec, schema.MapOf):
+            specs = {key: spec.value for key in schema.keys_of(spec, vocabulary)}
+        else:
+            specs = {}
+        return {key: _dates_as_text(item, specs.get(key), vocabulary) for key, item in value.items()}
+    if isinstance(value, list):
+        item_spec = spec.item if isinstance(spec, schema.ListOf) else None
+        return [_dates_as_text(item, item_spec, vocabulary) for item in value]
+    date_text = _unquoted_date_text(value, spec)
+    return value if date_text is None else date_text
 
 
 def format_record_text(text: str, kind: str, vocabulary=None) -> str:
@@ -116,7 +148,7 @@ def format_record_text(text: str, kind: str, vocabulary=None) -> str:
         if again == formatted:
             break
         formatted = again
-    if _engine_values(formatted) != _engine_values(text):
+    if _engine_values(formatted, kind, vocabulary) != _engine_values(text, kind, vocabulary):
         raise FormatError("formatting would change a value (an unquoted yes/no/on/off or number where text "
                           "belongs?); run 'python -m generator check', fix the record, then format again")
     return formatted
@@ -136,17 +168,30 @@ def _format_once(text: str, kind: str, vocabulary) -> str:
     formatted = buffer.getvalue()
     first_line, _, rest = formatted.partition("\n")
     if first_line.startswith(_SCHEMA_COMMENT_PREFIX):
-        formatted = SCHEMA_COMMENT + "\n" + rest
+        formatted = schema_comment(kind) + "\n" + rest
     else:
-        formatted = SCHEMA_COMMENT + "\n" + formatted
+        formatted = schema_comment(kind) + "\n" + formatted
     # Blank lines that ended a moved block would otherwise pile up at the end of the file.
     return formatted.rstrip("\n") + "\n"
+
+
+def first_change(original: str, formatted: str) -> tuple[int, int, str, str]:
+    """(line, column, line as written, line as formatted) where two texts first differ."""
+    old_lines, new_lines = original.split("\n"), formatted.split("\n")
+    for number, (old, new) in enumerate(zip(old_lines, new_lines), 1):
+        if old != new:
+            column = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+            return number, column + 1, old, new
+    number = min(len(old_lines), len(new_lines))
+    return number, 1, "\n".join(old_lines[number:]), "\n".join(new_lines[number:])
 
 
 @dataclass
 class FormatReport:
     changed: list[str] = field(default_factory=list)
     unchanged: int = 0
+    #: shown path -> (line, column, line as written, line as formatted) of the first change
+    first_changes: dict[str, tuple[int, int, str, str]] = field(default_factory=dict)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
 
 
@@ -156,7 +201,7 @@ def _kind_of(path: Path) -> str | None:
 
 
 #: Bump when the canonical form changes, so that cached verdicts are dropped.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"  # 2: each kind names its own schema on the first line
 _CACHE_FILE = "fmt-canonical.txt"
 
 
@@ -231,6 +276,7 @@ def format_files(content_dir: Path, paths: list[Path] | None = None, write: bool
             report.unchanged += 1
             continue
         report.changed.append(shown)
+        report.first_changes[shown] = first_change(original, formatted)
         if write:
             encoded = formatted.encode("utf-8")
             temporary = path.with_name(path.name + ".fmt-tmp")

@@ -217,8 +217,26 @@ class FtmBuilder:
         return [self.by_id[key] for key in sorted(self.by_id)]
 
 
+def former_referents(dossier: Dossier) -> dict[str, list[str]]:
+    """FtM id -> the FtM ids it had under the record's former ids (``referents``, as merged entities
+    list the ids they replace), so that a tool holding an old id finds the entity."""
+    referents = {}
+    for kind, records in (("entity", dossier.entities), ("event", dossier.events), ("source", dossier.sources)):
+        for record in records.values():
+            if record.former_ids:
+                referents[entity_id(kind, record.id)] = sorted(entity_id(kind, f) for f in record.former_ids)
+    return referents
+
+
 def ftm_lines(dossier: Dossier, site_meta: dict | None = None) -> list[str]:
     """One JSON object a line, as ``ftm`` and ``alephclient write-entities`` read them."""
     site_meta = site_meta or {}
     builder = FtmBuilder(dossier, site_meta.get("url", ""), site_meta.get("directory_urls", True))
-    return [json.dumps(proxy.to_dict(), ensure_ascii=False, sort_keys=True) for proxy in builder.proxies()]
+    referents = former_referents(dossier)
+    lines = []
+    for proxy in builder.proxies():
+        data = proxy.to_dict()
+        if proxy.id in referents:
+            data["referents"] = referents[proxy.id]
+        lines.append(json.dumps(data, ensure_ascii=False, sort_keys=True))
+    return lines

@@ -20,7 +20,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .incremental import IncrementalRenderer
-from .pipeline import default_workers, load_dossier
+from .pipeline import default_workers, load_dossier, published_ids
+from .published import record_published
 from .problems import DossierError, Severity
 from .provenance import ProvenanceIndex
 from .render import Renderer, template_problem
@@ -90,6 +91,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.serving = False
         self.incremental = IncrementalRenderer()
         self.unchanged_paths: set[str] = set()
+        self.published: set[str] = set()
 
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this instance across `mkdocs serve` rebuilds, so a rebuild
@@ -124,6 +126,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
                          ProvenanceIndex.for_project(Path(config.config_file_path).parent, content_dir,
                                                      config.repo_url or "", config.edit_uri or ""))
         renderer = Renderer(*renderer_args)
+        self.published = published_ids(result.dossier)
         _teach_search_segmenter(han_names(result.dossier), self._project_path(config, ".build"))
         try:
             if self.serving:
@@ -170,6 +173,12 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         # MkDocs keeps this instance for the process (it defines on_startup): a later command starts afresh.
         logging.getLogger("mkdocs.commands.build").removeFilter(_DIRTY_NOTICE)
         self.pages, self.unchanged_paths, self.incremental = {}, set(), IncrementalRenderer()
+
+    def on_post_build(self, config):
+        """A built site publishes its records' ids: they go on the dossier's list, if it keeps one
+        (not while serving: that is a preview, and writing into content/ would rebuild again)."""
+        if not self.serving:
+            record_published(self._project_path(config, self.config.content_dir), self.published)
 
     def on_serve(self, server, config, builder):
         # The address to open: MkDocs serves the site under the path of site_url (/dossier/ here).

@@ -129,6 +129,7 @@ class Entity:
     lifecycle: tuple[LifecycleState, ...] = ()
     tags: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    former_ids: tuple[str, ...] = ()
 
     kind = "entity"
 
@@ -151,6 +152,7 @@ class Event:
     place: str | None = None
     topics: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    former_ids: tuple[str, ...] = ()
 
     kind = "event"
 
@@ -246,6 +248,7 @@ class Source:
     archive_url: str | None = None
     stored_text: StoredText | None = None
     excerpts: tuple[Excerpt, ...] = ()
+    former_ids: tuple[str, ...] = ()
 
     kind = "source"
 

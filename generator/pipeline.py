@@ -13,9 +13,10 @@ from .cache import ParseCache, check_record_files, fewer_collections
 from .check import TEXT_LINK_RE, CheckedFile, resolve_references, suggest_closest
 from .evidence import EvidenceCounts, check_stored_texts, whole_source_warnings
 from .link import Dossier, link_dossier
-from .loader import display_path, discover_record_files
+from .loader import BIDI_CONTROL_RE, bad_character, display_path, discover_record_files
 from .model import Entity, Event, Origin, Page, Source
 from .problems import DossierError, Problem, Severity
+from .published import vanished_ids
 from .vocabulary import Vocabulary, load_vocabulary, removed_types_in_use
 
 PAGE_FRONT_MATTER_RE = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
@@ -69,11 +70,29 @@ def load_pages(pages_dir: Path) -> tuple[list[Page], list[PageLink], list[Proble
             continue
         body = text[match.end():]
         body_line = match.group(0).count("\n") + 1
+        refused = _refused_characters(shown, text)
+        if refused:
+            problems.extend(refused)
+            continue
         for line_offset, line in enumerate(body.splitlines()):
             for link in TEXT_LINK_RE.finditer(line):
                 links.append(PageLink(shown, body_line + line_offset, link.start() + 1, link.group(1).strip()))
         pages.append(Page(path.stem, Origin(shown), title.strip(), body))
     return pages, links, problems
+
+
+def _refused_characters(shown: str, text: str) -> list[Problem]:
+    """Bidirectional and control characters in a hand-written page, one problem a line, as in records."""
+    problems = []
+    for line_number, line in enumerate(text.split("\n"), 1):
+        bad = BIDI_CONTROL_RE.search(line) or _PAGE_CONTROL_RE.search(line)
+        if bad:
+            code, message, hint = bad_character(bad.group(), "in the page")
+            problems.append(Problem(shown, line_number, bad.start() + 1, code, message, hint))
+    return problems
+
+
+_PAGE_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _check_page_links(links: list[PageLink], known_ids: set[str], source_ids: set[str],
@@ -101,27 +120,53 @@ def _check_page_links(links: list[PageLink], known_ids: set[str], source_ids: se
     return problems
 
 
-def _warnings(dossier: Dossier) -> list[Problem]:
+def _warnings(checked_files: list[CheckedFile], page_links: list[PageLink]) -> list[Problem]:
+    """Soft problems, found from what phase one collected, so that they are reported even when
+    other files have errors: an entity nothing links to, a summary that cites no source, an event
+    without a place.  A file with errors of its own gets no warnings: its errors come first."""
+    kinds_by_id = {checked.raw.record_id: checked.raw.kind for checked in checked_files}
+    referenced = {link.target.partition("#")[0] for link in page_links}
+    citing = set()  # entities whose summary cites a source, or that list sources
+    placed = set()  # events with a place
+    for checked in checked_files:
+        raw = checked.raw
+        if checked.relations:
+            referenced.add(raw.record_id)  # its own relationships link it into the network
+        for ref in checked.refs:
+            if ref.in_text:
+                if ref.target != raw.record_id:
+                    referenced.add(ref.target)
+                if ref.path == ("summary",) and kinds_by_id.get(ref.target) == "source":
+                    citing.add(raw.record_id)
+                continue
+            referenced.add(ref.target)
+            if ref.path[:1] == ("sources",):
+                citing.add(raw.record_id)
+            elif ref.path == ("place",):
+                placed.add(raw.record_id)
     warnings = []
-    referenced = set(dossier.relations_by_entity) | set(dossier.events_by_entity) | set(
-        dossier.mentions_by_record) | set(dossier.published_by)
-    for entity in dossier.entities.values():
-        if entity.id not in referenced:
-            warnings.append(Problem(entity.origin.path, 1, 1, "unlinked-entity",
-                                    f"nothing links to entity '{entity.id}'",
-                                    "add a relationship, an event participant or a [[link]] that names it",
-                                    Severity.WARNING))
-        if not entity.sources and not any(m.group(1).strip().partition("#")[0] in dossier.sources
-                                           for m in TEXT_LINK_RE.finditer(entity.summary)):
-            warnings.append(Problem(entity.origin.path, 1, 1, "uncited-summary",
-                                    f"the summary of '{entity.id}' cites no source",
-                                    "end it with [[source-id]] or add 'sources:'", Severity.WARNING))
-    for event in dossier.events.values():
-        if not event.place:
-            warnings.append(Problem(event.origin.path, 1, 1, "event-without-place",
-                                    f"event '{event.id}' has no place", "add 'place:' if the source names one",
-                                    Severity.WARNING))
+    for checked in checked_files:
+        raw = checked.raw
+        if checked.problems:
+            continue
+        if raw.kind == "entity":
+            if raw.record_id not in referenced:
+                warnings.append(Problem(raw.path, 1, 1, "unlinked-entity", f"nothing links to entity '{raw.record_id}'",
+                                        "add a relationship, an event participant or a [[link]] that names it",
+                                        Severity.WARNING))
+            if raw.record_id not in citing:
+                warnings.append(Problem(raw.path, 1, 1, "uncited-summary",
+                                        f"the summary of '{raw.record_id}' cites no source",
+                                        "end it with [[source-id]] or add 'sources:'", Severity.WARNING))
+        elif raw.kind == "event" and raw.record_id not in placed:
+            warnings.append(Problem(raw.path, 1, 1, "event-without-place", f"event '{raw.record_id}' has no place",
+                                    "add 'place:' if the source names one", Severity.WARNING))
     return warnings
+
+
+def published_ids(dossier: Dossier) -> set[str]:
+    """The ids a build publishes a page for."""
+    return set(dossier.entities) | set(dossier.events) | set(dossier.sources)
 
 
 def _uses_of_removed(checked_files: list[CheckedFile], vocabulary: Vocabulary) -> dict:
@@ -171,6 +216,9 @@ def load_dossier(content_dir: Path, cache_dir: Path | None = None, workers: int 
             unreadable_ids.add(path.stem)
     problems.extend(resolve_references(checked_files, vocabulary, unreadable_ids))
     problems.extend(removed_types_in_use(vocabulary, _uses_of_removed(checked_files, vocabulary)))
+    live_ids = {checked.raw.record_id for checked in checked_files} | unreadable_ids
+    problems.extend(vanished_ids(content_dir, live_ids, {former for checked in checked_files
+                                                         for former, _line, _column in checked.former_ids}))
     pages, page_links, page_problems = load_pages(content_dir / "pages")
     problems.extend(page_problems)
     known_ids = {checked.raw.record_id for checked in checked_files} | unreadable_ids
@@ -186,13 +234,14 @@ def load_dossier(content_dir: Path, cache_dir: Path | None = None, workers: int 
     records = [checked.record for checked in checked_files if checked.record is not None]
     sources = [r for r in records if isinstance(r, Source)]
     problems.extend(check_stored_texts(sources, marks_of, content_dir))
+    # Warnings of the records that could be built, listed with the errors: one run reports every problem.
+    problems.extend(_warnings(checked_files, page_links))
+    evidence_warnings, evidence = whole_source_warnings(records, source_ids, marks_of)
+    problems.extend(evidence_warnings)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:
         raise DossierError(problems)
-    evidence_warnings, evidence = whole_source_warnings(records, {s.id for s in sources}, marks_of)
-    problems.extend(evidence_warnings)
     dossier = link_dossier([r for r in records if isinstance(r, Entity)],
                            [r for r in records if isinstance(r, Event)],
                            [r for r in records if isinstance(r, Source)], pages, vocabulary)
-    warnings = problems + _warnings(dossier)
-    return LoadResult(dossier, warnings, dossier.counts(), evidence)
+    return LoadResult(dossier, problems, dossier.counts(), evidence)

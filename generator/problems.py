@@ -78,7 +78,9 @@ def format_problems(problems: list[Problem], output_format: str = "text") -> str
 def format_report(problems: list[Problem], output_format: str = "text") -> str:
     """Errors first, then warnings listed apart; '' when there is nothing to say (text and github).
 
-    ``json`` gives one object: ``{"errors": [...], "warnings": [...], "summary": {...}}``.
+    ``json`` gives one object: ``{"errors": [...], "warnings": [...], "summary": {...}}``.  In text,
+    while there are errors the warnings are counted by code rather than listed, so that the errors
+    stay in sight; they are listed once the errors are fixed (and always in json and github).
     """
     ordered = sort_problems(problems)
     errors = [p for p in ordered if p.severity is Severity.ERROR]
@@ -93,7 +95,13 @@ def format_report(problems: list[Problem], output_format: str = "text") -> str:
     sections = []
     if errors:
         sections.append(format_problems(errors, output_format))
-    if warnings:
+    if warnings and errors and output_format == "text":
+        by_code: dict[str, int] = {}
+        for warning in warnings:
+            by_code[warning.code] = by_code.get(warning.code, 0) + 1
+        sections.append("warnings, listed once the errors are fixed (or with --format json): "
+                        + ", ".join(f"{count} {code}" for code, count in sorted(by_code.items())))
+    elif warnings:
         heading = "" if output_format == "github" else "warnings (they fail the check only with --strict):\n"
         sections.append(heading + format_problems(warnings, output_format))
     return "\n\n".join(sections)
@@ -104,5 +112,4 @@ class DossierError(Exception):
 
     def __init__(self, problems: list[Problem]):
         self.problems = sort_problems(problems)
-        errors = [p for p in self.problems if p.severity is Severity.ERROR]
-        super().__init__(format_problems(errors) + "\n" + summary_line(self.problems))
+        super().__init__(format_report(self.problems) + "\n" + summary_line(self.problems))

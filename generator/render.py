@@ -15,10 +15,10 @@ from pathlib import Path
 import jinja2
 
 from . import escape, reference, schema
-from .jsonschema import SITE_PATH as JSON_SCHEMA_PATH, json_schema_text
+from .jsonschema import SITE_PATH as JSON_SCHEMA_PATH, schema_texts
 from .provenance import ProvenanceIndex
 from .graph import GRAPH_PATH, build_graph, graph_json
-from .exports import DATA_PAGE_PATH, build_exports
+from .exports import DATA_PAGE_PATH, build_exports, page_url
 from . import background
 from .cache import fewer_collections
 from .check import TEXT_LINK_RE
@@ -38,6 +38,12 @@ EXPORTS_IN_CHILD_MIN_RECORDS = 300
 def record_path(record) -> str:
     """The Markdown path of a record's page: its permanent URL is derived from it."""
     return f"{schema.KIND_FOLDERS[record.kind]}/{record.id}.md"
+
+
+def redirect_path(record, former_id: str, directory_urls: bool = True) -> str:
+    """Where the page that forwards a record's former id to its page is written (its old address)."""
+    folder = schema.KIND_FOLDERS[record.kind]
+    return f"{folder}/{former_id}/index.html" if directory_urls else f"{folder}/{former_id}.html"
 
 
 def type_index_path(entity_type: str) -> str:
@@ -419,6 +425,20 @@ class Renderer:
                             excerpt_citations=_by_excerpt(self.dossier.citations_by_source.get(source.id, [])),
                             voiced=self.dossier.voiced_by.get(source.id, []))
 
+    def render_redirect(self, record, former_id: str) -> tuple[str, str]:
+        """(path, HTML) of the page at a former id's address, forwarding to the record's page."""
+        directory_urls = self.site_meta.get("directory_urls", True)
+        path = redirect_path(record, former_id, directory_urls)
+        target = page_url(record, directory_urls)
+        relative_target = relative(path, target) if not target.endswith("/") else relative(path, target + "x")[:-1]
+        site_url = self.site_meta.get("url") or ""
+        canonical = site_url.rstrip("/") + "/" + target if site_url.startswith(("http://", "https://")) \
+            else relative_target
+        text = self.environment.get_template("redirect.html.j2").render(
+            record=record, former_id=former_id, title=_title_of(record), target=relative_target,
+            canonical=canonical, site=self.site_meta)
+        return path, text
+
     def relay_chain(self, source: Source) -> list[tuple[int, Source]]:
         """The sources this one relays, depth first, with their depth (1 = cited directly)."""
         chain, seen = [], {source.id}
@@ -479,6 +499,10 @@ class Renderer:
         for source in self.dossier.sources.values():
             if only is None or source.id in only:
                 yield record_path(source), self.render_source(source)
+        for record in (*self.dossier.entities.values(), *self.dossier.events.values(), *self.dossier.sources.values()):
+            if only is None or record.id in only:
+                for former_id in record.former_ids:
+                    yield self.render_redirect(record, former_id)
         present_types = self.present_types()
         for entity_type in present_types:
             path = type_index_path(entity_type.name)
@@ -505,8 +529,9 @@ class Renderer:
         yield reference.PAGE_PATH, self._render(["format-reference.md.j2"], reference.PAGE_PATH,
                                                 rows_by_kind=reference.rows_by_kind(self.dossier.vocabulary),
                                                 schema_url=relative(reference.PAGE_PATH, JSON_SCHEMA_PATH))
-        schema_text = json_schema_text(self.dossier.vocabulary)
-        yield JSON_SCHEMA_PATH, schema_text  # served with the site for editors and check-jsonschema
+        schemas = schema_texts(self.dossier.vocabulary)
+        schema_text = schemas[JSON_SCHEMA_PATH]
+        yield from schemas.items()  # served with the site for editors and check-jsonschema
         data_files, downloads = self.exports()  # JSON, CSV, FtM and the Atom feed
         yield from data_files.items()
         yield DATA_PAGE_PATH, self._render(["data.md.j2"], DATA_PAGE_PATH, downloads=downloads,

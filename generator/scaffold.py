@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import schema
-from .jsonschema import SCHEMA_COMMENT
+from .jsonschema import schema_comment
 from .loader import check_record_id, display_path
 from .problems import DossierError
 from .reference import describe
@@ -87,7 +87,7 @@ def skeleton_text(kind: str, type_value: str | None = None, vocabulary: Vocabula
     vocabulary = vocabulary or default_vocabulary()
     example_ids = example_ids or {}
     spec = schema.RECORD_SPECS[kind]
-    lines = [SCHEMA_COMMENT,
+    lines = [schema_comment(kind),
              f"# A new {kind}: {spec.doc}",
              "# Fill in every field that has no value yet, delete the comments you no longer need,",
              "# then run: python -m generator check   (the format reference page lists every field)",

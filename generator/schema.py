@@ -152,6 +152,10 @@ SUMMARY = Text(rich=True, max_length=2_000,
 DESCRIPTION = Text(rich=True, max_length=20_000,
                    doc="Longer text: paragraphs, *emphasis*, **strong**, lists; [[id]] links and citations.")
 NOTE = Text(rich=True, max_length=2_000, doc="A short remark; may link [[id]].")
+FORMER_IDS = ListOf(Text(max_length=ID_MAX_LENGTH, pattern=ID_PATTERN,
+                         pattern_hint="a former id is a file name without .yaml: lowercase a-z, 0-9 and hyphens"),
+                    doc="Ids the record had before it was renamed: their pages forward to this one "
+                        "(written by 'python -m generator rename').")
 
 ALIAS = Obj(doc="Another name, in any language or script.", fields=(
     ("name", Text(max_length=200, doc="The name as written."), True),
@@ -202,6 +206,7 @@ ENTITY = Obj(doc="An organization, person, place or other thing, of a type the v
      False),
     ("tags", TAGS, False),
     ("sources", OPTIONAL_SOURCES, False),
+    ("former_ids", FORMER_IDS, False),
 ))
 
 EVENT = Obj(doc="A dated happening.", fields=(
@@ -216,6 +221,7 @@ EVENT = Obj(doc="A dated happening.", fields=(
                       doc="What the event is about: entities of the types the vocabulary allows as topics."), False),
     ("tags", TAGS, False),
     ("sources", SOURCES, True),
+    ("former_ids", FORMER_IDS, False),
 ))
 
 LOCATION = Obj(doc="Where the passage stands in the source; any of these.", fields=(
@@ -266,6 +272,7 @@ SOURCE = Obj(doc="A publication or informant that statements rest on.", fields=(
     ("note", NOTE, False),
     ("excerpts", ListOf(EXCERPT, unique=False, doc="Passages that records rest on; cite as source-id#excerpt-id."),
      False),
+    ("former_ids", FORMER_IDS, False),
 ))
 
 RECORD_SPECS: dict[str, Obj] = {"entity": ENTITY, "event": EVENT, "source": SOURCE}

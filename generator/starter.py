@@ -3,7 +3,7 @@
 The project's files are files in ``generator/starter/`` (``*.j2`` ones are rendered with the
 project's title; a leading ``dot-`` becomes ``.``, so that packaging keeps them); the engine's
 theme additions are copied beside them; ``requirements.txt`` pins the engine and the libraries
-this engine was tested with; ``schema/record.schema.json`` is written from the new vocabulary.
+this engine was tested with; the JSON Schemas in ``schema/`` (one a kind, and ``record.schema.json``) are written from the new vocabulary.
 """
 
 from __future__ import annotations
@@ -90,5 +90,5 @@ def init_project(target: Path, title: str | None = None, engine: str | None = No
     requirements = target / "requirements.txt"
     requirements.write_text("\n".join([engine, *pinned_libraries()]) + "\n", encoding="utf-8")
     written.append(requirements)
-    written.append(write_committed_schema(target, load_vocabulary(target / "content")))
+    written.extend(write_committed_schema(target, load_vocabulary(target / "content")))
     return written

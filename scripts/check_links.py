@@ -180,12 +180,20 @@ def _reason(row: dict) -> str:
     return (row.get("result") or "").strip() or "invalid"
 
 
+def redirect_pages(site: Path) -> list[str]:
+    """Pages left at former addresses (a meta refresh): nothing links to them, so they are crawled from too."""
+    return sorted(page.relative_to(site).as_posix() for page in site.rglob("*.html")
+                  if b'http-equiv="refresh"' in page.read_bytes()[:2048])
+
+
 def internal_link_problems(site: Path) -> list[Broken]:
-    """LinkChecker over the site served on loopback: every internal link and #fragment."""
+    """LinkChecker over the site served on loopback: every internal link and #fragment, from the home
+    page and from every page that forwards a former address."""
     problems: list[Broken] = []
     with tempfile.TemporaryDirectory() as scratch, LoopbackServer(site) as server:
         config = _linkchecker_config(Path(scratch), online=False, rate=1000)
-        for row in run_linkchecker([server.url], config, ["^mailto:"]):
+        starts = [server.url] + [server.url + path for path in redirect_pages(site)]
+        for row in run_linkchecker(starts, config, ["^mailto:"]):
             url = row.get("url") or row.get("urlname") or ""
             if not url.startswith(server.url):
                 continue  # external: checked for form by external_link_problems, online only on request

@@ -127,7 +127,7 @@ def test_misspelt_reference_fails_build_with_file_line_and_suggestion(tmp_path):
                                                      "sources: [paper-2025]\n")
     result = mkdocs_build(make_project(tmp_path, content), tmp_path / "site")
     assert result.returncode == 1
-    assert re.search(r"content/events/2025-04-typo\.yaml:3:10: error\[unknown-reference\]: summary: no record with "
+    assert re.search(r"content/events/2025-04-typo\.yaml:3:16: error\[unknown-reference\]: summary: no record with "
                      r"id 'acmme'\n\s+hint: did you mean 'acme'\?", result.stderr), result.stderr
 
 

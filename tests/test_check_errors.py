@@ -69,7 +69,7 @@ CASES = {
          "    hint: put it in quotes: 'NO' (YAML reads it as true/false otherwise)"]),
     "missing_text_link_target": (
         "entities", "broken", HEADER + "summary: Linked to [[acmee]].\n",
-        ["content/entities/broken.yaml:3:10: error[unknown-reference]: summary: no record with id 'acmee'\n"
+        ["content/entities/broken.yaml:3:20: error[unknown-reference]: summary: no record with id 'acmee'\n"
          "    hint: did you mean 'acme'?"]),
     "unknown_entity_type": (
         "entities", "broken", "type: compnay\nname: B\nsummary: x\n",

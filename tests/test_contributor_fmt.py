@@ -16,7 +16,9 @@ import yaml
 from conftest import MINI, ROOT, write_record
 from generator import schema
 from generator.fmt import FormatError, format_files, format_record_text
-from generator.jsonschema import SCHEMA_COMMENT
+from generator.jsonschema import schema_comment
+
+SCHEMA_COMMENT = schema_comment("entity")
 from generator.pipeline import load_dossier
 
 KINDS_BY_FOLDER = {folder: kind for kind, folder in schema.KIND_FOLDERS.items()}
@@ -91,11 +93,28 @@ def test_messy_record_gets_schema_order_and_keeps_every_comment():
     assert relationship.index("type: owns") < relationship.index("target:") < relationship.index("sources:")
 
 
-def test_dates_are_single_quoted_and_unquoted_dates_keep_their_value():
+def test_dates_are_single_quoted_and_unquoted_dates_get_quotes():
     text = "date: '2025-01'\ntitle: T\nsummary: S\nsources: [a]\n"
     assert "date: '2025-01'" in format_record_text(text, "event")
-    unquoted = "date: 2025-01-02\ntitle: T\nsummary: S\nsources: [a]\n"
-    assert yaml.safe_load(format_record_text(unquoted, "event")) == yaml.safe_load(unquoted)
+    unquoted = "date: 2025-01-02\ntitle: T\nsummary: S\nsources: [a]\nparticipants:\n  - entity: a\n"
+    formatted = format_record_text(unquoted, "event")
+    assert formatted.splitlines()[1] == "date: '2025-01-02'"
+    assert yaml.safe_load(formatted)["date"] == "2025-01-02"
+    year = "type: company\nname: N\nsummary: S\nrelationships:\n  - type: owns\n    target: b\n    since: 2024\n" \
+           "    sources: [a]\n"
+    assert "    since: '2024'\n" in format_record_text(year, "entity")
+
+
+def test_fmt_check_fails_on_an_unquoted_full_date(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(MINI, content)
+    dated = write_record(content, "sources", "dated", schema_comment("source") + "\n"
+                                                      "title: T\nkind: report\ndate: 2025-11-27\n")
+    result = subprocess.run([sys.executable, "-m", "generator", "fmt", "--check", str(dated)], cwd=tmp_path,
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == (
+        "would reformat content/sources/dated.yaml:4:7: 'date: 2025-11-27' -> \"date: '2025-11-27'\"")
 
 
 def test_refuses_when_a_value_would_change():

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import MINI, ROOT
 from generator import schema
-from generator.jsonschema import SCHEMA_COMMENT
+from generator.jsonschema import schema_comment
 from generator.pipeline import load_dossier
 from generator.problems import DossierError
 from generator.scaffold import ScaffoldError, create_record, skeleton_text
@@ -45,7 +45,8 @@ def _fill(path: Path, values: dict[str, str]) -> None:
 @pytest.mark.parametrize("kind", schema.RECORD_KINDS)
 def test_skeleton_explains_every_field(kind):
     text = skeleton_text(kind)
-    assert text.startswith(SCHEMA_COMMENT + "\n")
+    assert text.startswith(f"# yaml-language-server: $schema=../../schema/{kind}.schema.json\n")
+    assert text.startswith(schema_comment(kind) + "\n")
     for name, field_spec, required in schema.RECORD_SPECS[kind].fields:
         assert f"# {name} ({'required' if required else 'optional'}): {field_spec.doc}" in text
         if isinstance(field_spec, schema.ListOf) and isinstance(field_spec.item, schema.Obj):

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from jsonschema import Draft202012Validator
 
 from conftest import MINI, ROOT, write_record
@@ -26,15 +27,18 @@ def _all_records(content_dir: Path) -> list[Path]:
     return sorted(p for folder in schema.KIND_FOLDERS.values() for p in (content_dir / folder).glob("*.yaml"))
 
 
-def _check_jsonschema(*files: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(CHECK_JSONSCHEMA), "--schemafile", str(SCHEMA_FILE), *map(str, files)],
+def _check_jsonschema(*files: Path, schema_file: Path = SCHEMA_FILE) -> subprocess.CompletedProcess:
+    return subprocess.run([str(CHECK_JSONSCHEMA), "--schemafile", str(schema_file), *map(str, files)],
                           capture_output=True, text=True)
 
 
-def test_committed_schema_matches_schema_py():
-    committed = SCHEMA_FILE.read_text(encoding="utf-8")
-    assert committed == jsonschema.json_schema_text(load_vocabulary(ROOT / "content")), (
-        "schema/record.schema.json is stale: run 'python -m generator schema' and commit it")
+def test_committed_schemas_match_schema_py():
+    texts = jsonschema.schema_texts(load_vocabulary(ROOT / "content"))
+    for relative, text in texts.items():
+        assert (ROOT / relative).read_text(encoding="utf-8") == text, (
+            f"{relative} is stale: run 'python -m generator schema' and commit it")
+    assert sorted(texts) == ["schema/entity.schema.json", "schema/event.schema.json",
+                             "schema/record.schema.json", "schema/source.schema.json"]
 
 
 def test_schema_command_check_fails_on_a_stale_copy(tmp_path):
@@ -45,19 +49,23 @@ def test_schema_command_check_fails_on_a_stale_copy(tmp_path):
     assert subprocess.run([*run, "--check"], cwd=ROOT, capture_output=True).returncode == 1
     assert subprocess.run(run, cwd=ROOT, capture_output=True).returncode == 0
     assert stale.read_text(encoding="utf-8") == jsonschema.json_schema_text()
+    assert (tmp_path / "schema/entity.schema.json").read_text(encoding="utf-8") == \
+        jsonschema.schema_texts()["schema/entity.schema.json"]
     assert subprocess.run([*run, "--check"], cwd=ROOT, capture_output=True).returncode == 0
 
 
-def test_schema_is_valid_draft_2020_12():
-    document = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    assert document["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    Draft202012Validator.check_schema(document)
+def test_schemas_are_valid_draft_2020_12():
+    for relative in jsonschema.schema_texts():
+        document = json.loads((ROOT / relative).read_text(encoding="utf-8"))
+        assert document["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+        Draft202012Validator.check_schema(document)
 
 
 def test_every_record_names_the_schema_on_its_first_line():
     for path in _all_records(ROOT / "content"):
         first_line = path.read_text(encoding="utf-8").split("\n", 1)[0]
-        assert first_line == jsonschema.SCHEMA_COMMENT, path
+        kind = next(kind for kind, folder in schema.KIND_FOLDERS.items() if path.parent.name == folder)
+        assert first_line == jsonschema.schema_comment(kind), path
 
 
 def test_check_jsonschema_accepts_every_record_in_content():
@@ -65,6 +73,51 @@ def test_check_jsonschema_accepts_every_record_in_content():
     assert len(files) > 50
     result = _check_jsonschema(*files)
     assert result.returncode == 0, result.stdout + result.stderr
+    for kind, folder in schema.KIND_FOLDERS.items():
+        result = _check_jsonschema(*sorted((ROOT / "content" / folder).glob("*.yaml")),
+                                   schema_file=ROOT / jsonschema.kind_schema_path(kind))
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _editor_messages(text: str, kind: str, schema_document: dict) -> list[str]:
+    """What an editor underlines: each schema error at the line and column of the value it is about."""
+    from generator.loader import parse_record_text
+
+    record = parse_record_text(text.encode(), f"{kind}.yaml", kind, "x")
+    document = yaml.safe_load(text)
+    messages = []
+    for error in Draft202012Validator(schema_document).iter_errors(document):
+        line, column = record.mark(tuple(error.absolute_path))
+        messages.append(f"{line}:{column}: {error.message}")
+    return sorted(messages)
+
+
+TYPO_IN_RELATION = """\
+type: company
+name: Acme
+summary: A company. [[paper-2025]]
+relationships:
+  - type: ownz
+    target: widget-x
+    sources: [paper-2025]
+"""
+
+
+@pytest.mark.parametrize("schema_path", ["schema/entity.schema.json", "schema/record.schema.json"])
+def test_a_typo_in_a_relation_type_is_reported_as_such_not_as_a_missing_date(schema_path):
+    document = json.loads((ROOT / schema_path).read_text(encoding="utf-8"))
+    relation_types = ", ".join(repr(r.name) for r in load_vocabulary(ROOT / "content").relation_types)
+    assert _editor_messages(TYPO_IN_RELATION, "entity", document) == [
+        f"5:11: 'ownz' is not one of [{relation_types}]"]
+
+
+def test_each_kind_schema_names_the_missing_field_of_that_kind():
+    event_schema = json.loads((ROOT / jsonschema.kind_schema_path("event")).read_text(encoding="utf-8"))
+    assert _editor_messages("title: T\nsummary: S\nsources: [a]\n", "event", event_schema) == [
+        "1:1: 'date' is a required property"]
+    source_schema = json.loads((ROOT / jsonschema.kind_schema_path("source")).read_text(encoding="utf-8"))
+    assert _editor_messages("title: T\nkind: report\npublisher: The Verge\n", "source", source_schema) == [
+        "3:12: 'The Verge' does not match '^[a-z0-9]+(?:-[a-z0-9]+)*$'"]
 
 
 # Each case: a record file that the engine rejects with ``code``, and check-jsonschema must reject too.
@@ -122,14 +175,16 @@ BROKEN_RECORDS = [
 def test_engine_and_check_jsonschema_both_reject(tmp_path, folder, record_id, text, code):
     content = tmp_path / "content"
     shutil.copytree(MINI, content)
-    path = write_record(content, folder, record_id, jsonschema.SCHEMA_COMMENT + "\n" + text)
+    kind = next(kind for kind, name in schema.KIND_FOLDERS.items() if name == folder)
+    path = write_record(content, folder, record_id, jsonschema.schema_comment(kind) + "\n" + text)
     with pytest.raises(DossierError) as caught:
         load_dossier(content)
     codes = {p.code for p in caught.value.problems if p.path.endswith(f"{record_id}.yaml")}
     assert code in codes
-    result = _check_jsonschema(path)
-    assert result.returncode == 1, result.stdout
-    assert "Schema validation errors" in result.stdout + result.stderr
+    for schema_file in (SCHEMA_FILE, ROOT / jsonschema.kind_schema_path(kind)):
+        result = _check_jsonschema(path, schema_file=schema_file)
+        assert result.returncode == 1, result.stdout
+        assert "Schema validation errors" in result.stdout + result.stderr
 
 
 def test_the_valid_versions_of_the_broken_records_pass_both(tmp_path):
@@ -144,7 +199,8 @@ def test_the_valid_versions_of_the_broken_records_pass_both(tmp_path):
 
 def test_schema_is_served_with_the_site_and_reference_page_is_rendered():
     pages = Renderer(load_dossier(MINI).dossier).render_all()
-    assert pages[jsonschema.SITE_PATH] == jsonschema.json_schema_text(load_vocabulary(MINI))
+    for relative, text in jsonschema.schema_texts(load_vocabulary(MINI)).items():
+        assert pages[relative] == text
     assert reference.PAGE_PATH in pages
 
 
@@ -184,4 +240,5 @@ def test_reference_rows_follow_a_new_field_added_to_schema(monkeypatch):
     extra = schema.Obj(doc="test", fields=(*schema.SOURCE.fields, ("isbn", schema.Text(doc="An ISBN."), False)))
     monkeypatch.setitem(schema.RECORD_SPECS, "source", extra)
     assert "isbn" in reference.all_field_paths()
-    assert "isbn" in jsonschema.build_json_schema()["anyOf"][2]["properties"]
+    assert "isbn" in jsonschema.build_kind_schema("source")["properties"]
+    assert "isbn" in jsonschema.build_json_schema()["then"]["properties"]

@@ -68,7 +68,8 @@ def test_init_writes_every_part_of_a_project(tmp_path):
     init_project(project, "A title with 'quotes'")
     for name in ("mkdocs.yml", "Makefile", "README.md", "requirements.txt", ".ci/run", ".github/workflows/ci.yml",
                  ".pre-commit-config.yaml", ".gitignore", "content/vocabulary.yaml", "content/pages/index.md",
-                 "schema/record.schema.json", "tests/test_dossier.py", "theme/assets/dossier-graph.js"):
+                 "schema/record.schema.json", "schema/entity.schema.json", "schema/event.schema.json",
+                 "schema/source.schema.json", "tests/test_dossier.py", "theme/assets/dossier-graph.js"):
         assert (project / name).is_file(), name
     assert os.access(project / ".ci" / "run", os.X_OK)
     assert yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))["site_name"] == "A title with 'quotes'"

@@ -122,7 +122,14 @@ def test_failed_check_or_build_leaves_site_byte_identical_and_success_drops_stal
     assert not list((project_copy / ".build").glob("site.new*"))
     broken_page.unlink()
 
+    # The first build published the extra source: deleting it alone is refused (its address would
+    # vanish); deleting its line from the list of published ids too says the page must go.
     extra.unlink()
+    result = build_site(project_copy, site, "1700000003")
+    assert result.returncode == 1 and "error[vanished-id]" in result.stdout + result.stderr
+    assert tree_digest(site) == before
+    published = project_copy / "content" / "published-ids.txt"
+    published.write_text(published.read_text(encoding="utf-8").replace("zz-extra-source\n", ""), encoding="utf-8")
     assert build_site(project_copy, site, "1700000003").returncode == 0
     assert not (site / "sources" / "zz-extra-source").exists()
     assert "zz-extra-source" not in (site / "sitemap.xml").read_text(encoding="utf-8")

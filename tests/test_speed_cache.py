@@ -26,9 +26,9 @@ def parse_calls(monkeypatch) -> list[str]:
     calls: list[str] = []
     real = loader.parse_record_text
 
-    def counting(data, display_path, kind, record_id):
+    def counting(data, display_path, kind, record_id, *rest):
         calls.append(display_path)
-        return real(data, display_path, kind, record_id)
+        return real(data, display_path, kind, record_id, *rest)
 
     monkeypatch.setattr(loader, "parse_record_text", counting)
     return calls

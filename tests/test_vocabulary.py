@@ -271,6 +271,9 @@ def test_merger_schema_reference_and_skeletons_use_its_words(merger_pages):
     assert {"regulator", "deal", "game", "court"} <= set(entity_type_enum)
     assert "legal-instrument" not in entity_type_enum
     assert merger_pages[jsonschema.SITE_PATH] == jsonschema.json_schema_text(vocabulary)
+    entity_schema = json.loads(merger_pages["schema/entity.schema.json"])  # the kind's own schema, served too
+    assert entity_schema["properties"]["type"]["enum"] == entity_type_enum
+    assert "sued" in json.dumps(entity_schema["$defs"]["relationship"]["properties"]["type"])
     reference = merger_pages["reference/format.md"]
     assert "| `sued` | sued | sued by | actor | actor |" in reference
     assert "| `under-review` | A regulator examines it. |" in reference
