@@ -238,7 +238,7 @@ EXIT_STATUS = {
     "schema": "0 written or up to date, 1 a committed schema is stale (--check), 2 wrong usage",
     "codes": "0 printed, written or up to date, 1 the table is stale (--check), 2 wrong usage or no markers",
     "init": "0 written, 1 the folder is not empty or cannot be written, 2 wrong usage",
-    "diff": "0 report printed or written, 2 not a git checkout, an unknown revision or wrong usage",
+    "diff": "0 report printed or written, 2 wrong usage, not a git checkout or an unknown revision",
 }
 
 

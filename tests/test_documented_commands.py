@@ -60,6 +60,12 @@ COVERAGE = {
     ".venv/bin/python -m generator fmt --check": WORKED_EXAMPLE,
     "make serve": "test_make_serve_as_the_readme_gives_it_serves_and_shows_an_edit",
     ".venv/bin/python -m generator diff HEAD": "test_diff_head_as_documented_reports_an_uncommitted_edit",
+    ".venv/bin/python -m generator --version": "test_version_and_codes_as_documented",
+    ".venv/bin/python -m generator codes": "test_version_and_codes_as_documented",
+    ".venv/bin/python -m generator rename OLD NEW": Adapted((
+        "test_rename_as_documented_moves_a_record_and_forwards_it", "OLD NEW become two real ids")),
+    ".venv/bin/python -m generator rename OLD-ID NEW-ID": Adapted((
+        "test_rename_as_documented_moves_a_record_and_forwards_it", "OLD-ID NEW-ID become two real ids")),
 }
 
 
@@ -110,7 +116,7 @@ def test_make_check_passes_on_the_project_as_documented(project):
     result = run_documented("make check", project)
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.search(r"^checked \d+ entities, \d+ events, \d+ sources: no errors", result.stdout, re.M), result.stdout
-    assert "schema/record.schema.json is up to date" in result.stdout
+    assert "schema/*.schema.json are up to date" in result.stdout
 
 
 def test_strict_check_as_documented(project):
@@ -184,3 +190,25 @@ def test_diff_head_as_documented_reports_an_uncommitted_edit(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 added, 1 changed, 0 renamed, 0 removed." in result.stdout
     assert "| `name` | `Alibaba` | `Alibaba Renamed` |" in result.stdout
+
+
+def test_version_and_codes_as_documented(tmp_path):
+    project = copy_project(tmp_path / "project")
+    version = run_documented(".venv/bin/python -m generator --version", project)
+    assert version.returncode == 0 and re.fullmatch(r"python -m generator \S+\n", version.stdout), version.stdout
+    codes = run_documented(".venv/bin/python -m generator codes", project)
+    assert codes.returncode == 0, codes.stderr
+    assert "| `unknown-excerpt`" in codes.stdout and "| `quote-not-in-text`" in codes.stdout
+
+
+def test_rename_as_documented_moves_a_record_and_forwards_it(tmp_path):
+    """The docs' ``rename OLD NEW`` (``OLD-ID NEW-ID``), with OLD NEW become two real ids of the dossier."""
+    project = copy_project(tmp_path / "project")
+    command = ".venv/bin/python -m generator rename OLD NEW".replace("OLD NEW", "hangzhou hangzhou-city")
+    result = subprocess.run(["bash", "-c", command], cwd=project, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    moved = project / "content" / "entities" / "hangzhou-city.yaml"
+    assert moved.exists() and not (project / "content" / "entities" / "hangzhou.yaml").exists()
+    assert "former_ids: [hangzhou]" in moved.read_text(encoding="utf-8")
+    check = run_documented("make check", project)
+    assert check.returncode == 0, check.stdout + check.stderr

@@ -171,7 +171,8 @@ def test_old_address_forwards_without_javascript(renamed_site):
     page = site / "entities/acme/index.html"
     tree = lxml.html.fromstring(page.read_bytes())
     assert tree.xpath("//meta[@http-equiv='refresh']/@content") == ["0; url=../acme-group/"]
-    assert tree.xpath("//link[@rel='canonical']/@href") == ["https://example.org/dossier/entities/acme-group/"]
+    # No site address is configured in the tests' builds (DOSSIER_SITE_URL): the canonical link is relative.
+    assert tree.xpath("//link[@rel='canonical']/@href") == ["../acme-group/"]
     assert tree.xpath("//a/@href") == ["../acme-group/"]
     assert (page.parent / "../acme-group/index.html").resolve().is_file()
     assert "Acme Group" in tree.xpath("string(//a)")
