@@ -17,7 +17,8 @@ import json
 from dataclasses import dataclass
 
 from . import schema
-from .feeds import FEED_PATH, atom_feed
+from .check import TEXT_LINK_RE
+from .feeds import FEED_PATH, atom_feed, plain_summary
 from .link import Dossier
 from .evidence import voice_words
 from .model import Entity, Event, PartialDate, Source
@@ -205,6 +206,29 @@ CSV_TABLES: dict[str, tuple[list[str], str]] = {
 }
 
 
+#: Rich-text columns of the CSV tables: the cell holds the text as a reader sees it ([[links]] become
+#: names, citations go), and a ``<column>_links`` column beside it lists the ids the text names
+#: (``source-id#excerpt-id`` for a citation).  The JSON keeps the text as written.
+CSV_RICH_COLUMNS: dict[str, tuple[str, ...]] = {
+    "entities": ("summary", "description"), "events": ("summary",), "sources": ("note",),
+    "relationships": ("note",), "facts": ("value",), "lifecycle": ("note",),
+}
+for _table, _rich_columns in CSV_RICH_COLUMNS.items():
+    _columns = CSV_TABLES[_table][0]
+    for _column in _rich_columns:
+        _columns.insert(_columns.index(_column) + 1, f"{_column}_links")
+
+
+def _readable(dossier: Dossier, rows: dict[str, list[dict]]) -> None:
+    for table, columns in CSV_RICH_COLUMNS.items():
+        for row in rows[table]:
+            for column in columns:
+                text = row.get(column)
+                if text:
+                    row[f"{column}_links"] = list(dict.fromkeys(m.group(1).strip() for m in TEXT_LINK_RE.finditer(text)))
+                    row[column] = plain_summary(dossier, text)
+
+
 def csv_rows(dossier: Dossier, directory_urls: bool = True) -> dict[str, list[dict]]:
     """The rows of every CSV table, keyed like :data:`CSV_TABLES`."""
     entities = [dossier.entities[i] for i in sorted(dossier.entities)]
@@ -241,6 +265,7 @@ def csv_rows(dossier: Dossier, directory_urls: bool = True) -> dict[str, list[di
             row = excerpt_dict(dossier, source, excerpt)
             location = row.pop("location") or {}
             rows["excerpts"].append({"source": source.id, **row, **location})
+    _readable(dossier, rows)
     return rows
 
 

@@ -40,6 +40,10 @@ def atom_date(date: PartialDate) -> str:
     return f"{date.year:04d}-{date.month or 1:02d}-{date.day or 1:02d}T00:00:00Z"
 
 
+#: A citation removed from "text [[src#x]]." leaves "text ." behind.
+_SPACE_BEFORE_PUNCTUATION_RE = re.compile(r"\s+([.,;:!?)])")
+
+
 def plain_summary(dossier: Dossier, text: str) -> str:
     """Rich record text as plain words: [[id]] links become names, citations vanish."""
 
@@ -53,7 +57,7 @@ def plain_summary(dossier: Dossier, text: str) -> str:
         return getattr(record, "name", None) or getattr(record, "title", None) or target
 
     flat = TEXT_LINK_RE.sub(word, text)
-    return _WHITESPACE_RE.sub(" ", flat).replace(" .", ".").replace(" ,", ",").strip()
+    return _SPACE_BEFORE_PUNCTUATION_RE.sub(r"\1", _WHITESPACE_RE.sub(" ", flat)).strip()
 
 
 class AtomFeed:

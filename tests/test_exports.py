@@ -146,7 +146,10 @@ def test_record_text_stays_plain_data_in_json_and_csv(hostile_dossier):
     assert entity["summary"] == HOSTILE_SUMMARY
     row = next(r for r in read_csv(files[exports.csv_path("entities")]) if r["id"] == "hostile-corp")
     assert row["name"] == "'" + HOSTILE_NAME
-    assert row["summary"] == HOSTILE_SUMMARY  # starts with '<', which no spreadsheet evaluates
+    # Readable text in the cell (links become names, citations go), the ids beside it; starts with '<',
+    # which no spreadsheet evaluates.
+    assert row["summary"] == '<script>alert(1)</script> -2+3 @SUM(A1) "quoted" & Acme Group'
+    assert row["summary_links"] == "acme;paper-2025"
     aliases = [r["name"] for r in read_csv(files[exports.csv_path("aliases")]) if r["entity"] == "hostile-corp"]
     assert aliases == ["'+7 495 000-00-00", "'@handle"]
     notes = [r["note"] for r in read_csv(files[exports.csv_path("relationships")]) if r["subject"] == "hostile-corp"]
