@@ -140,3 +140,20 @@ def start_documented(command: str, cwd: Path, output, env: dict | None = None) -
     assert command in {c for _file, c in documented_commands()}, f"not a documented command: {command!r}"
     return subprocess.Popen(["bash", "-c", command], cwd=cwd, stdout=output, stderr=subprocess.STDOUT,
                             start_new_session=True, env=dict(os.environ, **(env or {})))
+
+
+@pytest.fixture
+def threads_of_earlier_tests_ignored(monkeypatch):
+    """Let :func:`generator.background.may_fork` ignore threads that earlier tests left running.
+
+    Session fixtures (the loopback servers of the browser tests) keep idle threads alive for the
+    rest of the run, so in the whole suite the engine rightly refuses to fork.  The tests of the
+    forked child want the child; a thread a test starts itself still counts.
+    """
+    import threading
+
+    from generator import background
+
+    before = set(threading.enumerate())
+    monkeypatch.setattr(background, "may_fork", lambda: hasattr(os, "fork") and all(
+        thread in before for thread in threading.enumerate()))

@@ -26,6 +26,11 @@ def dossier(tmp_path_factory):
     return load_dossier(content).dossier
 
 
+@pytest.fixture(autouse=True)
+def _forks_despite_idle_threads_of_other_tests(threads_of_earlier_tests_ignored):
+    """Idle threads of other tests' session fixtures do not stop these tests' forks."""
+
+
 def test_forked_exports_equal_exports_built_in_process(dossier, monkeypatch):
     site = {"name": "Bench", "url": "https://example.org/", "directory_urls": True}
     monkeypatch.setattr(render, "EXPORTS_IN_CHILD_MIN_RECORDS", 10**9)

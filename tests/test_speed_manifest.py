@@ -138,7 +138,7 @@ def test_building_from_another_folder_generates_again(project, loads, capsys, mo
         encoding="utf-8")
 
 
-def test_a_failed_render_leaves_no_forked_child(project, monkeypatch):
+def test_a_failed_render_leaves_no_forked_child(project, monkeypatch, threads_of_earlier_tests_ignored):
     import os
 
     import jinja2
