@@ -24,6 +24,7 @@ from .pipeline import default_workers, load_dossier
 from .problems import DossierError, Severity
 from .provenance import ProvenanceIndex
 from .render import Renderer, template_problem
+from .searchindex import tidy_search_index
 from .searchwords import han_names
 
 log = logging.getLogger("mkdocs.plugins.dossier")
@@ -125,6 +126,10 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         if not self.serving and isinstance(page.file, _GeneratedFile):
             page.file.content_string = ""
         return markdown
+
+    def on_post_build(self, config):
+        """Citation markers out of the search index (the search plugin, listed first, has written it)."""
+        tidy_search_index(Path(config.site_dir))
 
     def on_serve(self, server, config, builder):
         server.watch(str(self._project_path(config, self.config.content_dir)))

@@ -43,6 +43,30 @@ def type_index_path(entity_type: str) -> str:
     return f"types/{entity_type}.md"
 
 
+#: Language codes as readers know them; a code not listed shows as it is.
+LANGUAGE_NAMES = {
+    "ar": "Arabic", "de": "German", "en": "English", "es": "Spanish", "fa": "Persian", "fr": "French",
+    "he": "Hebrew", "hi": "Hindi", "id": "Indonesian", "it": "Italian", "ja": "Japanese", "kk": "Kazakh",
+    "ko": "Korean", "ms": "Malay", "nl": "Dutch", "pl": "Polish", "pt": "Portuguese", "ru": "Russian",
+    "th": "Thai", "tr": "Turkish", "uk": "Ukrainian", "vi": "Vietnamese", "zh": "Chinese",
+    "zh-hans": "Chinese (simplified)", "zh-hant": "Chinese (traditional)",
+}
+
+
+def language_name(code: str) -> str:
+    """'ru' -> 'Russian', 'zh-Hant' -> 'Chinese (traditional)', 'en-GB' -> 'English (en-GB)'."""
+    name = LANGUAGE_NAMES.get(code.lower())
+    if name:
+        return name
+    base = LANGUAGE_NAMES.get(code.split("-")[0].lower())
+    return f"{base} ({code})" if base else code
+
+
+def tag_page_path(tag: str) -> str:
+    """The page listing every record with ``tag`` (tags are checked: lowercase words and hyphens)."""
+    return f"tags/{tag}.md"
+
+
 def relative(from_path: str, to_path: str) -> str:
     """A link from one generated page to another, relative as MkDocs expects."""
     # Both are clean paths below the docs folder, so a split does what posixpath.relpath
@@ -114,6 +138,10 @@ class PageWriter:
             return label or (_title_of(record) if record else target)
 
         return TEXT_LINK_RE.sub(word, text)
+
+    def flat(self, text: str | None) -> str:
+        """Rich text as one line of plain words (names for links, no citation markers), not yet escaped."""
+        return " ".join((self._flatten(text) or "").split())
 
     def links(self, record_ids) -> str:
         return ", ".join(self.link(record_id) for record_id in record_ids)
@@ -284,6 +312,8 @@ def make_environment(override_dir: Path | None = None) -> jinja2.Environment:
     environment.globals["schema"] = schema
     environment.globals["record_path"] = record_path
     environment.globals["type_index_path"] = type_index_path
+    environment.globals["tag_page_path"] = tag_page_path
+    environment.globals["language_name"] = language_name
     environment.globals["event_entities"] = event_entities
     environment.globals["human_period"] = human_period
     return environment
@@ -413,6 +443,7 @@ class Renderer:
             path = type_index_path(entity_type.name)
             yield path, self._render(["type-index.md.j2"], path, type_info=entity_type,
                                      entities=self.dossier.entities_of_type(entity_type.name))
+        yield from self._tag_pages()
         yield "entities/index.md", self._render(["entities-index.md.j2"], "entities/index.md", types=present_types)
         yield "sources/index.md", self._render(["sources-index.md.j2"], "sources/index.md",
                                                sources=sorted(self.dossier.sources.values(),
@@ -442,6 +473,25 @@ class Renderer:
                                            schema_path=JSON_SCHEMA_PATH, counts=self.dossier.counts(),
                                            schema_size=len(schema_text.encode("utf-8")))
 
+    def records_by_tag(self) -> dict[str, tuple[list[Entity], list[Event]]]:
+        """Each tag, in order, with the entities (by name) and events (by date) that carry it."""
+        found: dict[str, tuple[list, list]] = {}
+        for entity in sorted(self.dossier.entities.values(), key=lambda e: (e.name.lower(), e.id)):
+            for tag in entity.tags:
+                found.setdefault(tag, ([], []))[0].append(entity)
+        for event in self.dossier.events_in_order:
+            for tag in event.tags:
+                found.setdefault(tag, ([], []))[1].append(event)
+        return dict(sorted(found.items()))
+
+    def _tag_pages(self):
+        by_tag = self.records_by_tag()
+        for tag, (entities, events) in by_tag.items():
+            path = tag_page_path(tag)
+            yield path, self._render(["tag.md.j2"], path, tag=tag, entities=entities, events=events)
+        yield "tags/index.md", self._render(["tags-index.md.j2"], "tags/index.md",
+                                            tags=[(tag, len(a) + len(b)) for tag, (a, b) in by_tag.items()])
+
     def navigation(self) -> list:
         """MkDocs-style nav built from the records: sections and their index pages, never every record."""
         present_types = [t for t in schema.ENTITY_TYPES if any(e.type == t.name for e in
@@ -451,6 +501,7 @@ class Renderer:
         nav.append({"Timeline": "timeline.md"})
         nav.append({"Network": "graph.md"})
         nav.append({"Sources": "sources/index.md"})
+        nav.append({"Tags": "tags/index.md"})
         nav.append({"Data": DATA_PAGE_PATH})
         for page in sorted(self.dossier.pages.values(), key=lambda p: p.id):
             if page.id != "index":

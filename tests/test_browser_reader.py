@@ -13,68 +13,22 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from reader_site import CHROMIUM, ROOT, LoopbackServer, build_site
+from reader_site import CHROMIUM, ROOT, LoopbackServer, Watched, build_site
 
 if not CHROMIUM.exists():
     pytest.skip("browser tests need /usr/bin/chromium (`make test` installs it: scripts/install-browser.sh)",
                 allow_module_level=True)
 
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402 - only once chromium is known
+from playwright.sync_api import Page, expect  # noqa: E402 - only once chromium is known
 
 SCREENSHOTS = ROOT / "screenshots"
-
-
-@pytest.fixture(scope="session")
-def real_site(tmp_path_factory) -> Path:
-    return build_site(tmp_path_factory.mktemp("real") / "site")
-
-
-@pytest.fixture(scope="session")
-def real_server(real_site):
-    with LoopbackServer(real_site) as server:
-        yield server
+# real_site, real_server and browser are session fixtures in conftest.py, shared by every browser test.
 
 
 @pytest.fixture(scope="session")
 def large_site(tmp_path_factory, thousand_record_content) -> Path:
     work = tmp_path_factory.mktemp("large")
     return build_site(work / "site", thousand_record_content, work)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
-
-
-class Watched:
-    """A page whose requests and console errors are recorded; only 127.0.0.1 is reachable."""
-
-    def __init__(self, browser):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
-        self.requests: list[str] = []
-        self.refused: list[str] = []
-        self.errors: list[str] = []
-        self.context.route("**/*", self._route)
-        self.page: Page = self.context.new_page()
-        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-
-    def _route(self, route):
-        url = route.request.url
-        self.requests.append(url)
-        if urlsplit(url).hostname != "127.0.0.1":
-            self.refused.append(url)
-            route.abort()
-        else:
-            route.continue_()
-
-    def check_clean(self):
-        assert self.refused == [], f"requests left the machine: {self.refused}"
-        assert self.errors == [], f"console errors: {self.errors}"
-        assert self.requests, "no request was recorded: the route did not see the traffic"
 
 
 @pytest.fixture
