@@ -205,7 +205,7 @@
     var controls = element("div", "dossier-graph__controls");
     var legend = element("fieldset", "dossier-graph__legend");
     legend.appendChild(element("legend", "", "Entity types"));
-    var layers = element("fieldset", "dossier-graph__legend dossier-graph__layers");
+    var layers = element("fieldset", "dossier-graph__layers");
     layers.appendChild(element("legend", "", "Show"));
     controls.appendChild(legend);
     controls.appendChild(layers);
