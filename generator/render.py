@@ -25,7 +25,7 @@ from .check import TEXT_LINK_RE
 from .link import Dossier
 from .loader import display_path
 from .problems import Problem
-from .model import Entity, Event, Source, human_period
+from .model import Entity, Event, PartialDate, Source, human_period
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 _PLACEHOLDER_RE = re.compile("\0(\\d+)\0")
@@ -41,6 +41,16 @@ def record_path(record) -> str:
 
 def type_index_path(entity_type: str) -> str:
     return f"types/{entity_type}.md"
+
+
+#: The home page's key players: the most connected entities of these types.
+KEY_PLAYER_TYPES = ("company", "person", "government-body", "organization", "media-outlet")
+KEY_PLAYERS = 6
+
+
+def human_day(iso_day: str) -> str:
+    """'2026-11-30' -> '30 November 2026'."""
+    return PartialDate.parse(iso_day).human()
 
 
 #: Language codes as readers know them; a code not listed shows as it is.
@@ -459,9 +469,10 @@ class Renderer:
             path = f"{page.id}.md"
             names = ["home.md.j2", "page.md.j2"] if page.id == "index" else ["page.md.j2"]
             home_written = home_written or path == "index.md"
-            yield path, self._render(names, path, page=page, types=present_types)
+            yield path, self._render(names, path, page=page, types=present_types, **self.home_context())
         if not home_written:
-            yield "index.md", self._render(["home.md.j2"], "index.md", page=None, types=present_types)
+            yield "index.md", self._render(["home.md.j2"], "index.md", page=None, types=present_types,
+                                           **self.home_context())
         yield reference.PAGE_PATH, self._render(["format-reference.md.j2"], reference.PAGE_PATH,
                                                 rows_by_kind=reference.rows_by_kind(),
                                                 schema_url=relative(reference.PAGE_PATH, JSON_SCHEMA_PATH))
@@ -472,6 +483,19 @@ class Renderer:
         yield DATA_PAGE_PATH, self._render(["data.md.j2"], DATA_PAGE_PATH, downloads=downloads,
                                            schema_path=JSON_SCHEMA_PATH, counts=self.dossier.counts(),
                                            schema_size=len(schema_text.encode("utf-8")))
+
+    def home_context(self) -> dict:
+        """The home page's key players (the most connected actors) and the dossier's last change."""
+        actors = [e for e in self.dossier.entities.values() if e.type in KEY_PLAYER_TYPES]
+        weight = {e.id: len(self.dossier.relations_by_entity.get(e.id, ())) +
+                  len(self.dossier.events_by_entity.get(e.id, ())) for e in actors}
+        players = sorted(actors, key=lambda e: (-weight[e.id], e.name.lower()))[:KEY_PLAYERS]
+        provenance = self.environment.globals["provenance"]
+        changes = [provenance(record.origin.path).last_changed
+                   for collection in (self.dossier.entities, self.dossier.events, self.dossier.sources)
+                   for record in collection.values()]
+        last = max((change for change in changes if change), default="")
+        return {"key_players": players, "last_changed": human_day(last) if last else ""}
 
     def records_by_tag(self) -> dict[str, tuple[list[Entity], list[Event]]]:
         """Each tag, in order, with the entities (by name) and events (by date) that carry it."""
