@@ -52,6 +52,9 @@ class _GeneratedFile(File):
 class DossierConfig(Config):
     content_dir = config_options.Type(str, default="content")
     templates_dir = config_options.Type(str, default="")
+    #: The licence of the data, stated on the data page (e.g. "CC BY 4.0") with its address.
+    data_license = config_options.Type(str, default="")
+    data_license_url = config_options.Type(str, default="")
 
 
 class DossierPlugin(BasePlugin[DossierConfig]):
@@ -84,7 +87,9 @@ class DossierPlugin(BasePlugin[DossierConfig]):
                 log.info(warning.format())
         templates = self._project_path(config, self.config.templates_dir) if self.config.templates_dir else None
         renderer_args = (result.dossier, templates, {"name": config.site_name, "url": config.site_url or "",
-                                                     "directory_urls": config.use_directory_urls},
+                                                     "directory_urls": config.use_directory_urls,
+                                                     "data_license": self.config.data_license,
+                                                     "data_license_url": self.config.data_license_url},
                          ProvenanceIndex.for_project(Path(config.config_file_path).parent, content_dir,
                                                      config.repo_url or "", config.edit_uri or ""))
         renderer = Renderer(*renderer_args)

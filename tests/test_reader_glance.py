@@ -83,3 +83,12 @@ def test_citation_markers_leave_the_search_index(tmp_path):
     assert tidy_search_index(tmp_path)
     assert json.loads(index.read_text(encoding="utf-8"))["docs"][0]["text"] == "<p>One. Два.</p>"
     assert not tidy_search_index(tmp_path / "nothing")
+
+
+def test_data_page_states_the_licence_from_the_plugin_options():
+    dossier = load_dossier(MINI).dossier
+    licensed = Renderer(dossier, site_meta={"name": "Mini", "data_license": "CC BY 4.0",
+                                            "data_license_url": "https://creativecommons.org/licenses/by/4.0/"})
+    page = licensed.render_all()["data.md"]
+    assert "The data is published under [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/)" in page
+    assert "No licence is stated" in _pages()["data.md"]
