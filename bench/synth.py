@@ -96,9 +96,20 @@ def plan(records: int, seed: int = 7) -> dict:
             "sources": [f"source-{i}" for i in range(n_sources)]}
 
 
+#: Excerpts per synthetic source; every citation names one, round robin (no draw from the main
+#: random stream, so the dossier's shape is the same as before sources had excerpts).
+EXCERPTS_PER_SOURCE = 4
+
+
 def write_dossier(records: int, out: Path, seed: int = 7) -> dict[str, int]:
     """Write ``records`` record files (and two hand-written pages) under ``out``; returns counts."""
     rng = random.Random(seed)
+    quote_rng = random.Random(seed + 1)
+    turn = iter(range(10**9))
+
+    def cite(source_id: str) -> str:
+        return f"{source_id}#excerpt-{next(turn) % EXCERPTS_PER_SOURCE + 1}"
+
     layout = plan(records, seed)
     if out.exists():
         shutil.rmtree(out)
@@ -119,11 +130,11 @@ def write_dossier(records: int, out: Path, seed: int = 7) -> dict[str, int]:
                  f"  - name: {_quoted(_cyrillic(name))}", "    lang: ru",
                  f"  - name: {''.join(rng.sample(HANZI, 4))}", "    lang: zh", "    note: the Chinese trade name",
                  "summary: >-"]
-        lines += _folded(_sentence(rng, rng.sample(entity_ids, 2) + [cited[0]], 30), "  ")
+        lines += _folded(_sentence(rng, rng.sample(entity_ids, 2) + [cite(cited[0])], 30), "  ")
         lines += ["description: >-"]
         lines += _folded(_sentence(rng, [rng.choice(entity_ids)], 45), "  ")
-        lines += ["facts:", "  country:", f"    value: '[[{rng.choice(places)}]]'", f"    sources: [{cited[0]}]",
-                  "  founded:", f"    value: '{rng.randint(1950, 2024)}'", f"    sources: [{cited[1]}]",
+        lines += ["facts:", "  country:", f"    value: '[[{rng.choice(places)}]]'", f"    sources: [{cite(cited[0])}]",
+                  "  founded:", f"    value: '{rng.randint(1950, 2024)}'", f"    sources: [{cite(cited[1])}]",
                   "relationships:"]
         others = [e for e in rng.sample(entity_ids, 16) if e != entity_id][:rng.randint(5, 15)]
         for target in others:
@@ -132,20 +143,20 @@ def write_dossier(records: int, out: Path, seed: int = 7) -> dict[str, int]:
                 lines += [f"    since: {_date(rng)}"]
             if rng.random() < 0.3:
                 lines += [f"    note: {_quoted(_sentence(rng, [], 10))}"]
-            lines += [f"    sources: [{rng.choice(sources)}]"]
-        lines += [f"tags: [{rng.choice(WORDS)}, synthetic]", f"sources: [{cited[1]}]"]
+            lines += [f"    sources: [{cite(rng.choice(sources))}]"]
+        lines += [f"tags: [{rng.choice(WORDS)}, synthetic]", f"sources: [{cite(cited[1])}]"]
         (out / "entities" / f"{entity_id}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     for event_id in layout["events"]:
         participants = rng.sample(entity_ids, rng.randint(2, 6))
         lines = ["# synthetic record for the benchmark", f"date: {_date(rng)}",
                  f"title: {_quoted(_sentence(rng, [], 7)[:-1])}", "summary: >-"]
-        lines += _folded(_sentence(rng, participants[:2] + [rng.choice(sources)], 35), "  ")
+        lines += _folded(_sentence(rng, participants[:2] + [cite(rng.choice(sources))], 35), "  ")
         lines += ["participants:"]
         for participant in participants:
             lines += [f"  - entity: {participant}", f"    role: {rng.choice(WORDS)} {rng.choice(WORDS)}"]
         lines += [f"place: {rng.choice(places)}", f"topics: [{rng.choice(topics)}]", "tags: [synthetic]",
-                  f"sources: [{', '.join(rng.sample(sources, 2))}]"]
+                  f"sources: [{', '.join(cite(s) for s in rng.sample(sources, 2))}]"]
         (out / "events" / f"{event_id}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     for index, source_id in enumerate(sources):
@@ -158,9 +169,20 @@ def write_dossier(records: int, out: Path, seed: int = 7) -> dict[str, int]:
             lines += [f"title_en: {_quoted(_sentence(rng, [], 9)[:-1])}"]
         lines += ["kind: news-article", f"publisher: {rng.choice(publishers)}", f"date: {_date(rng)}",
                   f"language: {language}", f"url: https://news.example.org/{source_id}"]
-        if index > 0:
-            lines += [f"relays: [{sources[rng.randrange(index)]}]"]
+        relayed = sources[rng.randrange(index)] if index > 0 else None
+        if relayed:
+            lines += [f"relays: [{relayed}]"]
         lines += ["note: >-"] + _folded(_sentence(rng, [rng.choice(entity_ids)], 20), "  ")
+        lines += ["excerpts:"]
+        for number in range(1, EXCERPTS_PER_SOURCE + 1):
+            quote = _sentence(quote_rng, [], 24)
+            lines += [f"  - id: excerpt-{number}", "    quote: >-"]
+            lines += _folded(_cyrillic(quote) if language == "ru" else quote, "      ")
+            if language != "en":
+                lines += ["    translation: >-"] + _folded(_sentence(quote_rng, [], 24), "      ")
+            lines += ["    location:", f"      paragraph: {number}"]
+            if relayed and number == 1:  # the relayed source speaks in the first excerpt
+                lines += [f"    voice: {relayed}"]
         (out / "sources" / f"{source_id}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     (out / "pages" / "index.md").write_text(

@@ -121,8 +121,10 @@ def slim(result):
         return result
     raw = checked.raw
     wanted = {ref.path for ref in checked.refs}
+    # Fields and their items (for evidence warnings), relationships and excerpts (for their checks).
     marks = {path: mark for path, mark in raw.marks.items()
-             if (path[:1] == ("relationships",) and path[-1:] != (KEY,)) or path in wanted or path == ()}
+             if (path[:1] in (("relationships",), ("excerpts",)) and path[-1:] != (KEY,)) or path in wanted
+             or (len(path) <= 2 and path[-1:] != (KEY,))}
     values = {"type": raw.values["type"]} if isinstance(raw.values.get("type"), str) else {}
     slim_raw = dataclasses.replace(raw, values=values, marks=marks)
     refs = [dataclasses.replace(ref, record=slim_raw) for ref in checked.refs]

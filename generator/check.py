@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 
 from . import schema
 from .loader import KEY, Plain, RawRecord
-from .model import (Alias, Entity, Event, Fact, LifecycleState, Origin, PartialDate, Participant, Relationship,
-                    Source)
+from .model import (Alias, Entity, Event, Excerpt, Fact, LifecycleState, Location, Origin, PartialDate, Participant,
+                    Relationship, Source, StoredText, split_citation)
 from .problems import Problem, Severity
 
 TEXT_LINK_RE = re.compile(r"\[\[([^\[\]|\n]*)(?:\|([^\[\]\n]*))?\]\]")
@@ -32,6 +32,7 @@ class PendingRef:
     target: str
     spec: schema.Ref
     in_text: bool = False
+    excerpt: str | None = None  # for a citation of one passage: source-id#excerpt
 
 
 @dataclass
@@ -106,9 +107,10 @@ class _Validator:
             return None
         if spec.rich:
             for match in TEXT_LINK_RE.finditer(text):
-                target = match.group(1).strip()
-                self.check.refs.append(PendingRef(self.check.record, path, target,
-                                                  schema.Ref(kinds=schema.RECORD_KINDS), in_text=True))
+                target, excerpt = split_citation(match.group(1).strip())
+                kinds = ("source",) if excerpt is not None else schema.RECORD_KINDS
+                self.check.refs.append(PendingRef(self.check.record, path, target, schema.Ref(kinds=kinds),
+                                                  in_text=True, excerpt=excerpt))
         return stripped if not spec.rich else text.strip()
 
     def _url(self, value, spec: schema.Url, path: tuple):
@@ -134,6 +136,30 @@ class _Validator:
             self.check.add(path, "bad-date", f"{_field_label(path)}: {error}",
                            "dates are YYYY, YYYY-MM or YYYY-MM-DD, e.g. '2025-04' or '2025-11-27'")
             return None
+
+    def _int(self, value, spec: schema.Int, path: tuple):
+        if isinstance(value, Plain) and value.type_name == "int":
+            number = int(value.raw.replace("_", ""), 0) if value.raw.strip().isdigit() else None
+            if number is not None and number >= spec.minimum:
+                return number
+        shown = value.raw if isinstance(value, Plain) else value
+        self.check.add(path, "bad-number", f"{_field_label(path)}: {shown!r} is not a whole number from "
+                                           f"{spec.minimum} on", "write the number without quotes, e.g. 3")
+        return None
+
+    def _cite(self, value, spec: schema.Cite, path: tuple):
+        text = self._scalar_text(value, path)
+        if text is None:
+            return None
+        text = text.strip()
+        if not schema.CITATION_RE.match(text):
+            self.check.add(path, "bad-citation", f"{_field_label(path)}: '{text}' is not a citation",
+                           "write a source id, or source-id#excerpt-id to cite one passage of it")
+            return None
+        source_id, excerpt = split_citation(text)
+        self.check.refs.append(PendingRef(self.check.record, path, source_id, schema.Ref(kinds=("source",)),
+                                          excerpt=excerpt))
+        return text
 
     def _choice(self, value, spec: schema.Choice, path: tuple):
         text = self._scalar_text(value, path)
@@ -268,8 +294,36 @@ def _build_source(record: RawRecord, fields: dict) -> Source:
         id=record.record_id, origin=_origin(record), title=fields["title"], kind_of_source=fields["kind"],
         title_en=fields.get("title_en"), publisher=fields.get("publisher"), date=fields.get("date"),
         qualifier=fields.get("qualifier"), language=fields.get("language"), url=fields.get("url"),
-        relays=fields.get("relays", ()), note=fields.get("note"),
+        relays=fields.get("relays", ()), note=fields.get("note"), archive_url=fields.get("archive_url"),
+        stored_text=StoredText(**fields["stored_text"]) if "stored_text" in fields else None,
+        excerpts=tuple(
+            Excerpt(e["id"], e["quote"], e.get("translation"), e.get("lang"),
+                    Location(**e["location"]) if e.get("location") else None, e.get("voice"), e.get("note"),
+                    _origin(record, ("excerpts", index, "quote")))
+            for index, e in enumerate(fields.get("excerpts", ())) if {"id", "quote"} <= e.keys()),
     )
+
+
+def _check_excerpts(check: _FileCheck, fields: dict) -> None:
+    """Excerpt ids are unique within their source; a quote not in English carries a translation."""
+    seen: set[str] = set()
+    for index, excerpt in enumerate(fields.get("excerpts", ())):
+        path = ("excerpts", index)
+        excerpt_id = excerpt.get("id")
+        if excerpt_id in seen:
+            check.add(path + ("id",), "duplicate-excerpt", f"excerpts[{index}]: id '{excerpt_id}' is used twice "
+                                                           f"in this source", "give each excerpt its own id")
+        seen.add(excerpt_id)
+        language = excerpt.get("lang") or fields.get("language")
+        if "quote" in excerpt and not excerpt.get("translation") and (
+                language is None or language.split("-")[0] != schema.READER_LANGUAGE):
+            shown = f"in '{language}'" if language else "in an unknown language"
+            check.add(path + ("quote",), "missing-translation",
+                      f"excerpts[{index}] ('{excerpt_id}'): the quote is {shown} and has no translation",
+                      "add 'translation:' with the passage in English (or 'lang: en' if the quote is English)")
+        if excerpt.get("voice") == check.record.record_id:
+            check.add(path + ("voice",), "self-voice", f"excerpts[{index}]: the voice is the source itself",
+                      "omit 'voice:' when the source speaks in its own voice")
 
 
 _BUILDERS = {"entity": _build_entity, "event": _build_event, "source": _build_source}
@@ -290,6 +344,8 @@ def check_record(raw: RawRecord) -> CheckedFile:
     check = _FileCheck(raw, [])
     spec = schema.RECORD_SPECS[raw.kind]
     fields = _Validator(check).value(raw.values, spec, ())
+    if raw.kind == "source" and fields is not None:
+        _check_excerpts(check, fields)
     record = None
     if not check.problems and fields is not None:
         record = _BUILDERS[raw.kind](raw, fields)
@@ -305,6 +361,8 @@ def resolve_references(checked_files: list[CheckedFile], unreadable_ids=frozense
     problems: list[Problem] = []
     kinds_by_id: dict[str, str] = {}
     types_by_id: dict[str, str] = {}
+    excerpts_by_source: dict[str, list[str]] = {}
+    relays_by_source: dict[str, list[str]] = {}
     first_path_by_id: dict[str, str] = {}
     for checked in checked_files:
         raw = checked.raw
@@ -318,22 +376,82 @@ def resolve_references(checked_files: list[CheckedFile], unreadable_ids=frozense
         entity_type = raw.values.get("type") if raw.kind == "entity" else None
         if isinstance(entity_type, str):
             types_by_id[raw.record_id] = entity_type
+        if isinstance(checked.record, Source):
+            excerpts_by_source[raw.record_id] = [excerpt.id for excerpt in checked.record.excerpts]
+            relays_by_source[raw.record_id] = list(checked.record.relays)
 
     for checked in checked_files:
         for ref in checked.refs:
             if ref.target not in unreadable_ids or ref.target in kinds_by_id:
-                problems.extend(_check_reference(ref, kinds_by_id, types_by_id))
+                found = _check_reference(ref, kinds_by_id, types_by_id)
+                # A source with errors of its own has no excerpt list to check against: its errors come first.
+                if not found and ref.excerpt is not None and ref.target in excerpts_by_source:
+                    found = _check_excerpt_reference(ref, excerpts_by_source)
+                problems.extend(found)
         if checked.raw.kind == "entity" and checked.record is not None:
             problems.extend(_check_relationship_ends(checked.record, checked.raw, types_by_id))
+        if isinstance(checked.record, Source):
+            problems.extend(_check_voices(checked.record, checked.raw, relays_by_source, kinds_by_id))
+    return problems
+
+
+def relay_path(source_id: str, voice: str, relays_by_source: dict) -> list[str] | None:
+    """The shortest chain of ``relays`` from a source down to ``voice`` (both included), or None."""
+    paths = {source_id: [source_id]}
+    queue = [source_id]
+    while queue:
+        current = queue.pop(0)
+        if current == voice:
+            return paths[current]
+        for relayed in relays_by_source.get(current, ()):
+            if relayed not in paths:
+                paths[relayed] = paths[current] + [relayed]
+                queue.append(relayed)
+    return None
+
+
+def _check_excerpt_reference(ref: PendingRef, excerpts_by_source: dict) -> list[Problem]:
+    excerpt_ids = excerpts_by_source.get(ref.target, [])
+    if ref.excerpt in excerpt_ids:
+        return []
+    line, column = ref.record.mark(ref.path)
+    shown = f"[[{ref.target}#{ref.excerpt}]]" if ref.in_text else f"'{ref.target}#{ref.excerpt}'"
+    if excerpt_ids:
+        hint = suggest_closest(ref.excerpt, excerpt_ids) or ("its excerpts: " + ", ".join(excerpt_ids[:12]) +
+                                                             (" …" if len(excerpt_ids) > 12 else ""))
+    else:
+        hint = f"source '{ref.target}' has no excerpts: add one under 'excerpts:' in its file, or cite the whole " \
+               f"source as '{ref.target}'"
+    return [Problem(ref.record.path, line, column, "unknown-excerpt",
+                    f"{_field_label(ref.path)}: {shown}: source '{ref.target}' has no excerpt '{ref.excerpt}'",
+                    hint)]
+
+
+def _check_voices(source: Source, raw: RawRecord, relays_by_source: dict, kinds_by_id: dict) -> list[Problem]:
+    """An excerpt's voice is a source down this one's relay chain: it cannot speak through a source it never relays."""
+    problems = []
+    for index, excerpt in enumerate(source.excerpts):
+        voice = excerpt.voice
+        if voice is None or kinds_by_id.get(voice) != "source" or voice == source.id:
+            continue  # unknown ids and self-voices have their own errors
+        if relay_path(source.id, voice, relays_by_source) is None:
+            line, column = raw.mark(("excerpts", index, "voice"))
+            problems.append(Problem(raw.path, line, column, "voice-not-relayed",
+                                    f"excerpts[{index}] ('{excerpt.id}'): voice '{voice}' is not a source that "
+                                    f"'{source.id}' relays",
+                                    f"add '{voice}' to 'relays:' (of this source, or of a source it relays), "
+                                    f"or fix the voice"))
     return problems
 
 
 def _check_reference(ref: PendingRef, kinds_by_id: dict, types_by_id: dict) -> list[Problem]:
     line, column = ref.record.mark(ref.path)
     where = _field_label(ref.path)
-    if ref.in_text and not schema.ID_RE.match(ref.target):
+    if ref.in_text and not schema.ID_RE.match(ref.target) or ref.excerpt is not None and not schema.ID_RE.match(
+            ref.excerpt):
         return [Problem(ref.record.path, line, column, "bad-reference",
-                        f"{where}: [[{ref.target}]] is not a record id",
+                        f"{where}: [[{ref.target}{'' if ref.excerpt is None else '#' + ref.excerpt}]] is not a "
+                        f"record id",
                         "write [[id]] or [[id|label]] with the id of a record (its file name without .yaml)")]
     if ref.target not in kinds_by_id:
         candidates = [i for i, k in kinds_by_id.items() if k in ref.spec.kinds]

@@ -45,6 +45,8 @@ def command_check(args) -> int:
     failing = args.strict and bool(warnings)
     if args.format != "json":
         counts = result.counts
+        if result.evidence is not None:
+            print(f"evidence: {result.evidence.summary()}")
         print(f"checked {counts['entities']} entities, {counts['events']} events, {counts['sources']} sources: "
               f"no errors, {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
               + (" (failing: --strict)" if failing else ""))

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from . import schema
 from .feeds import FEED_PATH, atom_feed
 from .link import Dossier
+from .evidence import voice_words
 from .model import Entity, Event, PartialDate, Source
 
 DATA_DIR = "data"
@@ -115,9 +116,30 @@ def source_dict(dossier: Dossier, source: Source, directory_urls: bool = True) -
         "source_kind": source.kind_of_source, "publisher": source.publisher, "date": _date(source.date),
         "qualifier": source.qualifier, "language": source.language, "url": source.url,
         "relays": list(source.relays), "note": source.note, "page_url": page_url(source, directory_urls),
+        "archive_url": source.archive_url,
+        "stored_text": {"path": source.stored_text.path, "origin": source.stored_text.origin}
+        if source.stored_text else None,
         "relayed_by": sorted(dossier.relayed_by.get(source.id, [])),
-        "cited_by": [{"record": c.record, "section": c.section}
+        "cited_by": [{"record": c.record, "section": c.section, "excerpt": c.excerpt}
                      for c in dossier.citations_by_source.get(source.id, [])],
+        "excerpts": [excerpt_dict(dossier, source, excerpt) for excerpt in source.excerpts],
+    }
+
+
+def excerpt_dict(dossier: Dossier, source: Source, excerpt) -> dict:
+    """An excerpt as written, with its citation, the chain of voices and who rests on it."""
+    citation = f"{source.id}#{excerpt.id}"
+    location = excerpt.location
+    return {
+        "id": excerpt.id, "citation": citation, "quote": excerpt.quote, "translation": excerpt.translation,
+        "lang": excerpt.lang or source.language,
+        "location": {"section": location.section, "paragraph": location.paragraph, "page": location.page,
+                     "timestamp": location.timestamp} if location else None,
+        "voice": excerpt.voice or source.id,
+        "voice_chain": [s.id for s in dossier.voice_chain(citation)],
+        "voice_text": voice_words(dossier, citation), "note": excerpt.note,
+        "cited_by": sorted({c.record for c in dossier.citations_by_source.get(source.id, [])
+                            if c.excerpt == excerpt.id}),
     }
 
 
@@ -171,6 +193,9 @@ CSV_TABLES: dict[str, tuple[list[str], str]] = {
     "facts": (["entity", "key", "value", "sources"], "one row per key fact of an entity"),
     "lifecycle": (["entity", "state", "date", "qualifier", "event", "note", "sources"],
                   "one row per dated state of a rule or designation"),
+    "excerpts": (["source", "id", "citation", "quote", "translation", "lang", "section", "paragraph", "page",
+                  "timestamp", "voice", "voice_chain", "voice_text", "note", "cited_by"],
+                 "one row per quoted passage of a source, with whose voice it is and the records resting on it"),
 }
 
 
@@ -205,6 +230,10 @@ def csv_rows(dossier: Dossier, directory_urls: bool = True) -> dict[str, list[di
                                 "date": _date(source.date), "qualifier": source.qualifier,
                                 "language": source.language, "url": source.url, "relays": source.relays,
                                 "note": source.note})
+        for excerpt in source.excerpts:
+            row = excerpt_dict(dossier, source, excerpt)
+            location = row.pop("location") or {}
+            rows["excerpts"].append({"source": source.id, **row, **location})
     return rows
 
 

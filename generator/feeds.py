@@ -45,7 +45,7 @@ def plain_summary(dossier: Dossier, text: str) -> str:
 
     def word(match) -> str:
         target, label = match.group(1).strip(), match.group(2)
-        if target in dossier.sources:
+        if target in dossier.sources or "#" in target:
             return ""
         record = dossier.get(target)
         if label:
@@ -89,7 +89,7 @@ class AtomFeed:
         ET.SubElement(entry, "published").text = atom_date(event.date)
         ET.SubElement(entry, "link", rel="alternate", type="text/html",
                       href=self.url(self.event_path(event)))
-        for source_id in event.sources:
+        for source_id in dict.fromkeys(citation.partition("#")[0] for citation in event.sources):
             source_url = _http(self.dossier.sources[source_id].url)
             if source_url:
                 ET.SubElement(entry, "link", rel="related", href=source_url)

@@ -27,6 +27,7 @@ from followthemoney import model
 from followthemoney.proxy import EntityProxy
 
 from . import schema
+from .evidence import voice_words
 from .exports import page_url
 from .link import Dossier
 from .model import Entity, Relationship
@@ -161,7 +162,7 @@ class FtmBuilder:
             self._add(proxy, "endDate", relationship.until.iso())
         if relationship.note:
             self._add(proxy, "description", relationship.note)
-        for source_id in relationship.sources:
+        for source_id in dict.fromkeys(citation.partition("#")[0] for citation in relationship.sources):
             self._add(proxy, "sourceUrl", _http_url(self.dossier.sources[source_id].url))
 
     def add_event(self, event) -> None:
@@ -197,7 +198,9 @@ class FtmBuilder:
 
     def add_documentation(self, source_id: str) -> None:
         """One Documentation link from a source to each exported entity or event that cites it."""
-        records = sorted({citation.record for citation in self.dossier.citations_by_source.get(source_id, [])})
+        citations = self.dossier.citations_by_source.get(source_id, [])
+        records = sorted({citation.record for citation in citations})
+        source = self.dossier.sources[source_id]
         for record_id in records:
             kind = "event" if record_id in self.dossier.events else "entity"
             target = entity_id(kind, record_id)
@@ -207,6 +210,14 @@ class FtmBuilder:
             self._add(proxy, "document", entity_id("source", source_id))
             self._add(proxy, "entity", target)
             self._add(proxy, "role", "cited as source")
+            # The passages the record rests on: the quote as summary, translation and voice as description.
+            for excerpt_id in sorted({c.excerpt for c in citations if c.record == record_id and c.excerpt}):
+                excerpt = source.excerpt(excerpt_id)
+                if excerpt is None:
+                    continue
+                self._add(proxy, "summary", excerpt.quote)
+                voice = voice_words(self.dossier, f"{source_id}#{excerpt_id}")
+                self._add(proxy, "description", " — ".join(p for p in (excerpt.translation, voice) if p))
 
     def proxies(self) -> list[EntityProxy]:
         for record_id in sorted(self.dossier.entities):

@@ -80,10 +80,10 @@ def named_ids(record, known_ids) -> set[str]:
 
     def walk(value) -> None:
         if isinstance(value, str):
-            if value in known_ids:
-                found.add(value)
+            if value.partition("#")[0] in known_ids:  # a citation names its source
+                found.add(value.partition("#")[0])
             for match in TEXT_LINK_RE.finditer(value):
-                found.add(match.group(1).strip())
+                found.add(match.group(1).strip().partition("#")[0])
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
             for item in dataclasses.fields(value):
                 walk(getattr(value, item.name))
@@ -105,7 +105,7 @@ def preview_ids(record) -> set[str]:
     Must follow render.PageWriter._preview, which flattens ``summary or note``.
     """
     text = getattr(record, "summary", None) or getattr(record, "note", None)
-    return {match.group(1).strip() for match in TEXT_LINK_RE.finditer(text)} if text else set()
+    return {match.group(1).strip().partition("#")[0] for match in TEXT_LINK_RE.finditer(text)} if text else set()
 
 
 def _templates_fingerprint(override_dir: Path | None) -> str:

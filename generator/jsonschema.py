@@ -68,6 +68,12 @@ class _Translator:
         doc = spec.doc or f"The id of {kinds} record."
         return {"description": doc, "type": "string", "pattern": schema.ID_PATTERN}
 
+    def _cite(self, spec: schema.Cite) -> dict:
+        return {"type": "string", "pattern": schema.CITATION_PATTERN}
+
+    def _int(self, spec: schema.Int) -> dict:
+        return {"type": "integer", "minimum": spec.minimum}
+
     def _listof(self, spec: schema.ListOf) -> dict:
         result: dict = {"type": "array", "items": self.spec(spec.item)}
         if spec.min_items:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from . import schema
 from .check import TEXT_LINK_RE
-from .model import Entity, Event, LifecycleState, Page, Record, Relationship, Source
+from .model import Entity, Event, Excerpt, LifecycleState, Page, Record, Relationship, Source, split_citation
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,11 @@ class Mention:
 
 @dataclass(frozen=True)
 class Citation:
-    """``record`` rests on a source in ``section`` of its page."""
+    """``record`` rests on a source (one ``excerpt`` of it, if given) in ``section`` of its page."""
 
     record: str
     section: str
+    excerpt: str | None = None
 
 
 _SECTION_OF_FIELD = {
@@ -70,6 +71,8 @@ class Dossier:
     relayed_by: dict[str, list[str]] = field(default_factory=dict)
     published_by: dict[str, list[str]] = field(default_factory=dict)
     lifecycle_by_event: dict[str, list[tuple[str, LifecycleState]]] = field(default_factory=dict)
+    #: Excerpts of other sources whose voice is this source: what it is reported to have said.
+    voiced_by: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     events_in_order: list[Event] = field(default_factory=list)
     _event_positions: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
@@ -81,6 +84,43 @@ class Dossier:
         if record is None:
             raise KeyError(f"no record with id {record_id!r} in the dossier")
         return record
+
+    def excerpt(self, citation: str) -> Excerpt | None:
+        """The excerpt a 'source-id#excerpt-id' citation names (None for a whole source)."""
+        source_id, excerpt_id = split_citation(citation)
+        source = self.sources.get(source_id)
+        return source.excerpt(excerpt_id) if source is not None and excerpt_id else None
+
+    def voice_chain(self, citation: str) -> list[Source]:
+        """Who speaks in a citation, from the cited source down to the excerpt's voice.
+
+        [CNews article, FT report, FT's informants] for an excerpt of the CNews article whose voice is
+        the informants; just [source] for a whole source or an excerpt in the source's own voice.
+        """
+        source_id, _ = split_citation(citation)
+        excerpt = self.excerpt(citation)
+        chain = [source_id]
+        if excerpt is not None and excerpt.voice and excerpt.voice != source_id:
+            chain = _relay_path(source_id, excerpt.voice, self.sources) or [source_id, excerpt.voice]
+        return [self.sources[s] for s in chain if s in self.sources]
+
+    def relayed_by_chain(self, source_id: str) -> list[tuple[int, Source]]:
+        """Every source that relays this one, directly (depth 1) or through others, breadth first."""
+        seen = {source_id}
+        found: list[tuple[int, Source]] = []
+        frontier = [source_id]
+        depth = 0
+        while frontier:
+            depth += 1
+            next_frontier = []
+            for current in frontier:
+                for relayer in self.relayed_by.get(current, ()):
+                    if relayer not in seen and relayer in self.sources:
+                        seen.add(relayer)
+                        found.append((depth, self.sources[relayer]))
+                        next_frontier.append(relayer)
+            frontier = next_frontier
+        return found
 
     def entities_of_type(self, entity_type: str) -> list[Entity]:
         return sorted((e for e in self.entities.values() if e.type == entity_type), key=lambda e: e.name.lower())
@@ -96,6 +136,21 @@ class Dossier:
         before = self.events_in_order[index - 1] if index > 0 else None
         after = self.events_in_order[index + 1] if index + 1 < len(self.events_in_order) else None
         return before, after
+
+
+def _relay_path(source_id: str, voice: str, sources: dict[str, Source]) -> list[str] | None:
+    paths = {source_id: [source_id]}
+    queue = [source_id]
+    while queue:
+        current = queue.pop(0)
+        if current == voice:
+            return paths[current]
+        source = sources.get(current)
+        for relayed in source.relays if source else ():
+            if relayed not in paths:
+                paths[relayed] = paths[current] + [relayed]
+                queue.append(relayed)
+    return None
 
 
 def _text_fields(record: Record):
@@ -122,7 +177,10 @@ def _text_fields(record: Record):
 
 
 def _cited_sources(record: Record):
-    """(field name, source id) for every citation a record makes."""
+    """(field name, citation) for every citation a record makes ('source-id' or 'source-id#excerpt-id').
+
+    Inline [[links]] to records that are not sources are yielded too; callers keep the sources.
+    """
     for name, text in _text_fields(record):
         for match in TEXT_LINK_RE.finditer(text):
             yield name, match.group(1).strip()
@@ -178,21 +236,25 @@ def link_dossier(entities: list[Entity], events: list[Event], sources: list[Sour
     for record in all_records:
         for name, text in _text_fields(record):
             for match in TEXT_LINK_RE.finditer(text):
-                target = match.group(1).strip()
-                if target in dossier.sources:
+                target, excerpt = split_citation(match.group(1).strip())
+                if target in dossier.sources or excerpt is not None:
                     continue
                 if target != record.id:
                     mentions[target].add(Mention(record.id, _SECTION_OF_FIELD.get(name, "Text")))
-        for name, source_id in _cited_sources(record):
-            citations[source_id].add(Citation(record.id, _SECTION_OF_FIELD.get(name, "Text")))
+        for name, citation in _cited_sources(record):
+            source_id, excerpt_id = split_citation(citation)
+            citations[source_id].add(Citation(record.id, _SECTION_OF_FIELD.get(name, "Text"), excerpt_id))
         if isinstance(record, Source):
+            for excerpt in record.excerpts:
+                if excerpt.voice and excerpt.voice != record.id:
+                    dossier.voiced_by.setdefault(excerpt.voice, []).append((record.id, excerpt.id))
             for relayed in record.relays:
                 dossier.relayed_by.setdefault(relayed, []).append(record.id)
             if record.publisher:
                 dossier.published_by.setdefault(record.publisher, []).append(record.id)
     for page in dossier.pages.values():
         for match in TEXT_LINK_RE.finditer(page.body):
-            target = match.group(1).strip()
+            target, _excerpt = split_citation(match.group(1).strip())
             mentions[target].add(Mention("page:" + page.id, page.title))
 
     dossier.relations_by_entity = {
@@ -202,6 +264,6 @@ def link_dossier(entities: list[Entity], events: list[Event], sources: list[Sour
     dossier.events_by_entity = dict(event_roles)
     dossier.mentions_by_record = {key: sorted(value, key=lambda m: (m.record, m.section))
                                   for key, value in mentions.items()}
-    dossier.citations_by_source = {key: sorted(value, key=lambda c: (c.record, c.section))
-                                   for key, value in citations.items()}
+    dossier.citations_by_source = {key: sorted(value, key=lambda c: (c.record, c.section, c.excerpt or ""))
+                                   for key, value in citations.items() if key in dossier.sources}
     return dossier

@@ -174,6 +174,61 @@ def human_period(since: PartialDate | None, until: PartialDate | None, qualifier
     return ""
 
 
+def split_citation(citation: str) -> tuple[str, str | None]:
+    """'cnews-2025-11-27#sea-data-centres' -> ('cnews-2025-11-27', 'sea-data-centres'); no '#': (id, None)."""
+    source_id, _, excerpt_id = citation.partition("#")
+    return source_id, excerpt_id or None
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where an excerpt stands in its source; any part may be unknown."""
+
+    section: str | None = None
+    paragraph: int | None = None
+    page: int | None = None
+    timestamp: str | None = None
+
+    def human(self) -> str:
+        """'section "Игра в кошки-мышки", paragraph 3' (empty when nothing is known)."""
+        parts = []
+        if self.section:
+            parts.append("the lead" if self.section == "lead" else f"section “{self.section}”")
+        if self.page is not None:
+            parts.append(f"page {self.page}")
+        if self.paragraph is not None:
+            parts.append(f"paragraph {self.paragraph}")
+        if self.timestamp:
+            parts.append(f"at {self.timestamp}")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """A passage of a source, in its own words, that statements rest on.
+
+    ``voice`` is the id of the source that speaks in it: the source itself when None, else one
+    it relays (directly or further down), as when an outlet quotes another outlet's informants.
+    """
+
+    id: str
+    quote: str
+    translation: str | None = None
+    lang: str | None = None
+    location: Location | None = None
+    voice: str | None = None
+    note: str | None = None
+    origin: Origin | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class StoredText:
+    """A copy of a source's text in the repository; ``path`` is relative to the content folder."""
+
+    path: str
+    origin: str
+
+
 @dataclass(frozen=True)
 class Source:
     id: str
@@ -188,12 +243,18 @@ class Source:
     url: str | None = None
     relays: tuple[str, ...] = ()
     note: str | None = None
+    archive_url: str | None = None
+    stored_text: StoredText | None = None
+    excerpts: tuple[Excerpt, ...] = ()
 
     kind = "source"
 
     @property
     def display_title(self) -> str:
         return self.title_en or self.title
+
+    def excerpt(self, excerpt_id: str) -> Excerpt | None:
+        return next((excerpt for excerpt in self.excerpts if excerpt.id == excerpt_id), None)
 
 
 @dataclass(frozen=True)

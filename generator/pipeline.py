@@ -11,6 +11,7 @@ import yaml
 
 from .cache import ParseCache, check_record_files, fewer_collections
 from .check import TEXT_LINK_RE, CheckedFile, resolve_references, suggest_closest
+from .evidence import EvidenceCounts, check_stored_texts, whole_source_warnings
 from .link import Dossier, link_dossier
 from .loader import display_path, discover_record_files
 from .model import Entity, Event, Origin, Page, Source
@@ -24,6 +25,7 @@ class LoadResult:
     dossier: Dossier
     warnings: list[Problem]
     counts: dict[str, int]
+    evidence: EvidenceCounts | None = None
 
 
 @dataclass(frozen=True)
@@ -69,11 +71,29 @@ def load_pages(pages_dir: Path) -> tuple[list[Page], list[PageLink], list[Proble
     return pages, links, problems
 
 
-def _check_page_links(links: list[PageLink], known_ids: set[str]) -> list[Problem]:
-    return [Problem(link.path, link.line, link.column, "unknown-reference",
-                    f"[[{link.target}]]: no record with id '{link.target}'",
-                    suggest_closest(link.target, known_ids) or "fix the id")
-            for link in links if link.target not in known_ids]
+def _check_page_links(links: list[PageLink], known_ids: set[str], source_ids: set[str],
+                      excerpts_by_source: dict[str, list[str]]) -> list[Problem]:
+    """Links of hand-written pages: known ids, and for [[source#excerpt]] an excerpt the source has.
+
+    A source whose file had errors has no excerpt list (``excerpts_by_source``): its own errors come first.
+    """
+    problems = []
+    for link in links:
+        target, _, excerpt = link.target.partition("#")
+        if target not in known_ids:
+            problems.append(Problem(link.path, link.line, link.column, "unknown-reference",
+                                    f"[[{link.target}]]: no record with id '{target}'",
+                                    suggest_closest(target, known_ids) or "fix the id"))
+        elif excerpt and target in excerpts_by_source and excerpt not in excerpts_by_source[target]:
+            problems.append(Problem(link.path, link.line, link.column, "unknown-excerpt",
+                                    f"[[{link.target}]]: source '{target}' has no excerpt '{excerpt}'",
+                                    suggest_closest(excerpt, excerpts_by_source[target]) or
+                                    "add it to the source's 'excerpts:' or fix the id"))
+        elif excerpt and target not in source_ids and target in known_ids:
+            problems.append(Problem(link.path, link.line, link.column, "wrong-kind",
+                                    f"[[{link.target}]]: only sources have excerpts, and '{target}' is not one",
+                                    f"link the record as [[{target}]]"))
+    return problems
 
 
 def _warnings(dossier: Dossier) -> list[Problem]:
@@ -86,7 +106,7 @@ def _warnings(dossier: Dossier) -> list[Problem]:
                                     f"nothing links to entity '{entity.id}'",
                                     "add a relationship, an event participant or a [[link]] that names it",
                                     Severity.WARNING))
-        if not entity.sources and not any(m.group(1).strip() in dossier.sources
+        if not entity.sources and not any(m.group(1).strip().partition("#")[0] in dossier.sources
                                            for m in TEXT_LINK_RE.finditer(entity.summary)):
             warnings.append(Problem(entity.origin.path, 1, 1, "uncited-summary",
                                     f"the summary of '{entity.id}' cites no source",
@@ -129,13 +149,25 @@ def load_dossier(content_dir: Path, cache_dir: Path | None = None, workers: int 
     pages, page_links, page_problems = load_pages(content_dir / "pages")
     problems.extend(page_problems)
     known_ids = {checked.raw.record_id for checked in checked_files} | unreadable_ids
-    problems.extend(_check_page_links(page_links, known_ids))
+    raw_by_id = {checked.raw.record_id: checked.raw for checked in checked_files}
+    excerpts_by_source = {checked.raw.record_id: [e.id for e in checked.record.excerpts] for checked in checked_files
+                          if isinstance(checked.record, Source)}
+    source_ids = {record_id for record_id, raw in raw_by_id.items() if raw.kind == "source"}
+    problems.extend(_check_page_links(page_links, known_ids, source_ids, excerpts_by_source))
+
+    def marks_of(record_id: str, path: tuple) -> tuple[int, int]:
+        return raw_by_id[record_id].mark(path)
+
+    records = [checked.record for checked in checked_files if checked.record is not None]
+    sources = [r for r in records if isinstance(r, Source)]
+    problems.extend(check_stored_texts(sources, marks_of, content_dir))
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:
         raise DossierError(problems)
-    records = [checked.record for checked in checked_files]
+    evidence_warnings, evidence = whole_source_warnings(records, {s.id for s in sources}, marks_of)
+    problems.extend(evidence_warnings)
     dossier = link_dossier([r for r in records if isinstance(r, Entity)],
                            [r for r in records if isinstance(r, Event)],
                            [r for r in records if isinstance(r, Source)], pages)
     warnings = problems + _warnings(dossier)
-    return LoadResult(dossier, warnings, dossier.counts())
+    return LoadResult(dossier, warnings, dossier.counts(), evidence)

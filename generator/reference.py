@@ -38,6 +38,10 @@ def describe(spec: schema.Spec) -> str:
         return "date: YYYY, YYYY-MM or YYYY-MM-DD"
     if isinstance(spec, schema.Choice):
         return "one of: " + ", ".join(spec.choices)
+    if isinstance(spec, schema.Cite):
+        return "citation: source-id or source-id#excerpt-id"
+    if isinstance(spec, schema.Int):
+        return f"whole number from {spec.minimum}"
     if isinstance(spec, schema.Ref):
         kinds = " or ".join(spec.kinds)
         return f"id of {_a(kinds)}" + (f" ({' or '.join(spec.types)})" if spec.types else "")

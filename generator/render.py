@@ -22,10 +22,11 @@ from .exports import DATA_PAGE_PATH, build_exports
 from . import background
 from .cache import fewer_collections
 from .check import TEXT_LINK_RE
+from .evidence import voice_words
 from .link import Dossier
 from .loader import display_path
 from .problems import Problem
-from .model import Entity, Event, PartialDate, Source, human_period
+from .model import Entity, Event, Excerpt, PartialDate, Source, human_period, split_citation
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 _PLACEHOLDER_RE = re.compile("\0(\\d+)\0")
@@ -72,6 +73,11 @@ def language_name(code: str) -> str:
     return f"{base} ({code})" if base else code
 
 
+def cited_sources(citations) -> list[str]:
+    """The ids of the sources that citations ('SOURCE' or 'SOURCE#EXCERPT') name, each once, in order."""
+    return list(dict.fromkeys(split_citation(str(citation))[0] for citation in citations))
+
+
 def tag_page_path(tag: str) -> str:
     """The page listing every record with ``tag`` (tags are checked: lowercase words and hyphens)."""
     return f"tags/{tag}.md"
@@ -100,6 +106,27 @@ class LinkMemo:
 
     links: dict[tuple, str] = field(default_factory=dict)
     previews: dict[str, str | None] = field(default_factory=dict)
+    citation_titles: dict[str, str] = field(default_factory=dict)
+
+
+#: Characters of a citation's hover text (quote, translation, voice); the reference list has it whole.
+CITATION_TITLE_LIMIT = 700
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One numbered entry of a page's reference list: a source, or one excerpt of it.
+
+    ``places`` is how often the page cites it: the marks ``#cite-N-1`` … ``#cite-N-places``
+    that the entry links back to.
+    """
+
+    number: int
+    citation: str
+    source: Source
+    excerpt: Excerpt | None
+    voice: str
+    places: int
 
 
 @dataclass
@@ -110,6 +137,7 @@ class PageWriter:
     path: str
     cited: list[str] = field(default_factory=list)
     memo: LinkMemo = field(default_factory=LinkMemo)
+    places: dict[str, int] = field(default_factory=dict)
 
     def url(self, to_path: str) -> str:
         return relative(self.path, to_path)
@@ -142,7 +170,7 @@ class PageWriter:
 
         def word(match) -> str:
             target, label = match.group(1).strip(), match.group(2)
-            if target in self.dossier.sources:
+            if target in self.dossier.sources or "#" in target:
                 return ""
             record = self.dossier.get(target)
             return label or (_title_of(record) if record else target)
@@ -160,15 +188,46 @@ class PageWriter:
         info = schema.ENTITY_TYPES_BY_NAME[entity_type]
         return f"[{escape.inline(info.plural if plural else info.label)}]({self.url(type_index_path(entity_type))})"
 
-    def cite(self, source_ids) -> str:
-        """Numbered references, in order of first citation on this page."""
+    def cite(self, citations) -> str:
+        """Numbered references, in order of first citation on this page.
+
+        Each distinct citation ('source-id' or 'source-id#excerpt-id') gets a number; each place
+        that cites it gets an anchor (``cite-N-K``) that the reference list links back to, and a
+        hover text with the quote, its translation and who speaks in it.
+        """
         marks = []
-        for source_id in source_ids:
-            if source_id not in self.cited:
-                self.cited.append(source_id)
-            number = self.cited.index(source_id) + 1
-            marks.append(f"[\\[{number}\\]](#ref-{number})")
+        for citation in citations:
+            if citation not in self.cited:
+                self.cited.append(citation)
+            number = self.cited.index(citation) + 1
+            place = self.places[citation] = self.places.get(citation, 0) + 1
+            title = self.citation_title(citation)
+            marks.append(f'[\\[{number}\\]](#ref-{number} "{title}"){{#cite-{number}-{place}}}')
         return f'<sup class="dossier-cite">{"".join(marks)}</sup>' if marks else ""
+
+    def citation_title(self, citation: str) -> str:
+        """The hover text of a citation mark: “quote” — translation — voice chain (escaped, shortened)."""
+        titles = self.memo.citation_titles
+        if citation not in titles:
+            excerpt = self.dossier.excerpt(citation)
+            parts = []
+            if excerpt is not None:
+                parts.append(f"“{excerpt.quote}”")
+                if excerpt.translation:
+                    parts.append(f"“{excerpt.translation}”")
+            parts.append(self.voice(citation))
+            titles[citation] = escape.link_title(" — ".join(p for p in parts if p), CITATION_TITLE_LIMIT)
+        return titles[citation]
+
+    def voice(self, citation: str) -> str:
+        """Who speaks in a citation, in words: 'CNews, 27 November 2025, relaying Financial Times, citing …'."""
+        return voice_words(self.dossier, citation)
+
+    def excerpt_url(self, citation: str) -> str:
+        """The source page, at the excerpt when the citation names one."""
+        source_id, excerpt_id = split_citation(citation)
+        url = self.url(record_path(self.dossier.sources[source_id]))
+        return f"{url}#excerpt-{excerpt_id}" if excerpt_id else url
 
     def rich(self, text: str | None, sources=()) -> str:
         """Rich record text: escaped, with [[id]] links and [[source]] citations resolved.
@@ -202,7 +261,7 @@ class PageWriter:
 
     def _text_link(self, match) -> str:
         target, label = match.group(1).strip(), match.group(2)
-        if target in self.dossier.sources:
+        if target in self.dossier.sources or "#" in target:
             return self.cite([target])
         return self.link(target, label.strip() if label else None)
 
@@ -214,8 +273,22 @@ class PageWriter:
         """Rich text flattened to one inline line (for table cells)."""
         return " ".join(self.rich(text).split("\n")) if text else ""
 
-    def references(self) -> list[tuple[int, Source]]:
-        return [(index + 1, self.dossier.sources[source_id]) for index, source_id in enumerate(self.cited)]
+    def references(self) -> list[Reference]:
+        references = []
+        for index, citation in enumerate(self.cited):
+            source_id, _ = split_citation(citation)
+            references.append(Reference(index + 1, citation, self.dossier.sources[source_id],
+                                        self.dossier.excerpt(citation), self.voice(citation),
+                                        self.places.get(citation, 0)))
+        return references
+
+
+def _by_excerpt(citations) -> dict[str, list]:
+    grouped: dict[str, list] = {}
+    for citation in citations:
+        if citation.excerpt:
+            grouped.setdefault(citation.excerpt, []).append(citation)
+    return grouped
 
 
 def _title_of(record) -> str:
@@ -324,6 +397,7 @@ def make_environment(override_dir: Path | None = None) -> jinja2.Environment:
     environment.globals["type_index_path"] = type_index_path
     environment.globals["tag_page_path"] = tag_page_path
     environment.globals["language_name"] = language_name
+    environment.globals["cited_sources"] = cited_sources
     environment.globals["event_entities"] = event_entities
     environment.globals["human_period"] = human_period
     return environment
@@ -385,7 +459,10 @@ class Renderer:
         return self._render(["source.md.j2"], record_path(source), source=source,
                             chain=self.relay_chain(source),
                             relayed_by=self.dossier.relayed_by.get(source.id, []),
-                            citations=self.dossier.citations_by_source.get(source.id, []))
+                            relayed_by_chain=self.dossier.relayed_by_chain(source.id),
+                            citations=self.dossier.citations_by_source.get(source.id, []),
+                            excerpt_citations=_by_excerpt(self.dossier.citations_by_source.get(source.id, [])),
+                            voiced=self.dossier.voiced_by.get(source.id, []))
 
     def relay_chain(self, source: Source) -> list[tuple[int, Source]]:
         """The sources this one relays, depth first, with their depth (1 = cited directly)."""

@@ -17,6 +17,10 @@ ID_MAX_LENGTH = 64
 #: Ids that would collide with generated index pages.
 RESERVED_IDS = frozenset({"index", "types", "data", "assets", "search", "tags", "timeline"})
 TAG_PATTERN = ID_PATTERN
+#: A citation: a source id, optionally followed by ``#`` and the id of one of its excerpts.
+CITATION_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:#[a-z0-9]+(?:-[a-z0-9]+)*)?$"
+CITATION_RE = re.compile(CITATION_PATTERN)
+TIMESTAMP_PATTERN = r"^(?:[0-9]{1,2}:)?[0-5]?[0-9]:[0-5][0-9]$"
 
 DATE_PATTERN = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
 DATE_QUALIFIERS = ("early", "mid", "late", "around", "before", "after", "since", "by")
@@ -145,7 +149,16 @@ SOURCE_KINDS: dict[str, str] = {
     "unattributed-report": "A report the citing source mentions without naming who made it.",
 }
 
+#: How a voice chain reads the step to a source of this kind ("CNews, relaying the FT, citing two
+#: informed sources"); kinds not listed read "relaying".
+SOURCE_KIND_RELAY_VERBS: dict[str, str] = {
+    "anonymous-informants": "citing",
+    "official-statement": "quoting",
+}
+
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$"
+#: Language of the engine's own texts: an excerpt in another language needs a translation.
+READER_LANGUAGE = "en"
 
 
 # The field DSL: a small tree of field specs that the checker walks and the JSON Schema
@@ -177,6 +190,18 @@ class Url(Spec):
 @dataclass(frozen=True)
 class Date(Spec):
     """A date at its precision: YYYY, YYYY-MM or YYYY-MM-DD."""
+
+
+@dataclass(frozen=True)
+class Int(Spec):
+    """A whole number from ``minimum`` on."""
+
+    minimum: int = 1
+
+
+@dataclass(frozen=True)
+class Cite(Spec):
+    """A citation: ``source-id`` for a whole source, ``source-id#excerpt-id`` for one excerpt of it."""
 
 
 @dataclass(frozen=True)
@@ -219,9 +244,10 @@ class MapOf(Spec):
     value: Spec = field(default_factory=Text)
 
 
-SOURCES = ListOf(Ref(kinds=("source",)), min_items=1,
-                 doc="Ids of the source records this statement rests on.")
-OPTIONAL_SOURCES = ListOf(Ref(kinds=("source",)), doc="Ids of the source records the text rests on.")
+CITATION = Cite(doc="A source id, or source-id#excerpt-id for the passage it rests on.")
+SOURCES = ListOf(CITATION, min_items=1,
+                 doc="What this statement rests on: source-id#excerpt-id for a passage, or a source id.")
+OPTIONAL_SOURCES = ListOf(CITATION, doc="What the text rests on: source-id#excerpt-id for a passage, or a source id.")
 QUALIFIER = Choice(choices=DATE_QUALIFIERS,
                    doc="How vague the date is, as the source words it: 'mid' with 2025-05 reads 'mid-May 2025'.")
 TAGS = ListOf(Text(max_length=40, pattern=TAG_PATTERN, pattern_hint="tags are lowercase words joined by hyphens"),
@@ -298,6 +324,38 @@ EVENT = Obj(doc="A dated happening.", fields=(
     ("sources", SOURCES, True),
 ))
 
+LOCATION = Obj(doc="Where the passage stands in the source; any of these.", fields=(
+    ("section", Text(max_length=300, doc="The heading of the section, as printed ('lead' before the first)."),
+     False),
+    ("paragraph", Int(doc="The paragraph's number, counting from 1."), False),
+    ("page", Int(doc="The page number."), False),
+    ("timestamp", Text(max_length=12, pattern=TIMESTAMP_PATTERN, pattern_hint="write MM:SS or HH:MM:SS",
+                       doc="For audio or video: where in the recording, MM:SS or HH:MM:SS."), False),
+))
+
+EXCERPT = Obj(doc="A passage of the source that records rest on, in the source's own words.", fields=(
+    ("id", Text(max_length=64, pattern=ID_PATTERN, pattern_hint="lowercase words joined by hyphens",
+                doc="Unique within the source; cite it as source-id#excerpt-id."), True),
+    ("quote", Text(max_length=5_000, doc="The words exactly as the source has them, in its language; "
+                                         "'[…]' marks words left out."), True),
+    ("translation", Text(max_length=5_000, doc="An English translation (needed unless the quote is English)."),
+     False),
+    ("lang", Text(max_length=20, pattern=LANGUAGE_PATTERN, pattern_hint="use a language code such as ru or en",
+                  doc="Language of the quote, when not the source's."), False),
+    ("location", LOCATION, False),
+    ("voice", Ref(kinds=("source",), doc="Who speaks in it: a source this one relays (directly or further "
+                                         "down), e.g. informants an outlet cites. Omit when the source speaks "
+                                         "in its own voice."), False),
+    ("note", Text(max_length=1_000, doc="A remark on the passage, e.g. what it leaves unsaid."), False),
+))
+
+STORED_TEXT = Obj(doc="A copy of the source's text kept in the repository, where its terms allow.", fields=(
+    ("path", Text(max_length=300, pattern=r"^[A-Za-z0-9._/-]+\.(?:txt|md)$",
+                  pattern_hint="a .txt or .md file below the content folder, e.g. texts/source-id.txt",
+                  doc="The file, relative to the content folder; every quote is checked against it."), True),
+    ("origin", Text(max_length=1_000, doc="Where the copy came from, and when."), True),
+))
+
 SOURCE = Obj(doc="A publication or informant that statements rest on.", fields=(
     ("title", Text(max_length=400, doc="The title as published, in its own language."), True),
     ("title_en", Text(max_length=400, doc="The title in English, when the original is not."), False),
@@ -308,8 +366,12 @@ SOURCE = Obj(doc="A publication or informant that statements rest on.", fields=(
     ("language", Text(max_length=20, pattern=LANGUAGE_PATTERN, pattern_hint="use a language code such as ru or en",
                       doc="Language code of the source."), False),
     ("url", Url(doc="Address of the source; only when known, never guessed."), False),
+    ("archive_url", Url(doc="Address of an archived copy (e.g. in a web archive); only when it exists."), False),
+    ("stored_text", STORED_TEXT, False),
     ("relays", ListOf(Ref(kinds=("source",)), doc="Sources this one cites or relays."), False),
     ("note", NOTE, False),
+    ("excerpts", ListOf(EXCERPT, unique=False, doc="Passages that records rest on; cite as source-id#excerpt-id."),
+     False),
 ))
 
 RECORD_SPECS: dict[str, Obj] = {"entity": ENTITY, "event": EVENT, "source": SOURCE}

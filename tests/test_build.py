@@ -85,8 +85,10 @@ def test_every_internal_link_and_fragment_resolves(mini_site):
 
 def test_citations_number_and_link_to_references(mini_site):
     html = (mini_site / "entities" / "acme" / "index.html").read_text(encoding="utf-8")
-    assert '<a href="#ref-1">[1]</a>' in html
+    assert ('<a href="#ref-1" id="cite-1-1" title="“The company is based in Exampleland, the paper writes.” — '
+            'Daily Paper, 2 March 2025, in its own voice, attributed to no one else">[1]</a>') in html
     assert 'id="ref-1"' in html
+    assert '<a href="#cite-1-1" title="Back to citation 1, place 1">↑1</a>' in html
 
 
 def test_entity_page_lists_aliases_for_search(mini_site):

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT
 from generator.feeds import ATOM_NS, atom_date, atom_feed
-from generator.model import PartialDate
+from generator.model import PartialDate, split_citation
 from generator.pipeline import load_dossier
 
 SITE_META = {"name": "Chips <&> \"Borders\"", "url": "https://example.org/dossier/", "directory_urls": True}
@@ -81,7 +81,7 @@ def test_hostile_record_text_never_becomes_markup(real_dossier):
     event = real_dossier.events_in_order[-1]
     hostile_title = '<script>alert(1)</script> ]]> & "x" \x01\x0b end'
     hostile_summary = '<img src=x onerror=alert(1)> & <![CDATA[ boom ]]>'
-    source_id = event.sources[0]
+    source_id, _excerpt = split_citation(event.sources[0])  # the real dossier cites excerpts
     hostile_source = dataclasses.replace(real_dossier.sources[source_id], url="javascript:alert(1)")
     hostile = dataclasses.replace(event, title=hostile_title, summary=hostile_summary, tags=("a&b<c",))
     dossier = dataclasses.replace(real_dossier, events={**real_dossier.events, event.id: hostile},
