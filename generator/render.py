@@ -30,6 +30,7 @@ from .model import Entity, Event, Excerpt, PartialDate, Source, human_period, sp
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 _PLACEHOLDER_RE = re.compile("\0(\\d+)\0")
+_SPACE_BEFORE_PUNCTUATION_RE = re.compile(r"\s+([.,;:!?)])")
 #: From this many records on, the data files are built in a forked child while the pages render
 #: (generator/background.py): at 1,000 records they cost ~1.2 s, a fork a few milliseconds.
 EXPORTS_IN_CHILD_MIN_RECORDS = 300
@@ -179,7 +180,8 @@ class PageWriter:
 
     def flat(self, text: str | None) -> str:
         """Rich text as one line of plain words (names for links, no citation markers), not yet escaped."""
-        return " ".join((self._flatten(text) or "").split())
+        words = " ".join((self._flatten(text) or "").split())
+        return _SPACE_BEFORE_PUNCTUATION_RE.sub(r"\1", words)  # where a citation stood: "extend [[src]]."
 
     def links(self, record_ids) -> str:
         return ", ".join(self.link(record_id) for record_id in record_ids)

@@ -93,7 +93,7 @@ def test_the_as_of_view_lists_what_held_then_and_keeps_the_month_in_the_address(
     expect(panel.locator("h2")).to_have_text("As of April 2025")
     rule = panel.locator("li[data-rule='export-rule']")
     assert rule.get_attribute("data-in-force") == "true"
-    assert "effective since 2025-03" in rule.inner_text()
+    assert "effective since March 2025" in rule.inner_text()
     held = [panel.locator("li[data-relationship]").nth(i).get_attribute("data-relationship")
             for i in range(panel.locator("li[data-relationship]").count())]
     assert held == ["acme develops widget-x"]  # located in Exampleland only from June 2025

@@ -318,7 +318,7 @@
           var textWidth = measure.measureText(node.data("short")).width + 6;
           var top = position.y + size / 2 + 2;
           var box = { x1: position.x - textWidth / 2, x2: position.x + textWidth / 2, y1: top, y2: top + rendered * 1.3 };
-          var inView = box.x2 > 0 && box.x1 < width && box.y2 > 0 && box.y1 < height;
+          var inView = box.x1 >= 0 && box.x2 <= width && box.y1 >= 0 && box.y2 <= height;  /* whole label on screen */
           var forced = node.hasClass("focus") || node.hasClass("picked") || node.hasClass("hover");
           var fits = inView && !overlaps(box);
           node.toggleClass("labelled", forced || fits);
@@ -525,6 +525,11 @@
       cy.add(elements);
       var layout = layoutFor(cy);
       withSeed(cy.nodes().map(function (node) { return node.id(); }).join(" "), function () { cy.layout(layout).run(); });
+      /* A wide picture in a tall canvas (a phone) would be drawn small: turn it a quarter, mirrored. */
+      var box = cy.nodes().boundingBox();
+      if (cy.nodes().length > 2 && (box.w > box.h) !== (canvas.clientWidth >= canvas.clientHeight)) {
+        cy.nodes().positions(function (node) { var p = node.position(); return { x: p.y, y: p.x }; });
+      }
       cy.fit(undefined, 30);
       importanceOrder();
       picked = -1;

@@ -32,6 +32,12 @@
     return MONTHS[parseInt(month.slice(5, 7), 10) - 1] + " " + month.slice(0, 4);
   }
 
+  /* "2025" stays, "2025-05" -> "May 2025", "2025-05-14" -> "14 May 2025". */
+  function humanDate(iso) {
+    if (iso.length === 4) return iso;
+    return (iso.length === 10 ? parseInt(iso.slice(8, 10), 10) + " " : "") + humanMonth(iso.slice(0, 7));
+  }
+
   function matches(item, filter) {
     if (filter.type && words(item.dataset.types).indexOf(filter.type) < 0) return false;
     if (filter.participant && words(item.dataset.participants).indexOf(filter.participant) < 0) return false;
@@ -81,9 +87,9 @@
       item.appendChild(link(rule.id));
       var inForce = current !== null && (graph.inForce || []).indexOf(current) >= 0;
       item.dataset.inForce = inForce ? "true" : "false";
-      item.appendChild(document.createTextNode(current === null ? ": not yet recorded (first state " +
-        rule.states[0][1] + ", " + rule.states[0][0] + ")" : (inForce ? ": in force (" : ": not in force (") +
-        current + " since " + since + ")"));
+      item.appendChild(document.createTextNode(current === null ? ": no state yet (first " +
+        rule.states[0][1] + ", " + humanDate(rule.states[0][0]) + ")" : (inForce ? ": in force (" : ": not in force (") +
+        current + " since " + humanDate(since) + ")"));
       rules.appendChild(item);
     });
     panel.appendChild(element("h3", "", "Rules"));
@@ -99,8 +105,8 @@
       item.appendChild(link(edge.source));
       item.appendChild(document.createTextNode(" " + edge.label + " "));
       item.appendChild(link(edge.target));
-      item.appendChild(document.createTextNode(" (" + (edge.since ? "since " + edge.since : "") +
-        (edge.since && edge.until ? ", " : "") + (edge.until ? "until " + edge.until : "") + ")"));
+      item.appendChild(document.createTextNode(" (" + (edge.since ? "since " + humanDate(edge.since) : "") +
+        (edge.since && edge.until ? ", " : "") + (edge.until ? "until " + humanDate(edge.until) : "") + ")"));
       held.appendChild(item);
     });
     panel.appendChild(element("h3", "", "Dated relationships that held"));
