@@ -141,6 +141,7 @@ def test_whole_graph_draws_every_entity_and_a_click_opens_its_page(watched, real
     page.locator(".dossier-graph__legend input[value=place]").check()
 
     target = next(node for node in graph["nodes"] if node["id"] == "alibaba")
+    page.locator(".dossier-graph__canvas").scroll_into_view_if_needed()
     box = page.locator(".dossier-graph__canvas").bounding_box()
     position = page.evaluate("id => document.querySelector('.dossier-graph').dossierGraph"
                              ".getElementById(id).renderedPosition()", target["id"])

@@ -8,6 +8,7 @@ record's summary in plain words, without table debris or citation markers.
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import urlsplit
 
@@ -153,21 +154,19 @@ def test_search_snippets_are_the_summary_without_table_debris_or_markers(watched
 
 
 def test_a_record_holding_both_words_ranks_above_records_holding_one(watched, real_server, real_site):
-    both = []
-    for path in (real_site / "entities").glob("*/index.html"):
-        text = path.read_text(encoding="utf-8")
-        body = text[text.index("<article"):text.index("</article>")]
-        if "ByteDance" in body and "H20" in body:
-            both.append(f"entities/{path.parent.name}/")
-    assert both, "the dossier should have an entity page naming both ByteDance and the H20"
+    # what search sees of each page: the titles and texts of its sections in the search index
+    index = json.loads((real_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    words_of: dict[str, str] = {}
+    for doc in index["docs"]:
+        page_path = "/" + doc["location"].split("#")[0]
+        words_of[page_path] = words_of.get(page_path, "") + " " + (doc["title"] + " " + doc["text"]).lower()
     page = watched.page
     page.goto(real_server.url)
-    results = _search(page, "ByteDance H20")
-    hrefs = [result["href"] for result in results]
-    first_both = min(i for i, href in enumerate(hrefs) if any(href.endswith("/" + b) for b in both))
-    bytedance = next(i for i, href in enumerate(hrefs) if href.endswith("/entities/bytedance/"))
-    h20 = next(i for i, href in enumerate(hrefs) if href.endswith("/entities/nvidia-h20/"))
-    assert first_both < bytedance and first_both < h20, hrefs[:6]
+    hrefs = [result["href"] for result in _search(page, "ByteDance H20")]
+    holds = [("bytedance" in words_of[href]) + ("h20" in words_of[href]) for href in hrefs]
+    assert 2 in holds and 1 in holds, list(zip(hrefs, holds))
+    assert holds[0] == 2, list(zip(hrefs, holds))
+    assert "/entities/china/" in hrefs[:3], hrefs[:6]  # its summary names both
     watched.check_clean()
 
 
