@@ -7,9 +7,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test check serve clean browser-deps bench links links-online
+.PHONY: site test check serve clean browser-deps build-deps bench links links-online check-links diff diff-comment links-issue
 
+# The oldest Python supported is 3.11.2 (Debian 12's): scripts/check_python.py says so before anything is made.
 $(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) scripts/check_python.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
@@ -30,9 +32,27 @@ site: $(STAMP)
 links: site
 	$(BIN)/python scripts/check_links.py site
 
+# The same check of the site already in site/, without building it again (CI builds once).
+check-links: $(STAMP)
+	$(BIN)/python scripts/check_links.py site
+
 # Opt-in: also fetch external addresses (cache in .build/link-cache.json, retries, rate limit).
+# LINKS_REPORT=FILE also writes the result as Markdown (the weekly workflow's standing issue).
+LINKS_REPORT ?=
 links-online: site
-	$(BIN)/python scripts/check_links.py site --online
+	$(BIN)/python scripts/check_links.py site --online $(if $(LINKS_REPORT),--report $(LINKS_REPORT))
+
+# What a change does to the dossier against BASE (a git revision), as Markdown in .build/diff.md.
+BASE ?= origin/main
+diff: $(STAMP)
+	$(BIN)/python -m generator diff $(BASE) --out .build/diff.md
+
+# CI only (GITHUB_REPOSITORY, GITHUB_TOKEN): one comment on pull request PR, one standing issue.
+diff-comment:
+	$(PYTHON) scripts/github_report.py comment --pr $(PR) --body-file .build/diff.md
+links-issue:
+	$(PYTHON) scripts/github_report.py issue --title "Weekly external link check" --label external-links \
+		--body-file .build/links-report.md
 
 # Synthetic dossiers of 1,000 and 10,000 records; writes bench/results/latest.{json,md}. Takes long.
 BENCH_ARGS ?= --sizes 1000 10000 --runs 3
@@ -40,11 +60,18 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # --dirty: a change re-renders only the pages it reaches (generator/incremental.py), not the whole site.
+# Served at http://$(SERVE_ADDR) under the path of site_url (from DOSSIER_SITE_URL); strict stays on
+# (the plugin shows MkDocs' dirty-build warning as information). Another address: make serve SERVE_ADDR=...
+SERVE_ADDR ?= 127.0.0.1:8000
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --dirty
+	$(BIN)/mkdocs serve --dirty --dev-addr $(SERVE_ADDR)
 
 browser-deps:
 	bash scripts/install-browser.sh
+
+# Debian/Ubuntu packages that making .venv compiles against (pyicu), through sudo when not root (CI runners).
+build-deps:
+	PYTHON=$(PYTHON) bash scripts/install-build-deps.sh
 
 test: $(STAMP) browser-deps
 	$(BIN)/python -m pytest -q

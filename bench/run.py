@@ -15,7 +15,7 @@ run them (separate processes, interpreter start-up included):
 * peak memory (max RSS of each child process, from ``os.wait4``), site size, search index size;
 * edit-to-reload under ``mkdocs serve --dirty``: change one record, poll its page until the
   change is served;
-* time to the first search result in headless Chromium (Playwright driving /usr/bin/chromium).
+* time to the first search result in headless Chromium (Playwright driving the browser scripts/find_browser.py finds).
 
 Results go to bench/results/latest.json and bench/results/latest.md, as median and spread
 (min-max).  The machine is described in both, since figures mean little without it.
@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import http.server
+import importlib.util
 import json
 import os
 import platform
@@ -75,6 +76,17 @@ def folder_bytes(folder: Path) -> int:
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
 
 
+class _MkDocsConfigLoader(yaml.SafeLoader):
+    """mkdocs.yml as MkDocs reads it: ``!ENV`` takes the variable's value (yaml_env_tag, MkDocs' own)."""
+
+
+def load_config(path: Path) -> dict:
+    import yaml_env_tag
+
+    _MkDocsConfigLoader.add_constructor("!ENV", yaml_env_tag.construct_env_tag)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_MkDocsConfigLoader)
+
+
 def prepare(size: int, work: Path) -> None:
     """The synthetic project: content/, a copy of mkdocs.yml and theme/, and a plain-MkDocs twin."""
     if work.exists():
@@ -83,7 +95,7 @@ def prepare(size: int, work: Path) -> None:
     synth.write_dossier(size, work / "content")
     shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")
     shutil.copytree(ROOT / "theme", work / "theme")
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = load_config(ROOT / "mkdocs.yml")
     templates = next((p["dossier"].get("templates_dir") for p in config.get("plugins", [])
                       if isinstance(p, dict) and "dossier" in p and p["dossier"]), None)
     if templates:
@@ -96,7 +108,7 @@ def write_floor_config(work: Path) -> None:
     from generator.pipeline import load_dossier
     from generator.render import Renderer
 
-    config = yaml.safe_load((work / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = load_config(work / "mkdocs.yml")
     config["docs_dir"] = "md"
     config["site_dir"] = "site-floor"
     config["plugins"] = [p for p in config.get("plugins", []) if not (isinstance(p, dict) and "dossier" in p)
@@ -140,11 +152,11 @@ def measure_serve(work: Path, runs: int, dirty: bool, startup_timeout: float) ->
     port = free_port()
     args = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"]  # livereload on: it does the watching
     if dirty:
-        args += ["--dirty", "--no-strict"]  # serve --dirty warns that it is dirty
+        args += ["--dirty"]  # as `make serve` runs it: strict, the plugin shows the dirty-build warning as information
     log = open(work / ".bench-serve.log", "wb")
     process = subprocess.Popen(args, cwd=work, env=ENV, stdout=log, stderr=subprocess.STDOUT)
     try:
-        site_url = yaml.safe_load((work / "mkdocs.yml").read_text(encoding="utf-8")).get("site_url") or "/"
+        site_url = load_config(work / "mkdocs.yml").get("site_url") or "/"
         mount = urllib.parse.urlparse(site_url).path or "/"  # serve mounts the site at site_url's path
         base = f"http://127.0.0.1:{port}{mount if mount.endswith('/') else mount + '/'}"
         start = time.perf_counter()
@@ -187,7 +199,13 @@ def measure_search(site: Path, query: str, runs: int) -> dict:
         from playwright.sync_api import sync_playwright
     except ImportError:
         return {"skipped": "playwright is not installed"}
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    spec = importlib.util.spec_from_file_location("find_browser", ROOT / "scripts" / "find_browser.py")
+    find_browser = sys.modules.setdefault("find_browser", importlib.util.module_from_spec(spec))
+    spec.loader.exec_module(find_browser)  # registered first: dataclasses look their module up there
+    try:
+        launch_options = find_browser.find_browser().launch_options()
+    except find_browser.BrowserNotFound as problem:
+        return {"skipped": str(problem)}
     handler = lambda *a, **k: _QuietHandler(*a, directory=str(site), **k)  # noqa: E731
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -195,7 +213,7 @@ def measure_search(site: Path, query: str, runs: int) -> dict:
     from_typing, from_load = [], []
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+            browser = playwright.chromium.launch(**launch_options)
             for _ in range(runs):
                 page = browser.new_context().new_page()
                 loaded = time.perf_counter()

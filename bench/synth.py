@@ -24,6 +24,7 @@ WORDS = ("export controls accelerator cluster cloud rental supply chain data cen
          "model training inference subsidiary distributor customs investigation report partnership capacity "
          "semiconductor foundry wafer packaging memory bandwidth procurement intermediary regulator").split()
 
+FIRST_DOSSIER_VOCABULARY = Path(__file__).resolve().parent.parent / "content" / "vocabulary.yaml"
 # Relation types that accept any entity type on both ends, so every pairing passes the checks.
 FREE_RELATIONS = ("supplies", "customer-of", "competes-with", "operates", "uses", "member-of", "part-of",
                   "regulates", "targets", "successor-of")
@@ -115,6 +116,8 @@ def write_dossier(records: int, out: Path, seed: int = 7) -> dict[str, int]:
         shutil.rmtree(out)
     for folder in ("entities", "events", "sources", "pages"):
         (out / folder).mkdir(parents=True)
+    # The synthetic dossier speaks the first dossier's words (chips, AI models, methods, topics ...).
+    shutil.copyfile(FIRST_DOSSIER_VOCABULARY, out / "vocabulary.yaml")
     entity_ids = list(layout["entities"])
     places = [i for i, t in layout["entities"].items() if t == "place"]
     topics = [i for i, t in layout["entities"].items() if t in ("topic", "method")]

@@ -17,6 +17,7 @@ from .loader import KEY, Plain, RawRecord
 from .model import (Alias, Entity, Event, Excerpt, Fact, LifecycleState, Location, Origin, PartialDate, Participant,
                     Relationship, Source, StoredText, split_citation)
 from .problems import Problem, Severity
+from .vocabulary import Vocabulary
 
 TEXT_LINK_RE = re.compile(r"\[\[([^\[\]|\n]*)(?:\|([^\[\]\n]*))?\]\]")
 
@@ -63,8 +64,9 @@ def suggest_closest(word: str, choices) -> str:
 class _Validator:
     """Walks a value along its :mod:`generator.schema` spec, converting and reporting."""
 
-    def __init__(self, check: _FileCheck):
+    def __init__(self, check: _FileCheck, vocabulary: Vocabulary):
         self.check = check
+        self.vocabulary = vocabulary
 
     def value(self, value, spec: schema.Spec, path: tuple):
         method = getattr(self, "_" + type(spec).__name__.lower())
@@ -165,8 +167,16 @@ class _Validator:
         text = self._scalar_text(value, path)
         if text is None:
             return None
-        if text not in spec.choices:
-            hint = suggest_closest(text, spec.choices) or ("one of: " + ", ".join(spec.choices))
+        choices = schema.choices_of(spec, self.vocabulary)
+        if text not in choices:
+            removed = self.vocabulary.removed.get((spec.vocab, text)) if spec.vocab else None
+            if removed is not None:
+                self.check.add(path, "unknown-value", f"{_field_label(path)}: '{text}' is removed from the "
+                                                      f"vocabulary at {removed.path}:{removed.line}:{removed.column}",
+                               "choose another, or keep it in the vocabulary")
+                return None
+            hint = suggest_closest(text, choices) or ("one of: " + ", ".join(choices) + (
+                f" (the words of {self.vocabulary.files[-1]})" if spec.vocab else ""))
             self.check.add(path, "unknown-value", f"{_field_label(path)}: '{text}' is not allowed", hint)
             return None
         return text
@@ -239,9 +249,10 @@ class _Validator:
                            "write 'key:' lines indented under it")
             return None
         result = {}
+        keys = schema.keys_of(spec, self.vocabulary)
         for key, item in value.items():
-            if key not in spec.keys:
-                hint = suggest_closest(key, spec.keys) or ("allowed keys: " + ", ".join(spec.keys))
+            if key not in keys:
+                hint = suggest_closest(key, keys) or ("allowed keys: " + ", ".join(keys))
                 self.check.add(path + (key,), "unknown-field", f"unknown key '{_field_label(path + (key,))}'", hint,
                                on_key=True)
                 continue
@@ -339,11 +350,19 @@ class CheckedFile:
     refs: list[PendingRef]
 
 
-def check_record(raw: RawRecord) -> CheckedFile:
-    """Phase one: check a single record on its own."""
+def check_record(raw: RawRecord, vocabulary: Vocabulary) -> CheckedFile:
+    """Phase one: check a single record on its own, against the dossier's vocabulary."""
     check = _FileCheck(raw, [])
     spec = schema.RECORD_SPECS[raw.kind]
-    fields = _Validator(check).value(raw.values, spec, ())
+    fields = _Validator(check, vocabulary).value(raw.values, spec, ())
+    if raw.kind == "entity" and fields and fields.get("lifecycle") and fields.get("type"):
+        entity_type = vocabulary.entity_types_by_name[fields["type"]]
+        if not entity_type.lifecycle:
+            check.add(("lifecycle",), "no-lifecycle",
+                      f"lifecycle: {_a(entity_type.label.lower())} has no lifecycle in the vocabulary "
+                      f"('{entity_type.name}' is defined at {vocabulary.defined_at('entity_types', entity_type.name)})",
+                      "remove the lifecycle, or give the type 'lifecycle: true' in the dossier's vocabulary",
+                      on_key=True)
     if raw.kind == "source" and fields is not None:
         _check_excerpts(check, fields)
     record = None
@@ -352,11 +371,14 @@ def check_record(raw: RawRecord) -> CheckedFile:
     return CheckedFile(raw, record, check.problems, check.refs)
 
 
-def resolve_references(checked_files: list[CheckedFile], unreadable_ids=frozenset()) -> list[Problem]:
+def resolve_references(checked_files: list[CheckedFile], vocabulary: Vocabulary,
+                       unreadable_ids=frozenset()) -> list[Problem]:
     """Phase two: every reference points at an existing record of the right kind and type.
 
     References to ``unreadable_ids`` (records whose file exists but could not be read) are not
     reported: the file's own error says what to fix, and one typo should not give twenty errors.
+    Likewise an entity whose type the vocabulary does not know gets its one error, and the
+    records that point at it are not checked against its type.
     """
     problems: list[Problem] = []
     kinds_by_id: dict[str, str] = {}
@@ -374,7 +396,7 @@ def resolve_references(checked_files: list[CheckedFile], unreadable_ids=frozense
         first_path_by_id[raw.record_id] = raw.path
         kinds_by_id[raw.record_id] = raw.kind
         entity_type = raw.values.get("type") if raw.kind == "entity" else None
-        if isinstance(entity_type, str):
+        if isinstance(entity_type, str) and entity_type in vocabulary.entity_types_by_name:
             types_by_id[raw.record_id] = entity_type
         if isinstance(checked.record, Source):
             excerpts_by_source[raw.record_id] = [excerpt.id for excerpt in checked.record.excerpts]
@@ -383,13 +405,13 @@ def resolve_references(checked_files: list[CheckedFile], unreadable_ids=frozense
     for checked in checked_files:
         for ref in checked.refs:
             if ref.target not in unreadable_ids or ref.target in kinds_by_id:
-                found = _check_reference(ref, kinds_by_id, types_by_id)
+                found = _check_reference(ref, kinds_by_id, types_by_id, vocabulary)
                 # A source with errors of its own has no excerpt list to check against: its errors come first.
                 if not found and ref.excerpt is not None and ref.target in excerpts_by_source:
                     found = _check_excerpt_reference(ref, excerpts_by_source)
                 problems.extend(found)
         if checked.raw.kind == "entity" and checked.record is not None:
-            problems.extend(_check_relationship_ends(checked.record, checked.raw, types_by_id))
+            problems.extend(_check_relationship_ends(checked.record, checked.raw, types_by_id, vocabulary))
         if isinstance(checked.record, Source):
             problems.extend(_check_voices(checked.record, checked.raw, relays_by_source, kinds_by_id))
     return problems
@@ -444,7 +466,7 @@ def _check_voices(source: Source, raw: RawRecord, relays_by_source: dict, kinds_
     return problems
 
 
-def _check_reference(ref: PendingRef, kinds_by_id: dict, types_by_id: dict) -> list[Problem]:
+def _check_reference(ref: PendingRef, kinds_by_id: dict, types_by_id: dict, vocabulary: Vocabulary) -> list[Problem]:
     line, column = ref.record.mark(ref.path)
     where = _field_label(ref.path)
     if ref.in_text and not schema.ID_RE.match(ref.target) or ref.excerpt is not None and not schema.ID_RE.match(
@@ -464,35 +486,56 @@ def _check_reference(ref: PendingRef, kinds_by_id: dict, types_by_id: dict) -> l
         return [Problem(ref.record.path, line, column, "wrong-kind",
                         f"{where}: '{ref.target}' is {_a(kind)}, but {_a(' or '.join(ref.spec.kinds))} is expected",
                         suggest_closest(ref.target, [i for i, k in kinds_by_id.items() if k in ref.spec.kinds]))]
-    if ref.spec.types and types_by_id.get(ref.target) not in ref.spec.types:
+    allowed = schema.types_of(ref.spec, vocabulary)
+    target_type = types_by_id.get(ref.target)
+    if kind == "entity" and target_type is None:
+        return []  # its type is unknown: the entity's own error says so, once
+    if (allowed or ref.spec.vocab) and target_type not in allowed:
+        expected = " or ".join(vocabulary.type_label(t).lower() for t in allowed) or "nothing (no type allowed)"
         return [Problem(ref.record.path, line, column, "wrong-type",
-                        f"{where}: '{ref.target}' is {_a(types_by_id.get(ref.target, 'entity'))}, "
-                        f"but {_a(' or '.join(ref.spec.types))} is expected",
-                        "point at an entity of the right type, or change the field")]
+                        f"{where}: '{ref.target}' is {_a(vocabulary.type_label(target_type).lower())}, "
+                        f"but {_a(expected)} is expected",
+                        "point at an entity of the right type, or change the field"
+                        + _declared_at(ref.spec.vocab, vocabulary))]
     return []
+
+
+def _declared_at(section: str | None, vocabulary: Vocabulary) -> str:
+    """Where the vocabulary says which types an event field allows, for messages about a record."""
+    key = {"event_place": "place", "event_topics": "topics"}.get(section or "")
+    origin = vocabulary.event_origins.get(key) if key else None
+    return f" (events.{key} is declared at {origin.path}:{origin.line}:{origin.column})" if origin else ""
 
 
 def _a(word: str) -> str:
     return ("an " if word[:1] in "aeio" else "a ") + word
 
 
-def _check_relationship_ends(entity: Entity, raw: RawRecord, types_by_id: dict) -> list[Problem]:
+def _ends(written: tuple[str, ...], types: tuple[str, ...]) -> str:
+    """A relation's ends as the vocabulary names them, with the types a group stands for."""
+    text = " or ".join(written)
+    return text if tuple(written) == tuple(types) else f"{text} ({', '.join(types)})"
+
+
+def _check_relationship_ends(entity: Entity, raw: RawRecord, types_by_id: dict,
+                             vocabulary: Vocabulary) -> list[Problem]:
     problems = []
     for index, relationship in enumerate(entity.relationships):
-        relation = schema.RELATION_TYPES_BY_NAME[relationship.type]
+        relation = vocabulary.relation_types_by_name[relationship.type]
+        defined = f"(defined at {vocabulary.defined_at('relation_types', relation.name)})"
         line, column = raw.mark(("relationships", index, "type"))
         if relation.subject_types and entity.type not in relation.subject_types:
             problems.append(Problem(raw.path, line, column, "wrong-relationship",
                                     f"relationships[{index}]: {_a(entity.type)} cannot '{relation.name}'",
-                                    f"'{relation.name}' starts from {' or '.join(relation.subject_types)}; "
-                                    f"choose another relation type"))
+                                    f"'{relation.name}' {defined} starts from "
+                                    f"{_ends(relation.subject_ends, relation.subject_types)}; choose another relation type"))
         target_type = types_by_id.get(relationship.target)
         if target_type and relation.target_types and target_type not in relation.target_types:
             tline, tcolumn = raw.mark(("relationships", index, "target"))
             problems.append(Problem(raw.path, tline, tcolumn, "wrong-relationship",
                                     f"relationships[{index}]: '{relation.name}' points at {_a(target_type)} "
                                     f"('{relationship.target}')",
-                                    f"'{relation.name}' must point at {' or '.join(relation.target_types)}"))
+                                    f"'{relation.name}' {defined} must point at {_ends(relation.target_ends, relation.target_types)}"))
         if relationship.target == entity.id:
             problems.append(Problem(raw.path, line, column, "self-relationship",
                                     f"relationships[{index}]: the entity points at itself",

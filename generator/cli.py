@@ -1,4 +1,4 @@
-"""Command line: ``python -m generator check|build|new|fmt|schema``.  The only place that sets exit codes."""
+"""Command line: ``python -m generator check|build|new|fmt|schema|init|diff``.  The only place that sets exit codes."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from .fmt import format_files
 from .problems import DossierError, Severity, format_problems, format_report, summary_line
 from .render import Renderer, template_problem
 from .scaffold import ScaffoldError, create_record
+from .starter import InitError, init_project
+from .vocabulary import load_vocabulary
 from .write import OutputFolderError, write_tree
 
 
@@ -113,20 +115,53 @@ def command_fmt(args) -> int:
 
 def command_schema(args) -> int:
     target = Path(args.root) / jsonschema.COMMITTED_PATH
-    expected = jsonschema.json_schema_text()
+    try:
+        vocabulary = load_vocabulary(Path(args.content) if args.content else Path(args.root) / "content")
+    except DossierError as error:
+        print(format_problems(error.problems), file=sys.stderr)
+        return 1
+    expected = jsonschema.json_schema_text(vocabulary)
     current = target.read_text(encoding="utf-8") if target.is_file() else None
     if args.check:
         if current != expected:
-            print(f"{target.as_posix()} is out of date with generator/schema.py; "
+            print(f"{target.as_posix()} is out of date with the record format and the dossier's vocabulary; "
                   f"run 'python -m generator schema'", file=sys.stderr)
             return 1
         print(f"{target.as_posix()} is up to date")
         return 0
     if current != expected:
-        jsonschema.write_committed_schema(Path(args.root))
+        jsonschema.write_committed_schema(Path(args.root), vocabulary)
         print(f"wrote {target.as_posix()}")
     else:
         print(f"{target.as_posix()} is up to date")
+    return 0
+
+
+def command_init(args) -> int:
+    try:
+        written = init_project(Path(args.dir), args.title, args.engine)
+    except InitError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote a new dossier in {Path(args.dir).as_posix()} ({len(written)} files); next: cd there, "
+          f"then 'make site' builds it and 'make test' tests it")
+    return 0
+
+
+def command_diff(args) -> int:
+    from .diff import DiffError, diff_dossier, render_markdown  # imported here: only diff needs git
+
+    try:
+        report = render_markdown(diff_dossier(args.base, Path(args.content)))
+    except DiffError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(report, encoding="utf-8")
+        print(f"wrote {args.out}")
+    else:
+        sys.stdout.write(report)
     return 0
 
 
@@ -167,10 +202,30 @@ def build_parser() -> argparse.ArgumentParser:
     schema_command = sub.add_parser("schema", help="write the committed JSON Schema, schema/record.schema.json")
     schema_command.add_argument("--check", action="store_true", help="fail if the committed copy is stale")
     schema_command.add_argument("--root", default=".", help="the project folder (default: .)")
+    schema_command.add_argument("--content", default=None, help="the records folder (default: ROOT/content)")
     schema_command.set_defaults(handler=command_schema)
+
+    init = sub.add_parser("init", help="write a new dossier project: records, vocabulary, site, tests and CI")
+    init.add_argument("dir", help="a new or empty folder")
+    init.add_argument("--title", default=None, help="the site's title (default: from the folder's name)")
+    init.add_argument("--engine", default=None,
+                      help="the requirement that installs this engine (default: this engine's source folder)")
+    init.set_defaults(handler=command_init)
+
+    diff = sub.add_parser("diff", help="records added, removed, renamed and changed against a git revision, "
+                                       "as Markdown")
+    diff.add_argument("base", help="the git revision to compare with, e.g. origin/main")
+    diff.add_argument("--content", default="content")
+    diff.add_argument("--out", default=None, help="write the Markdown to this file instead of standard output")
+    diff.set_defaults(handler=command_diff)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     return args.handler(args)
+
+
+def run() -> None:
+    """The ``dossier`` console script: ``dossier init DIR`` is ``python -m generator init DIR``."""
+    sys.exit(main())

@@ -18,7 +18,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import schema
 from .loader import display_path
 from .model import Entity, Event, Source
 from .problems import Problem, Severity
@@ -275,7 +274,7 @@ def voice_words(dossier, citation: str) -> str:
     for index, source in enumerate(chain):
         label = source_label(dossier, source)
         if index:
-            verb = schema.SOURCE_KIND_RELAY_VERBS.get(source.kind_of_source, "relaying")
+            verb = dossier.vocabulary.source_kinds_by_name[source.kind_of_source].relay_verb
             if verb == "citing" and not source.publisher:
                 label = _mid_sentence(label)  # "citing two informed sources", not "citing Two ..."
             label = f"{verb} {label}"

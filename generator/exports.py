@@ -62,8 +62,8 @@ def _date(value: PartialDate | None) -> str | None:
     return value.iso() if value else None
 
 
-def _relationship_dict(relationship, owner: str) -> dict:
-    relation = schema.RELATION_TYPES_BY_NAME[relationship.type]
+def _relationship_dict(relationship, owner: str, vocabulary) -> dict:
+    relation = vocabulary.relation_types_by_name[relationship.type]
     return {
         "subject": owner, "type": relationship.type, "label": relation.label,
         "inverse_label": relation.inverse_label, "object": relationship.target,
@@ -79,7 +79,7 @@ def entity_dict(dossier: Dossier, entity: Entity, directory_urls: bool = True) -
         "aliases": [{"name": a.name, "lang": a.lang, "note": a.note} for a in entity.aliases],
         "summary": entity.summary, "description": entity.description,
         "facts": {fact.key: {"value": fact.value, "sources": list(fact.sources)} for fact in entity.facts},
-        "relationships": [_relationship_dict(r, entity.id) for r in entity.relationships],
+        "relationships": [_relationship_dict(r, entity.id, dossier.vocabulary) for r in entity.relationships],
         "lifecycle": [{"state": s.state, "date": s.date.iso(), "qualifier": s.qualifier, "note": s.note,
                        "event": s.event, "sources": list(s.sources)} for s in entity.lifecycle],
         "tags": list(entity.tags), "sources": list(entity.sources),
@@ -152,7 +152,7 @@ def dossier_document(dossier: Dossier, site_meta: dict | None = None) -> dict:
         "site": {"name": site_meta.get("name", ""), "url": site_meta.get("url", "")},
         "counts": dossier.counts(),
         "relation_types": [{"type": r.name, "label": r.label, "inverse_label": r.inverse_label}
-                           for r in schema.RELATION_TYPES],
+                           for r in dossier.vocabulary.relation_types],
         "entities": [entity_dict(dossier, dossier.entities[i], directory_urls) for i in sorted(dossier.entities)],
         "events": [event_dict(dossier, dossier.events[i], directory_urls) for i in sorted(dossier.events)],
         "sources": [source_dict(dossier, dossier.sources[i], directory_urls) for i in sorted(dossier.sources)],
@@ -192,7 +192,7 @@ CSV_TABLES: dict[str, tuple[list[str], str]] = {
     "aliases": (["entity", "name", "lang", "note"], "one row per other name of an entity"),
     "facts": (["entity", "key", "value", "sources"], "one row per key fact of an entity"),
     "lifecycle": (["entity", "state", "date", "qualifier", "event", "note", "sources"],
-                  "one row per dated state of a rule or designation"),
+                  "one row per dated state of an entity that has a lifecycle"),
     "excerpts": (["source", "id", "citation", "quote", "translation", "lang", "section", "paragraph", "page",
                   "timestamp", "voice", "voice_chain", "voice_text", "note", "cited_by"],
                  "one row per quoted passage of a source, with whose voice it is and the records resting on it"),
@@ -208,7 +208,7 @@ def csv_rows(dossier: Dossier, directory_urls: bool = True) -> dict[str, list[di
                                  "summary": entity.summary, "description": entity.description,
                                  "tags": entity.tags, "sources": entity.sources,
                                  "url": page_url(entity, directory_urls)})
-        rows["relationships"].extend(_relationship_dict(r, entity.id) for r in entity.relationships)
+        rows["relationships"].extend(_relationship_dict(r, entity.id, dossier.vocabulary) for r in entity.relationships)
         rows["aliases"].extend({"entity": entity.id, "name": a.name, "lang": a.lang, "note": a.note}
                                for a in entity.aliases)
         rows["facts"].extend({"entity": entity.id, "key": f.key, "value": f.value, "sources": f.sources}

@@ -30,6 +30,8 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, Si
 from . import schema
 from .jsonschema import SCHEMA_COMMENT
 from .loader import discover_record_files, display_path
+from .problems import DossierError
+from .vocabulary import default_vocabulary, load_vocabulary
 
 _SCHEMA_COMMENT_PREFIX = "# yaml-language-server:"
 _RESOLVER = pyyaml.resolver.Resolver()
@@ -67,26 +69,27 @@ def _ordered_keys(mapping: CommentedMap, known: list[str]) -> list:
     return [key for key in known if key in mapping] + [key for key in mapping if key not in known]
 
 
-def _canonicalize(node, spec: schema.Spec | None):
+def _canonicalize(node, spec: schema.Spec | None, vocabulary):
     """Reorder mappings and normalize scalars in place; returns the (possibly replaced) node."""
     if isinstance(node, CommentedMap):
         if isinstance(spec, schema.Obj):
             specs = {name: field_spec for name, field_spec, _required in spec.fields}
             order = _ordered_keys(node, spec.field_names())
         elif isinstance(spec, schema.MapOf):
-            specs = {key: spec.value for key in spec.keys}
-            order = _ordered_keys(node, list(spec.keys))
+            keys = schema.keys_of(spec, vocabulary)
+            specs = {key: spec.value for key in keys}
+            order = _ordered_keys(node, list(keys))
         else:
             specs, order = {}, list(node)
         for key in order:
             node.move_to_end(key)  # comments are stored per key and move with it
         for key in order:
-            node[key] = _canonicalize(node[key], specs.get(key))
+            node[key] = _canonicalize(node[key], specs.get(key), vocabulary)
         return node
     if isinstance(node, CommentedSeq):
         item_spec = spec.item if isinstance(spec, schema.ListOf) else None
         for index, item in enumerate(node):
-            node[index] = _canonicalize(item, item_spec)
+            node[index] = _canonicalize(item, item_spec, vocabulary)
         return node
     return _canonical_scalar(node, spec)
 
@@ -98,15 +101,18 @@ def _engine_values(text: str):
         raise FormatError(f"not valid YAML for the engine: {error}") from None
 
 
-def format_record_text(text: str, kind: str) -> str:
-    """The canonical form of one record's text; raises :class:`FormatError` when it cannot be formatted."""
-    formatted = _format_once(text, kind)
+def format_record_text(text: str, kind: str, vocabulary=None) -> str:
+    """The canonical form of one record's text; raises :class:`FormatError` when it cannot be formatted.
+
+    Fact keys follow the order of ``vocabulary`` (the dossier's; by default the engine's)."""
+    vocabulary = vocabulary or default_vocabulary()
+    formatted = _format_once(text, kind, vocabulary)
     if formatted == text:  # already canonical: the common case, one pass
         return text
     # A comment that sat between moved keys can land in a spot that the next pass prints
     # differently; a few passes reach the fixed point, so formatting twice changes nothing.
     for _attempt in range(3):
-        again = _format_once(formatted, kind)
+        again = _format_once(formatted, kind, vocabulary)
         if again == formatted:
             break
         formatted = again
@@ -116,7 +122,7 @@ def format_record_text(text: str, kind: str) -> str:
     return formatted
 
 
-def _format_once(text: str, kind: str) -> str:
+def _format_once(text: str, kind: str, vocabulary) -> str:
     rt = _round_trip_yaml()
     try:
         document = rt.load(text)
@@ -124,7 +130,7 @@ def _format_once(text: str, kind: str) -> str:
         raise FormatError(f"YAML syntax error: {error}") from None
     if not isinstance(document, CommentedMap):
         raise FormatError("a record must be a mapping of fields")
-    _canonicalize(document, schema.RECORD_SPECS[kind])
+    _canonicalize(document, schema.RECORD_SPECS[kind], vocabulary)
     buffer = io.StringIO()
     rt.dump(document, buffer)
     formatted = buffer.getvalue()
@@ -154,9 +160,9 @@ FORMAT_VERSION = "1"
 _CACHE_FILE = "fmt-canonical.txt"
 
 
-def _cache_key(data: bytes, kind: str) -> str:
-    # The schema decides key order, so a change to it invalidates every verdict.
-    salt = (FORMAT_VERSION + kind + repr(schema.RECORD_SPECS[kind])).encode("utf-8")
+def _cache_key(data: bytes, kind: str, vocabulary) -> str:
+    # The schema and the vocabulary decide key order, so a change to them invalidates every verdict.
+    salt = (FORMAT_VERSION + kind + repr(schema.RECORD_SPECS[kind]) + vocabulary.digest).encode("utf-8")
     return hashlib.sha256(salt + b"\0" + data).hexdigest()
 
 
@@ -190,6 +196,10 @@ def format_files(content_dir: Path, paths: list[Path] | None = None, write: bool
     """
     known_canonical = _read_cache(cache_dir)
     now_canonical: set[str] = set()
+    try:
+        vocabulary = load_vocabulary(content_dir)
+    except DossierError:  # check reports the vocabulary's errors; formatting orders facts as the default does
+        vocabulary = default_vocabulary()
     if paths:
         targets = [(_kind_of(path), path) for path in paths]
     else:
@@ -206,13 +216,13 @@ def format_files(content_dir: Path, paths: list[Path] | None = None, write: bool
         except (OSError, UnicodeDecodeError) as error:
             report.failed.append((shown, f"cannot read: {error}"))
             continue
-        key = _cache_key(data, kind)
+        key = _cache_key(data, kind, vocabulary)
         if key in known_canonical:
             now_canonical.add(key)
             report.unchanged += 1
             continue
         try:
-            formatted = format_record_text(original, kind)
+            formatted = format_record_text(original, kind, vocabulary=vocabulary)
         except FormatError as error:
             report.failed.append((shown, str(error)))
             continue
@@ -226,7 +236,7 @@ def format_files(content_dir: Path, paths: list[Path] | None = None, write: bool
             temporary = path.with_name(path.name + ".fmt-tmp")
             temporary.write_bytes(encoded)
             temporary.replace(path)
-            now_canonical.add(_cache_key(encoded, kind))
+            now_canonical.add(_cache_key(encoded, kind, vocabulary))
     if paths:  # a partial run keeps what it did not look at
         now_canonical |= known_canonical
     if now_canonical != known_canonical:

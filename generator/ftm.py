@@ -1,15 +1,14 @@
 """The dossier as FollowTheMoney entities, for Aleph, OpenSanctions tools and ``ftm``.
 
-Mapping (chosen from the FtM schema, see ``followthemoney/schema/*.yaml``):
+The mapping comes from the dossier's vocabulary (:mod:`generator.vocabulary`):
 
-* entity types: companies -> ``Company``, organizations and media outlets -> ``Organization``,
-  government bodies -> ``PublicBody``, people -> ``Person``, places -> ``Address`` (the name as
-  ``full``), products, services, chips and AI models -> ``Asset``.  Regulations, methods and
-  topics have no FtM counterpart and are left out, with the links that touch them.
-* relationships: ``owns`` / ``subsidiary-of`` -> ``Ownership``, ``leads`` -> ``Directorship``,
-  ``member-of`` -> ``Membership``, ``located-in`` / ``headquartered-in`` -> ``addressEntity`` on
-  the subject; anything else, or any pair the FtM ranges do not allow, -> ``UnknownLink`` with
-  the relation's label as ``role``.
+* an entity type's ``ftm`` names the schema its entities become (``Address`` takes the name as
+  ``full`` too); types without one have no FtM counterpart and are left out, with the links
+  that touch them.
+* a relation type's ``ftm`` names a link schema and the properties of its subject and object
+  (``Ownership``: ``owner``, ``asset``), or a property of the subject that points at the
+  object (``addressEntity``, when the object is an ``Address``); anything else, or any pair the
+  FtM ranges do not allow, becomes ``UnknownLink`` with the relation's label as ``role``.
 * events -> ``Event`` (participants as ``involved``, the place as ``addressEntity``).
 * sources -> ``Article`` (title, publisher's name, date, language, ``sourceUrl``) and one
   ``Documentation`` link from a source to each exported record that cites it.
@@ -26,7 +25,6 @@ import json
 from followthemoney import model
 from followthemoney.proxy import EntityProxy
 
-from . import schema
 from .evidence import voice_words
 from .exports import page_url
 from .link import Dossier
@@ -34,27 +32,6 @@ from .model import Entity, Relationship
 
 ID_PREFIX = "dossier"
 
-FTM_SCHEMA_OF_TYPE = {
-    "company": "Company",
-    "organization": "Organization",
-    "media-outlet": "Organization",
-    "government-body": "PublicBody",
-    "person": "Person",
-    "place": "Address",
-    "product": "Asset",
-    "service": "Asset",
-    "chip": "Asset",
-    "ai-model": "Asset",
-}
-
-#: relation type -> (FtM schema, property holding the subject, property holding the object)
-FTM_LINK_OF_RELATION = {
-    "owns": ("Ownership", "owner", "asset"),
-    "subsidiary-of": ("Ownership", "asset", "owner"),
-    "leads": ("Directorship", "director", "organization"),
-    "member-of": ("Membership", "member", "organization"),
-}
-ADDRESS_RELATIONS = ("located-in", "headquartered-in")
 FALLBACK_LINK = ("UnknownLink", "subject", "object")
 
 
@@ -68,7 +45,9 @@ def _http_url(url: str | None) -> str | None:
 
 def _fits(link_schema: str, prop: str, ftm_schema: str) -> bool:
     """Whether an entity of ``ftm_schema`` may stand in ``prop`` of ``link_schema``."""
-    return model.get(ftm_schema).is_a(model.get(link_schema).get(prop).range)
+    link_property = model.get(link_schema).get(prop)
+    return link_property is not None and link_property.range is not None and model.get(ftm_schema).is_a(
+        link_property.range)
 
 
 #: Property types whose cleaning depends on the value alone (not on the entity), and is costly.
@@ -116,10 +95,10 @@ class FtmBuilder:
 
     def ftm_schema_of(self, record_id: str) -> str | None:
         entity = self.dossier.entities.get(record_id)
-        return FTM_SCHEMA_OF_TYPE.get(entity.type) if entity else None
+        return self.dossier.vocabulary.entity_types_by_name[entity.type].ftm if entity else None
 
     def add_entity(self, entity: Entity) -> None:
-        schema_name = FTM_SCHEMA_OF_TYPE.get(entity.type)
+        schema_name = self.dossier.vocabulary.entity_types_by_name[entity.type].ftm
         if schema_name is None:
             return
         proxy = self._make(schema_name, entity_id("entity", entity.id))
@@ -142,10 +121,14 @@ class FtmBuilder:
         if subject_schema is None or object_schema is None:
             return
         subject_id, object_id = entity_id("entity", owner), entity_id("entity", relationship.target)
-        if relationship.type in ADDRESS_RELATIONS and object_schema == "Address":
-            self.by_id[subject_id].add("addressEntity", object_id)
-            return
-        link = FTM_LINK_OF_RELATION.get(relationship.type, FALLBACK_LINK)
+        relation = self.dossier.vocabulary.relation_types_by_name[relationship.type]
+        mapping = relation.ftm
+        if mapping is not None and mapping.property:
+            prop = self.by_id[subject_id].schema.get(mapping.property)
+            if prop is not None and prop.range is not None and model.get(object_schema).is_a(prop.range):
+                self.by_id[subject_id].add(mapping.property, object_id)
+                return
+        link = (mapping.schema, mapping.subject, mapping.object) if mapping and mapping.schema else FALLBACK_LINK
         if not (_fits(link[0], link[1], subject_schema) and _fits(link[0], link[2], object_schema)):
             link = FALLBACK_LINK
         key = (owner, relationship.type, relationship.target)
@@ -154,7 +137,6 @@ class FtmBuilder:
         proxy = self._make(link[0], entity_id("link", f"{owner}.{relationship.type}.{relationship.target}{suffix}"))
         self._add(proxy, link[1], subject_id)
         self._add(proxy, link[2], object_id)
-        relation = schema.RELATION_TYPES_BY_NAME[relationship.type]
         self._add(proxy, "role", relation.label)
         if relationship.since:
             self._add(proxy, "startDate", relationship.since.iso())

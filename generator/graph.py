@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 
 from . import schema
 from .link import Dossier
+from .vocabulary import EntityType
 
 GRAPH_PATH = "data/graph.json"
 #: The whole-dossier graph draws at most this many entities (the most connected first), so that
@@ -44,11 +45,6 @@ class GraphEdge:
     until: str | None = None
 
 
-#: Lifecycle states in which a rule applies; the as-of view counts a rule as in force from such a
-#: state until a later state that is not one of them (suspended, rescinded, expired ...).
-IN_FORCE_STATES = ("effective", "amended", "expanded", "enforced")
-
-
 @dataclass(frozen=True)
 class GraphRule:
     """A rule's dated states, for the as-of view: [(ISO date, state), ...] in date order."""
@@ -74,9 +70,10 @@ class EvidenceSource:
 class Graph:
     nodes: list[GraphNode]
     edges: list[GraphEdge]
-    types: list[schema.EntityType]
+    types: list[EntityType]
     sources: list[EvidenceSource] = field(default_factory=list)
     rules: list[GraphRule] = field(default_factory=list)
+    in_force: tuple[str, ...] = ()  # the lifecycle states in which a rule applies, from the vocabulary
 
     def neighbourhood(self, entity_id: str, hops: int) -> set[str]:
         """Ids of the entities at most ``hops`` relationships away, directions ignored."""
@@ -114,7 +111,7 @@ def build_graph(dossier: Dossier, directory_urls: bool = True) -> Graph:
     """Every entity and every declared relationship, in a stable order."""
     folder = schema.KIND_FOLDERS["entity"]
     edges = [GraphEdge(entity.id, relationship.target, relationship.type,
-                       schema.RELATION_TYPES_BY_NAME[relationship.type].label,
+                       dossier.vocabulary.relation_types_by_name[relationship.type].label,
                        relationship.since.iso() if relationship.since else None,
                        relationship.until.iso() if relationship.until else None)
              for entity in sorted(dossier.entities.values(), key=lambda e: e.id)
@@ -130,8 +127,8 @@ def build_graph(dossier: Dossier, directory_urls: bool = True) -> Graph:
     rules = [GraphRule(entity.id, [(state.date.iso(), state.state)
                                    for state in sorted(entity.lifecycle, key=lambda state: state.date)])
              for entity in sorted(dossier.entities.values(), key=lambda e: e.id) if entity.lifecycle]
-    return Graph(nodes, edges, [t for t in schema.ENTITY_TYPES if t.name in present],
-                 evidence_sources(dossier, directory_urls), rules)
+    return Graph(nodes, edges, [t for t in dossier.vocabulary.entity_types if t.name in present],
+                 evidence_sources(dossier, directory_urls), rules, dossier.vocabulary.in_force_states)
 
 
 def evidence_sources(dossier: Dossier, directory_urls: bool = True) -> list[EvidenceSource]:
@@ -150,12 +147,13 @@ def evidence_sources(dossier: Dossier, directory_urls: bool = True) -> list[Evid
 def graph_json(graph: Graph) -> str:
     """The graph as compact JSON; ``<`` is escaped so that the text is safe even if inlined in HTML."""
     payload = {
-        "types": [{"name": t.name, "label": t.label, "plural": t.plural} for t in graph.types],
+        # The legend's words and the nodes' colours come from the dossier's vocabulary.
+        "types": [{"name": t.name, "label": t.label, "plural": t.plural, "colour": t.colour} for t in graph.types],
         "nodes": [asdict(node) for node in graph.nodes],
         "edges": [asdict(edge) for edge in graph.edges],
         "sources": [asdict(source) for source in graph.sources],
         "rules": [asdict(rule) for rule in graph.rules],
-        "inForce": list(IN_FORCE_STATES),
+        "inForce": list(graph.in_force),
         "limits": {"whole": WHOLE_GRAPH_NODE_LIMIT, "neighbourhood": NEIGHBOURHOOD_NODE_LIMIT},
     }
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=False)

@@ -16,6 +16,7 @@ import json
 from pathlib import Path
 
 from . import schema
+from .vocabulary import default_vocabulary
 
 SITE_PATH = "schema/record.schema.json"
 #: The committed copy, relative to the project root; record files point at it.
@@ -38,7 +39,8 @@ def _definition_names() -> dict[int, str]:
 
 
 class _Translator:
-    def __init__(self) -> None:
+    def __init__(self, vocabulary) -> None:
+        self.vocabulary = vocabulary
         self.names = _definition_names()
         self.definitions: dict[str, dict] = {}
 
@@ -61,10 +63,10 @@ class _Translator:
         return {"type": ["string", "integer"], "pattern": _DATE_STRING, "minimum": 1000, "maximum": 9999}
 
     def _choice(self, spec: schema.Choice) -> dict:
-        return {"type": "string", "enum": list(spec.choices)}
+        return {"type": "string", "enum": list(schema.choices_of(spec, self.vocabulary))}
 
     def _ref(self, spec: schema.Ref) -> dict:
-        kinds = " or ".join(spec.types or spec.kinds)
+        kinds = " or ".join(schema.types_of(spec, self.vocabulary) or spec.kinds)
         doc = spec.doc or f"The id of {kinds} record."
         return {"description": doc, "type": "string", "pattern": schema.ID_PATTERN}
 
@@ -100,15 +102,15 @@ class _Translator:
 
     def _mapof(self, spec: schema.MapOf) -> dict:
         value = self.spec(spec.value)
-        key_docs = schema.FACT_KEYS if spec.keys == tuple(schema.FACT_KEYS) else {}
+        key_docs = self.vocabulary.meanings(spec.vocab) if spec.vocab else {}
         properties = {key: ({"description": key_docs[key], "allOf": [value]} if key in key_docs else value)
-                      for key in spec.keys}
+                      for key in schema.keys_of(spec, self.vocabulary)}
         return {"type": "object", "properties": properties, "additionalProperties": False}
 
 
-def build_json_schema() -> dict:
-    """The schema as a JSON-ready dict: any one of the three record kinds."""
-    translator = _Translator()
+def build_json_schema(vocabulary=None) -> dict:
+    """The schema as a JSON-ready dict: any one of the three record kinds, with the vocabulary's words."""
+    translator = _Translator(vocabulary or default_vocabulary())
     kinds = [translator.spec(schema.RECORD_SPECS[kind]) for kind in schema.RECORD_KINDS]
     definitions = dict(sorted(translator.definitions.items()))
     return {
@@ -122,14 +124,14 @@ def build_json_schema() -> dict:
     }
 
 
-def json_schema_text() -> str:
+def json_schema_text(vocabulary=None) -> str:
     """The schema as the bytes written to the site and committed: stable key order, final newline."""
-    return json.dumps(build_json_schema(), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(build_json_schema(vocabulary), ensure_ascii=False, indent=2) + "\n"
 
 
-def write_committed_schema(project_root: Path) -> Path:
+def write_committed_schema(project_root: Path, vocabulary=None) -> Path:
     """Write the committed copy under ``project_root``; returns its path."""
     target = project_root / COMMITTED_PATH
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json_schema_text(), encoding="utf-8")
+    target.write_text(json_schema_text(vocabulary), encoding="utf-8")
     return target

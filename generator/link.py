@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from . import schema
 from .check import TEXT_LINK_RE
 from .model import Entity, Event, Excerpt, LifecycleState, Page, Record, Relationship, Source, split_citation
+from .vocabulary import Vocabulary, default_vocabulary
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,10 @@ class Dossier:
     #: Excerpts of other sources whose voice is this source: what it is reported to have said.
     voiced_by: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     events_in_order: list[Event] = field(default_factory=list)
-    _event_positions: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    # (previous, next) on the timeline by event id: one entry a page reads, so that an incremental
+    # render (generator/incremental.py) sees which event pages a move on the timeline reaches.
+    event_neighbours: dict[str, tuple[Event | None, Event | None]] = field(default_factory=dict, repr=False)
+    vocabulary: Vocabulary = field(default_factory=default_vocabulary)
 
     def get(self, record_id: str) -> Record | None:
         return self.entities.get(record_id) or self.events.get(record_id) or self.sources.get(record_id)
@@ -129,13 +132,7 @@ class Dossier:
         return {"entities": len(self.entities), "events": len(self.events), "sources": len(self.sources)}
 
     def previous_and_next(self, event: Event) -> tuple[Event | None, Event | None]:
-        # A position map, not list.index(): that compares whole events and made a build O(n^2).
-        if len(self._event_positions) != len(self.events_in_order):
-            self._event_positions = {e.id: i for i, e in enumerate(self.events_in_order)}
-        index = self._event_positions[event.id]
-        before = self.events_in_order[index - 1] if index > 0 else None
-        after = self.events_in_order[index + 1] if index + 1 < len(self.events_in_order) else None
-        return before, after
+        return self.event_neighbours[event.id]
 
 
 def _relay_path(source_id: str, voice: str, sources: dict[str, Source]) -> list[str] | None:
@@ -202,10 +199,10 @@ def _cited_sources(record: Record):
 
 
 def link_dossier(entities: list[Entity], events: list[Event], sources: list[Source],
-                 pages: list[Page] = ()) -> Dossier:
+                 pages: list[Page] = (), vocabulary: Vocabulary | None = None) -> Dossier:
     dossier = Dossier(
         entities={e.id: e for e in entities}, events={e.id: e for e in events}, sources={s.id: s for s in sources},
-        pages={p.id: p for p in pages},
+        pages={p.id: p for p in pages}, vocabulary=vocabulary or default_vocabulary(),
     )
     relations: dict[str, list[RelationView]] = defaultdict(list)
     event_roles: dict[str, list[EventRole]] = defaultdict(list)
@@ -214,7 +211,7 @@ def link_dossier(entities: list[Entity], events: list[Event], sources: list[Sour
 
     for entity in dossier.entities.values():
         for relationship in entity.relationships:
-            relation = schema.RELATION_TYPES_BY_NAME[relationship.type]
+            relation = dossier.vocabulary.relation_types_by_name[relationship.type]
             relations[entity.id].append(RelationView(relation.label, relationship.target, relationship, True,
                                                      entity.id))
             relations[relationship.target].append(RelationView(relation.inverse_label, entity.id, relationship,
@@ -224,6 +221,10 @@ def link_dossier(entities: list[Entity], events: list[Event], sources: list[Sour
                 dossier.lifecycle_by_event.setdefault(state.event, []).append((entity.id, state))
 
     dossier.events_in_order = sorted(dossier.events.values(), key=lambda e: e.sort_key)
+    ordered = dossier.events_in_order
+    dossier.event_neighbours = {event.id: (ordered[index - 1] if index > 0 else None,
+                                           ordered[index + 1] if index + 1 < len(ordered) else None)
+                                for index, event in enumerate(ordered)}
     for event in dossier.events_in_order:
         for participant in event.participants:
             event_roles[participant.entity].append(EventRole(event, "participant", participant.role))

@@ -266,6 +266,12 @@ def parse_record_text(data: bytes, display_path: str, kind: str, record_id: str)
     return RawRecord(kind, record_id, display_path, values, composer.marks)
 
 
+def _id_like(name: str) -> str:
+    """The file's own name made into an id ('Bad_Id' -> 'bad-id'), as the example of a good one."""
+    candidate = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:ID_MAX_LENGTH].strip("-")
+    return candidate if ID_RE.match(candidate) and candidate not in RESERVED_IDS else ""
+
+
 def check_record_id(record_id: str) -> tuple[str, str] | None:
     """Return (message, hint) when ``record_id`` is not a valid id, else None."""
     if not ID_RE.match(record_id) or len(record_id) > ID_MAX_LENGTH:
@@ -276,8 +282,10 @@ def check_record_id(record_id: str) -> tuple[str, str] | None:
             detail = f"is longer than {ID_MAX_LENGTH} characters"
         else:
             detail = "is not lowercase a-z, 0-9 and single hyphens"
+        suggestion = _id_like(ascii_form)
         return (f"id '{record_id}' {detail}",
-                "rename the file: lowercase letters, digits and single hyphens, e.g. 'deepseek-r1.yaml'")
+                "rename the file: lowercase letters, digits and single hyphens"
+                + (f", e.g. '{suggestion}.yaml'" if suggestion else ""))
     if record_id in RESERVED_IDS:
         return (f"id '{record_id}' is reserved for a generated page", "choose another file name")
     return None

@@ -30,12 +30,20 @@ from .searchwords import han_names
 log = logging.getLogger("mkdocs.plugins.dossier")
 
 
-def _teach_search_segmenter(words: list[str]) -> None:
-    """Keep Chinese names whole in the search index (see generator/searchwords.py)."""
+def _teach_search_segmenter(words: list[str], cache_dir: Path | None = None) -> None:
+    """Keep Chinese names whole in the search index (see generator/searchwords.py).
+
+    jieba caches its dictionary in ``cache_dir`` (the project's .build/), not in the shared
+    /tmp/jieba.cache, which another user's build may own: replacing it fails there, and the
+    build with it.
+    """
     try:
         import jieba  # the segmenter mkdocs-material's search plugin uses when it is installed
     except ImportError:
         return
+    if cache_dir is not None and not jieba.dt.initialized:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        jieba.dt.tmp_dir = str(cache_dir)
     for word in words:
         jieba.add_word(word)
 
@@ -47,6 +55,29 @@ class _GeneratedFile(File):
 
     def is_modified(self) -> bool:
         return not self.unchanged
+
+
+_DIRTY_BUILD_WARNING = "A 'dirty' build is being performed"
+
+
+class _DirtyBuildNotice(logging.Filter):
+    """``mkdocs serve --dirty``: MkDocs' warning that a dirty build is being performed, as information.
+
+    Under ``strict: true`` that one warning aborted every preview build (issue 17).  It says
+    what ``--dirty`` means, not a problem of the site, so it is still shown, at INFO; every other
+    warning (a broken link, an unlinked record ...) still fails the build under strict.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.WARNING and str(record.msg).startswith(_DIRTY_BUILD_WARNING):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            record.msg = ("Dirty build: only the pages a change reaches are rebuilt; the others keep their "
+                          "navigation from the first build until you restart the preview or run `make site`.")
+            record.args = ()
+        return True
+
+
+_DIRTY_NOTICE = _DirtyBuildNotice()
 
 
 class DossierConfig(Config):
@@ -68,15 +99,21 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         # Defining on_startup keeps this instance across `mkdocs serve` rebuilds, so a rebuild
         # re-renders only the pages a change reaches (generator/incremental.py).
         self.serving = command == "serve"
+        if self.serving and dirty:
+            logging.getLogger("mkdocs.commands.build").addFilter(_DIRTY_NOTICE)
         if self.serving:
-            # Import followthemoney once here (~0.7 s), not in the child that builds the data
-            # files on every rebuild (generator/background.py forks from this process).
+            # Import followthemoney once here (~0.7 s), not on every rebuild's data files (built in
+            # this process: generator/background.py never forks beside the server's threads).
             from . import ftm  # noqa: F401
 
     def _project_path(self, config, value: str) -> Path:
         return (Path(config.config_file_path).parent / value).resolve()
 
     def on_config(self, config):
+        if not config.repo_url:
+            # No repository known (DOSSIER_REPO_URL unset): pages get no edit link, rather than
+            # one MkDocs would make from edit_uri alone and warn about.
+            config.edit_uri = ""
         content_dir = self._project_path(config, self.config.content_dir)
         try:
             result = load_dossier(content_dir, self._project_path(config, ".build/cache"), default_workers())
@@ -93,12 +130,15 @@ class DossierPlugin(BasePlugin[DossierConfig]):
                          ProvenanceIndex.for_project(Path(config.config_file_path).parent, content_dir,
                                                      config.repo_url or "", config.edit_uri or ""))
         renderer = Renderer(*renderer_args)
-        _teach_search_segmenter(han_names(result.dossier))
+        _teach_search_segmenter(han_names(result.dossier), self._project_path(config, ".build"))
         try:
             if self.serving:
                 first = not self.incremental.pages
+                # a new vocabulary renders all; the pages' "last changed" dates come from git: so does a commit
+                settings = (repr(renderer_args[2]) + result.dossier.vocabulary.digest
+                            + repr(sorted((renderer_args[3].dates or {}).items())))
                 self.pages = self.incremental.render(
-                    result.dossier, lambda view: Renderer(view, *renderer_args[1:]), templates, repr(renderer_args[2]))
+                    result.dossier, lambda view: Renderer(view, *renderer_args[1:]), templates, settings)
                 self.unchanged_paths = set() if first else set(self.pages) - self.incremental.changed
             else:
                 self.pages = renderer.render_all()
@@ -136,7 +176,14 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         """Citation markers out of the search index (the search plugin, listed first, has written it)."""
         tidy_search_index(Path(config.site_dir))
 
+    def on_shutdown(self) -> None:
+        # MkDocs keeps this instance for the process (it defines on_startup): a later command starts afresh.
+        logging.getLogger("mkdocs.commands.build").removeFilter(_DIRTY_NOTICE)
+        self.pages, self.unchanged_paths, self.incremental = {}, set(), IncrementalRenderer()
+
     def on_serve(self, server, config, builder):
+        # The address to open: MkDocs serves the site under the path of site_url (/dossier/ here).
+        log.info("Preview: open %s", config.site_url)
         server.watch(str(self._project_path(config, self.config.content_dir)))
         if self.config.templates_dir:
             server.watch(str(self._project_path(config, self.config.templates_dir)))

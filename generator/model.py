@@ -175,7 +175,7 @@ def human_period(since: PartialDate | None, until: PartialDate | None, qualifier
 
 
 def split_citation(citation: str) -> tuple[str, str | None]:
-    """'cnews-2025-11-27#sea-data-centres' -> ('cnews-2025-11-27', 'sea-data-centres'); no '#': (id, None)."""
+    """'source-id#excerpt-id' -> ('source-id', 'excerpt-id'); no '#': (id, None)."""
     source_id, _, excerpt_id = citation.partition("#")
     return source_id, excerpt_id or None
 

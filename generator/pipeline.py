@@ -16,6 +16,7 @@ from .link import Dossier, link_dossier
 from .loader import display_path, discover_record_files
 from .model import Entity, Event, Origin, Page, Source
 from .problems import DossierError, Problem, Severity
+from .vocabulary import Vocabulary, load_vocabulary, removed_types_in_use
 
 PAGE_FRONT_MATTER_RE = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 
@@ -26,6 +27,10 @@ class LoadResult:
     warnings: list[Problem]
     counts: dict[str, int]
     evidence: EvidenceCounts | None = None
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        return self.dossier.vocabulary
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,24 @@ def _warnings(dossier: Dossier) -> list[Problem]:
     return warnings
 
 
+def _uses_of_removed(checked_files: list[CheckedFile], vocabulary: Vocabulary) -> dict:
+    """(section, name) -> where records use a word the dossier's vocabulary removed."""
+    if not vocabulary.removed:
+        return {}
+    fields = {"entity": (("type",), "entity_types"), "source": (("kind",), "source_kinds")}
+    uses: dict = {}
+    for checked in checked_files:
+        raw = checked.raw
+        path, section = fields.get(raw.kind, (None, None))
+        if path is None:
+            continue
+        value = raw.values.get(path[0])
+        if isinstance(value, str) and (section, value) in vocabulary.removed:
+            line, column = raw.mark(path)
+            uses.setdefault((section, value), []).append(Origin(raw.path, line, column))
+    return uses
+
+
 def default_workers() -> int:
     """Processes to parse a cold cache in: the cores this process may use."""
     try:
@@ -134,18 +157,20 @@ def load_dossier(content_dir: Path, cache_dir: Path | None = None, workers: int 
     With ``cache_dir``, files whose bytes were checked before are not parsed again
     (:mod:`generator.cache`); ``workers`` > 1 parses a cold cache in that many processes.
     """
+    vocabulary = load_vocabulary(content_dir)  # raises DossierError with the vocabulary's own problems
     files, problems = discover_record_files(content_dir)
     checked_files: list[CheckedFile] = []
-    cache = ParseCache(cache_dir) if cache_dir is not None else None
+    cache = ParseCache(cache_dir, vocabulary.digest) if cache_dir is not None else None
     unreadable_ids: set[str] = set()  # files that exist but gave no record (unreadable, bad id): their error says why
-    for (_kind, path), (load_problems, checked) in zip(files, check_record_files(files, cache, workers)):
+    for (_kind, path), (load_problems, checked) in zip(files, check_record_files(files, vocabulary, cache, workers)):
         problems.extend(load_problems)
         if checked is not None:
             problems.extend(checked.problems)
             checked_files.append(checked)
         else:
             unreadable_ids.add(path.stem)
-    problems.extend(resolve_references(checked_files, unreadable_ids))
+    problems.extend(resolve_references(checked_files, vocabulary, unreadable_ids))
+    problems.extend(removed_types_in_use(vocabulary, _uses_of_removed(checked_files, vocabulary)))
     pages, page_links, page_problems = load_pages(content_dir / "pages")
     problems.extend(page_problems)
     known_ids = {checked.raw.record_id for checked in checked_files} | unreadable_ids
@@ -168,6 +193,6 @@ def load_dossier(content_dir: Path, cache_dir: Path | None = None, workers: int 
     problems.extend(evidence_warnings)
     dossier = link_dossier([r for r in records if isinstance(r, Entity)],
                            [r for r in records if isinstance(r, Event)],
-                           [r for r in records if isinstance(r, Source)], pages)
+                           [r for r in records if isinstance(r, Source)], pages, vocabulary)
     warnings = problems + _warnings(dossier)
     return LoadResult(dossier, warnings, dossier.counts(), evidence)

@@ -46,7 +46,8 @@ def type_index_path(entity_type: str) -> str:
 
 
 #: The home page's key players: the most connected entities of these types.
-KEY_PLAYER_TYPES = ("company", "person", "government-body", "organization", "media-outlet")
+#: The home page's key players are entities of the types in this vocabulary group (any type if none is).
+KEY_PLAYER_GROUP = "actor"
 KEY_PLAYERS = 6
 
 
@@ -187,7 +188,7 @@ class PageWriter:
         return ", ".join(self.link(record_id) for record_id in record_ids)
 
     def type_link(self, entity_type: str, plural: bool = False) -> str:
-        info = schema.ENTITY_TYPES_BY_NAME[entity_type]
+        info = self.dossier.vocabulary.entity_types_by_name[entity_type]
         return f"[{escape.inline(info.plural if plural else info.label)}]({self.url(type_index_path(entity_type))})"
 
     def cite(self, citations) -> str:
@@ -324,7 +325,7 @@ def group_relations(views) -> list[RelationGroup]:
     return [RelationGroup(label, not incoming, members) for (incoming, label), members in sorted(groups.items())]
 
 
-ROLE_ORDER = ("participant", "place", "topic")
+ROLE_ORDER = ("participant", "place", "topic")  # the fields of an event that name entities
 
 
 def group_event_roles(event_roles) -> list[tuple[str, list]]:
@@ -438,12 +439,13 @@ class Renderer:
     def _render(self, template_names: list[str], path: str, **context) -> str:
         template = self.environment.select_template(template_names)
         writer = PageWriter(self.dossier, path, memo=self._memo)
-        return template.render(doc=writer, dossier=self.dossier, site=self.site_meta, **context)
+        return template.render(doc=writer, dossier=self.dossier, site=self.site_meta,
+                               vocabulary=self.dossier.vocabulary, **context)
 
     def render_entity(self, entity: Entity) -> str:
         path = record_path(entity)
         return self._render([f"entity-{entity.type}.md.j2", "entity.md.j2"], path, entity=entity,
-                            type_info=schema.ENTITY_TYPES_BY_NAME[entity.type],
+                            type_info=self.dossier.vocabulary.entity_types_by_name[entity.type],
                             relations=self.dossier.relations_by_entity.get(entity.id, []),
                             relation_groups=group_relations(self.dossier.relations_by_entity.get(entity.id, [])),
                             event_roles=self.dossier.events_by_entity.get(entity.id, []),
@@ -489,15 +491,15 @@ class Renderer:
         types = {self.dossier.entities[entity_id].type for entity_id in involved}
         participants = {p.entity for event in events for p in event.participants}
         return {
-            "types": [t for t in schema.ENTITY_TYPES if t.name in types],
+            "types": [t for t in self.dossier.vocabulary.entity_types if t.name in types],
             "participants": sorted((self.dossier.entities[i] for i in participants), key=lambda e: e.name.lower()),
             "tags": sorted({tag for event in events for tag in event.tags}),
             "years": (events[0].date.year, events[-1].date.year) if events else None,
         }
 
     def entity_types_by_event(self) -> dict[str, list[str]]:
-        """The types of the entities each event involves, each once, in schema order."""
-        order = {t.name: index for index, t in enumerate(schema.ENTITY_TYPES)}
+        """The types of the entities each event involves, each once, in the vocabulary's order."""
+        order = {t.name: index for index, t in enumerate(self.dossier.vocabulary.entity_types)}
         return {event.id: sorted({self.dossier.entities[i].type for i in event_entities(event)}, key=order.get)
                 for event in self.dossier.events.values()}
 
@@ -526,8 +528,7 @@ class Renderer:
         for source in self.dossier.sources.values():
             if only is None or source.id in only:
                 yield record_path(source), self.render_source(source)
-        present_types = [t for t in schema.ENTITY_TYPES if any(e.type == t.name for e in
-                                                                self.dossier.entities.values())]
+        present_types = self.present_types()
         for entity_type in present_types:
             path = type_index_path(entity_type.name)
             yield path, self._render(["type-index.md.j2"], path, type_info=entity_type,
@@ -553,9 +554,9 @@ class Renderer:
             yield "index.md", self._render(["home.md.j2"], "index.md", page=None, types=present_types,
                                            **self.home_context())
         yield reference.PAGE_PATH, self._render(["format-reference.md.j2"], reference.PAGE_PATH,
-                                                rows_by_kind=reference.rows_by_kind(),
+                                                rows_by_kind=reference.rows_by_kind(self.dossier.vocabulary),
                                                 schema_url=relative(reference.PAGE_PATH, JSON_SCHEMA_PATH))
-        schema_text = json_schema_text()
+        schema_text = json_schema_text(self.dossier.vocabulary)
         yield JSON_SCHEMA_PATH, schema_text  # served with the site for editors and check-jsonschema
         data_files, downloads = self.exports()  # JSON, CSV, FtM and the Atom feed
         yield from data_files.items()
@@ -565,7 +566,10 @@ class Renderer:
 
     def home_context(self) -> dict:
         """The home page's key players (the most connected actors) and the dossier's last change."""
-        actors = [e for e in self.dossier.entities.values() if e.type in KEY_PLAYER_TYPES]
+        vocabulary = self.dossier.vocabulary
+        kinds = {t.name for t in vocabulary.entity_types if KEY_PLAYER_GROUP in t.groups} or {
+            t.name for t in vocabulary.entity_types}
+        actors = [e for e in self.dossier.entities.values() if e.type in kinds]
         weight = {e.id: len(self.dossier.relations_by_entity.get(e.id, ())) +
                   len(self.dossier.events_by_entity.get(e.id, ())) for e in actors}
         players = sorted(actors, key=lambda e: (-weight[e.id], e.name.lower()))[:KEY_PLAYERS]
@@ -595,12 +599,17 @@ class Renderer:
         yield "tags/index.md", self._render(["tags-index.md.j2"], "tags/index.md",
                                             tags=[(tag, len(a) + len(b)) for tag, (a, b) in by_tag.items()])
 
+    def present_types(self) -> list:
+        """The vocabulary's entity types that some entity has, in the vocabulary's order."""
+        present = {entity.type for entity in self.dossier.entities.values()}
+        return [t for t in self.dossier.vocabulary.entity_types if t.name in present]
+
     def navigation(self) -> list:
         """MkDocs-style nav built from the records: sections and their index pages, never every record."""
-        present_types = [t for t in schema.ENTITY_TYPES if any(e.type == t.name for e in
-                                                                self.dossier.entities.values())]
+        present_types = self.present_types()
         nav: list = [{"Home": "index.md"}]
-        nav.append({"Entities": ["entities/index.md"] + [{t.plural: type_index_path(t.name)} for t in present_types]})
+        nav.append({"Entities": ["entities/index.md"] + [{escape.nav_title(t.plural): type_index_path(t.name)}
+                                                          for t in present_types]})  # vocabulary words: escaped too
         nav.append({"Timeline": "timeline.md"})
         nav.append({"Network": "graph.md"})
         nav.append({"Sources": "sources/index.md"})

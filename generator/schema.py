@@ -2,8 +2,10 @@
 
 Everything that knows the shape of a record reads it from here: the structural checks in
 :mod:`generator.check`, the JSON Schema (:func:`generator.jsonschema.build_json_schema`),
-the format reference page and the scaffolding of ``python -m generator new``.  To add an
-entity type, a relation type or a key fact, edit the tables below and nothing else.
+the format reference page and the scaffolding of ``python -m generator new``.  The words a
+field allows (entity types, relation types, fact keys, lifecycle states, source kinds) are
+not here: they belong to the dossier's vocabulary (:mod:`generator.vocabulary`), which a spec
+names with ``vocab=`` and which :func:`choices_of`, :func:`types_of` and :func:`keys_of` resolve.
 """
 
 from __future__ import annotations
@@ -29,132 +31,6 @@ RECORD_KINDS = ("entity", "event", "source")
 #: Folder under ``content/`` that holds each kind, and the URL folder of its pages.
 KIND_FOLDERS = {"entity": "entities", "event": "events", "source": "sources"}
 
-
-@dataclass(frozen=True)
-class EntityType:
-    """One kind of entity; ``plural`` titles its index page."""
-
-    name: str
-    label: str
-    plural: str
-    doc: str
-
-
-ENTITY_TYPES: tuple[EntityType, ...] = (
-    EntityType("organization", "Organization", "Organizations", "Any organization that fits no narrower type."),
-    EntityType("company", "Company", "Companies", "A business, group or corporation."),
-    EntityType("person", "Person", "People", "A natural person."),
-    EntityType("government-body", "Government body", "Government bodies",
-               "A government, administration, ministry, agency or bureau."),
-    EntityType("product", "Product", "Products", "A product or platform that is not a chip or AI model."),
-    EntityType("service", "Service", "Services", "A service, such as a cloud or marketplace service."),
-    EntityType("ai-model", "AI model", "AI models", "A machine-learning model or model family."),
-    EntityType("chip", "Chip", "Chips", "A chip, accelerator or other semiconductor product."),
-    EntityType("regulation", "Regulation", "Regulations",
-               "A law, rule, export control or designation; may carry a dated lifecycle."),
-    EntityType("place", "Place", "Places", "A country, region, city or site."),
-    EntityType("media-outlet", "Media outlet", "Media outlets", "A newspaper, magazine or news site."),
-    EntityType("method", "Method", "Methods",
-               "A way of doing something the sources describe, such as a route around a control."),
-    EntityType("topic", "Topic", "Topics", "A theme that ties records together."),
-)
-ENTITY_TYPES_BY_NAME = {entity_type.name: entity_type for entity_type in ENTITY_TYPES}
-
-ORGANIZATIONS = ("organization", "company", "government-body", "media-outlet")
-ACTORS = ORGANIZATIONS + ("person",)
-PRODUCTS = ("product", "service", "ai-model", "chip")
-
-
-@dataclass(frozen=True)
-class RelationType:
-    """A typed relationship from one entity to another.
-
-    ``inverse_label`` is how the relation reads on the target's page ("owned by" for
-    "owns"), so back-links are derived and never typed twice.  ``subject_types`` and
-    ``target_types`` restrict which entity types may stand on each end (empty: any).
-    """
-
-    name: str
-    label: str
-    inverse_label: str
-    doc: str
-    subject_types: tuple[str, ...] = ()
-    target_types: tuple[str, ...] = ()
-
-    @property
-    def symmetric(self) -> bool:
-        return self.label == self.inverse_label
-
-
-RELATION_TYPES: tuple[RelationType, ...] = (
-    RelationType("owns", "owns", "owned by", "The subject owns the target.", ACTORS),
-    RelationType("subsidiary-of", "subsidiary of", "parent of", "The subject is a subsidiary of the target.",
-                 ORGANIZATIONS, ORGANIZATIONS),
-    RelationType("develops", "develops", "developed by", "The subject develops or designs the target.",
-                 ACTORS, PRODUCTS),
-    RelationType("operates", "operates", "operated by", "The subject runs the target service, site or product."),
-    RelationType("partner-of", "partner of", "partner of", "The two work together (symmetric).",
-                 ACTORS, ACTORS),
-    RelationType("supplies", "supplies", "supplied by", "The subject supplies the target."),
-    RelationType("customer-of", "customer of", "has customer", "The subject buys from the target."),
-    RelationType("regulates", "regulates", "regulated by", "The subject regulates or restricts the target."),
-    RelationType("located-in", "located in", "location of", "The subject lies or operates in the target place.",
-                 (), ("place",)),
-    RelationType("headquartered-in", "headquartered in", "headquarters of",
-                 "The subject has its headquarters in the target place.", ORGANIZATIONS, ("place",)),
-    RelationType("member-of", "member of", "has member", "The subject belongs to the target group."),
-    RelationType("part-of", "part of", "includes", "The subject is a part of the target."),
-    RelationType("leads", "leads", "led by", "The subject person leads the target.", ("person",),
-                 ORGANIZATIONS),
-    RelationType("uses", "uses", "used by", "The subject uses the target (a product, service or method)."),
-    RelationType("targets", "targets", "targeted by", "The subject (often a rule) is aimed at the target."),
-    RelationType("enacted-by", "enacted by", "enacted", "The subject rule was adopted by the target.",
-                 ("regulation",), ACTORS),
-    RelationType("rescinded-by", "rescinded by", "rescinded", "The subject rule was withdrawn by the target.",
-                 ("regulation",), ACTORS),
-    RelationType("enforces", "enforces", "enforced by", "The subject enforces the target rule.",
-                 (), ("regulation", "topic")),
-    RelationType("successor-of", "successor of", "predecessor of", "The subject succeeded the target."),
-    RelationType("competes-with", "competes with", "competes with", "The two compete (symmetric)."),
-    RelationType("illustrates", "illustrates", "illustrated by",
-                 "The subject is an example of the target method or topic.", (), ("method", "topic")),
-)
-RELATION_TYPES_BY_NAME = {relation.name: relation for relation in RELATION_TYPES}
-
-FACT_KEYS: dict[str, str] = {
-    "country": "Country of registration, origin or jurisdiction.",
-    "headquarters": "Where the headquarters stand.",
-    "founded": "When it was founded or created.",
-    "parent": "The parent organization, e.g. [[alibaba]] (declare a subsidiary-of relationship too).",
-    "website": "Official website (http or https URL).",
-    "industry": "Line of business.",
-    "position": "A person's office or position.",
-    "jurisdiction": "Where a rule or body applies.",
-    "status": "Current status as the sources state it.",
-    "known-for": "What the sources mainly know it for.",
-}
-
-LIFECYCLE_STATES = (
-    "proposed", "announced", "adopted", "scheduled", "effective", "amended", "expanded",
-    "enforced", "suspended", "rescinded", "expired",
-)
-
-SOURCE_KINDS: dict[str, str] = {
-    "news-article": "An article in a newspaper or news site.",
-    "report": "A report by a newspaper, firm or agency.",
-    "official-statement": "A statement made by an organization about itself.",
-    "official-document": "A law, rule, filing or other official text.",
-    "press-release": "A press release.",
-    "anonymous-informants": "People a report cites without naming them.",
-    "unattributed-report": "A report the citing source mentions without naming who made it.",
-}
-
-#: How a voice chain reads the step to a source of this kind ("CNews, relaying the FT, citing two
-#: informed sources"); kinds not listed read "relaying".
-SOURCE_KIND_RELAY_VERBS: dict[str, str] = {
-    "anonymous-informants": "citing",
-    "official-statement": "quoting",
-}
 
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$"
 #: Language of the engine's own texts: an excerpt in another language needs a translation.
@@ -206,17 +82,20 @@ class Cite(Spec):
 
 @dataclass(frozen=True)
 class Choice(Spec):
-    """One of a fixed list of words."""
+    """One of a fixed list of words, or of the words of a vocabulary section (``vocab``)."""
 
     choices: tuple[str, ...] = ()
+    vocab: str | None = None
 
 
 @dataclass(frozen=True)
 class Ref(Spec):
-    """The id of another record of one of ``kinds`` (and, for entities, one of ``types``)."""
+    """The id of another record of one of ``kinds`` (and, for entities, one of ``types``, or of the
+    entity types a vocabulary section lists: ``vocab``)."""
 
     kinds: tuple[str, ...] = ("entity",)
     types: tuple[str, ...] = ()
+    vocab: str | None = None
 
 
 @dataclass(frozen=True)
@@ -238,10 +117,25 @@ class Obj(Spec):
 
 @dataclass(frozen=True)
 class MapOf(Spec):
-    """A mapping whose keys come from ``keys`` and whose values share one spec."""
+    """A mapping whose keys come from ``keys`` (or a vocabulary section: ``vocab``) and whose values share one spec."""
 
     keys: tuple[str, ...] = ()
     value: Spec = field(default_factory=Text)
+    vocab: str | None = None
+
+
+def choices_of(spec: Choice, vocabulary) -> tuple[str, ...]:
+    """The words ``spec`` allows in a dossier with ``vocabulary``."""
+    return vocabulary.names(spec.vocab) if spec.vocab else spec.choices
+
+
+def types_of(spec: Ref, vocabulary) -> tuple[str, ...]:
+    """The entity types ``spec`` allows (empty: any)."""
+    return vocabulary.names(spec.vocab) if spec.vocab else spec.types
+
+
+def keys_of(spec: MapOf, vocabulary) -> tuple[str, ...]:
+    return vocabulary.names(spec.vocab) if spec.vocab else spec.keys
 
 
 CITATION = Cite(doc="A source id, or source-id#excerpt-id for the passage it rests on.")
@@ -272,7 +166,7 @@ FACT = Obj(doc="A key fact with its sources.", fields=(
 ))
 
 RELATIONSHIP = Obj(doc="A typed relationship to another entity.", fields=(
-    ("type", Choice(choices=tuple(r.name for r in RELATION_TYPES), doc="The relation type."), True),
+    ("type", Choice(vocab="relation_types", doc="The relation type."), True),
     ("target", Ref(kinds=("entity",), doc="Id of the entity at the other end."), True),
     ("since", Date(doc="When it began, if the source says."), False),
     ("until", Date(doc="When it ended, if the source says."), False),
@@ -281,8 +175,8 @@ RELATIONSHIP = Obj(doc="A typed relationship to another entity.", fields=(
     ("sources", SOURCES, True),
 ))
 
-LIFECYCLE_STATE = Obj(doc="A dated state in the life of a rule or designation.", fields=(
-    ("state", Choice(choices=LIFECYCLE_STATES, doc="What happened to the rule."), True),
+LIFECYCLE_STATE = Obj(doc="A dated state in the life of the thing the record describes.", fields=(
+    ("state", Choice(vocab="lifecycle_states", doc="The state it entered."), True),
     ("date", Date(doc="When."), True),
     ("qualifier", QUALIFIER, False),
     ("note", NOTE, False),
@@ -295,16 +189,16 @@ PARTICIPANT = Obj(doc="An entity that took part, with its role.", fields=(
     ("role", Text(max_length=200, doc="Its role in the event, in a few words."), False),
 ))
 
-ENTITY = Obj(doc="An organization, person, product, rule, place or other thing.", fields=(
-    ("type", Choice(choices=tuple(t.name for t in ENTITY_TYPES), doc="What kind of entity this is."), True),
+ENTITY = Obj(doc="An organization, person, place or other thing, of a type the vocabulary declares.", fields=(
+    ("type", Choice(vocab="entity_types", doc="What kind of entity this is."), True),
     ("name", NAME, True),
     ("aliases", ListOf(ALIAS, doc="Other names: other scripts, abbreviations, former names."), False),
     ("summary", SUMMARY, True),
     ("description", DESCRIPTION, False),
-    ("facts", MapOf(keys=tuple(FACT_KEYS), value=FACT, doc="Key facts, each with its sources."), False),
+    ("facts", MapOf(vocab="fact_keys", value=FACT, doc="Key facts, each with its sources."), False),
     ("relationships", ListOf(RELATIONSHIP, unique=False, doc="Typed links to other entities."), False),
     ("lifecycle", ListOf(LIFECYCLE_STATE, unique=False,
-                         doc="For rules and designations: dated states (adopted, effective, rescinded ...)."),
+                         doc="Dated states in its life, for types that have a lifecycle; each holds until the next."),
      False),
     ("tags", TAGS, False),
     ("sources", OPTIONAL_SOURCES, False),
@@ -317,9 +211,9 @@ EVENT = Obj(doc="A dated happening.", fields=(
     ("summary", SUMMARY, True),
     ("description", DESCRIPTION, False),
     ("participants", ListOf(PARTICIPANT, doc="The entities that took part."), False),
-    ("place", Ref(kinds=("entity",), types=("place",), doc="Where it happened."), False),
-    ("topics", ListOf(Ref(kinds=("entity",), types=("method", "topic")),
-                      doc="Methods or topics the event illustrates."), False),
+    ("place", Ref(kinds=("entity",), vocab="event_place", doc="Where it happened."), False),
+    ("topics", ListOf(Ref(kinds=("entity",), vocab="event_topics"),
+                      doc="What the event is about: entities of the types the vocabulary allows as topics."), False),
     ("tags", TAGS, False),
     ("sources", SOURCES, True),
 ))
@@ -359,7 +253,7 @@ STORED_TEXT = Obj(doc="A copy of the source's text kept in the repository, where
 SOURCE = Obj(doc="A publication or informant that statements rest on.", fields=(
     ("title", Text(max_length=400, doc="The title as published, in its own language."), True),
     ("title_en", Text(max_length=400, doc="The title in English, when the original is not."), False),
-    ("kind", Choice(choices=tuple(SOURCE_KINDS), doc="What kind of source this is."), True),
+    ("kind", Choice(vocab="source_kinds", doc="What kind of source this is."), True),
     ("publisher", Ref(kinds=("entity",), doc="The entity that published it."), False),
     ("date", Date(doc="Publication date, only if known."), False),
     ("qualifier", QUALIFIER, False),

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime
 import functools
 import http.server
 import io
@@ -251,15 +252,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--retries", type=int, default=2, help="online: retries of a failing address")
     parser.add_argument("--cache-days", type=float, default=7.0, help="online: how long a good address is trusted")
     parser.add_argument("--cache", type=Path, default=ROOT / ".build" / "link-cache.json")
+    parser.add_argument("--report", type=Path, default=None,
+                        help="also write the result as Markdown to this file (the weekly issue's body)")
     args = parser.parse_args(argv)
     started = time.monotonic()
     problems = check_site(args.site, args.online, args.rate, args.retries, args.cache_days, args.cache)
     for problem in problems:
         print(problem.format())
     mode = "online" if args.online else "offline (external addresses checked for form only)"
-    print(f"{len(problems)} broken link{'s' if len(problems) != 1 else ''} in {args.site}, {mode}, "
-          f"{time.monotonic() - started:.0f} s", file=sys.stderr)
+    summary = f"{len(problems)} broken link{'s' if len(problems) != 1 else ''} in {args.site}, {mode}"
+    print(f"{summary}, {time.monotonic() - started:.0f} s", file=sys.stderr)
+    if args.report:
+        args.report.parent.mkdir(parents=True, exist_ok=True)
+        args.report.write_text(markdown_report(summary, [problem.format() for problem in problems]), encoding="utf-8")
     return 1 if problems else 0
+
+
+def markdown_report(summary: str, lines: list[str]) -> str:
+    """The result as Markdown: when, how many, and each broken link in a code block (its text is inert)."""
+    checked = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    text = [f"Link check of {checked}: {summary}.", ""]
+    if lines:
+        fence = "`" * max(3, 1 + max((len(run) for line in lines for run in re.findall(r"`+", line)), default=0))
+        text += [fence, *lines, fence, ""]
+    return "\n".join(text)
 
 
 if __name__ == "__main__":

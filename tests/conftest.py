@@ -11,9 +11,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+import yaml_env_tag
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+
+# The builds in the tests do not depend on where the site of whoever runs them is hosted
+# (mkdocs.yml reads these with !ENV); tests that need addresses set them themselves.
+for _hosting_variable in ("DOSSIER_SITE_URL", "DOSSIER_REPO_URL", "DOSSIER_EDIT_URI"):
+    os.environ.pop(_hosting_variable, None)
 
 
 @pytest.fixture
@@ -31,9 +37,21 @@ def write_record(content_dir: Path, kind_folder: str, record_id: str, text: str)
     return path
 
 
+class _MkDocsConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml as MkDocs does as far as the tests need: ``!ENV`` takes the variable's value now."""
+
+
+_MkDocsConfigLoader.add_constructor("!ENV", yaml_env_tag.construct_env_tag)
+
+
+def load_mkdocs_config(path: Path = ROOT / "mkdocs.yml") -> dict:
+    """The project's mkdocs.yml as a dict, ``!ENV`` values taken from the environment of the tests."""
+    return yaml.load(path.read_text(encoding="utf-8").replace("!!python", "#"), Loader=_MkDocsConfigLoader)
+
+
 def make_project(project_dir: Path, content_dir: Path) -> Path:
     """A mkdocs.yml like the real one, reading ``content_dir``; returns its path."""
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#"))
+    config = load_mkdocs_config()
     config["docs_dir"] = str(content_dir / "pages")
     config["theme"]["custom_dir"] = str(ROOT / "theme")
     for plugin in config["plugins"]:
@@ -85,11 +103,12 @@ def real_server(real_site):
 
 @pytest.fixture(scope="session")
 def browser():
-    """Headless Chromium (/usr/bin/chromium) through Playwright, for the browser tests."""
+    """The browser scripts/find_browser.py finds, headless through Playwright, for the browser tests."""
     from playwright.sync_api import sync_playwright
-    from reader_site import CHROMIUM
+    from reader_site import browser_or_skip
+    found = browser_or_skip()
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        chromium = playwright.chromium.launch(**found.launch_options())
         yield chromium
         chromium.close()
 
@@ -120,3 +139,59 @@ def asof_server(asof_site):
     from reader_site import LoopbackServer
     with LoopbackServer(asof_site) as server:
         yield server
+
+
+# ---- documented commands: run exactly as README.md and CONTRIBUTING.md give them ----
+
+_NOT_COPIED_AT_ROOT = {".venv", "site", ".build", ".git", "screenshots"}
+_NOT_COPIED = {"__pycache__", ".pytest_cache"}
+
+
+def documented_commands() -> list[tuple[str, str]]:
+    """(file, command) for every line of the ``sh`` code blocks of README.md and CONTRIBUTING.md.
+
+    The command is the line as written, without its trailing ``# comment``.
+    """
+    import re
+
+    found = []
+    for name in ("README.md", "CONTRIBUTING.md"):
+        text = (ROOT / name).read_text(encoding="utf-8")
+        for block in re.findall(r"```sh\n(.*?)```", text, re.DOTALL):
+            for line in block.splitlines():
+                command = re.sub(r"\s+#\s.*$", "", line).strip()
+                if command:
+                    found.append((name, command))
+    return found
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the project as a fresh clone has it, with the test run's .venv linked in (not copied).
+
+    Files keep their modification times, so ``make`` finds the venv up to date.
+    """
+    def ignore(folder, names):
+        at_root, in_results = Path(folder) == ROOT, Path(folder) == ROOT / "bench" / "results"
+        return [n for n in names if n in _NOT_COPIED or n.endswith(".egg-info")
+                or (at_root and n in _NOT_COPIED_AT_ROOT) or (in_results and n == "tmp")]
+
+    shutil.copytree(ROOT, target, ignore=ignore, symlinks=True)
+    (target / ".venv").symlink_to(ROOT / ".venv", target_is_directory=True)
+    up_to_date = subprocess.run(["make", "-q", ".venv/.installed-stamp"], cwd=target, capture_output=True)
+    assert up_to_date.returncode == 0, ".venv is missing or older than requirements.txt: `make test` makes it"
+    return target
+
+
+def run_documented(command: str, cwd: Path, timeout: float = 600, **kwargs) -> subprocess.CompletedProcess:
+    """Run a command of README.md or CONTRIBUTING.md exactly as written there, with bash, in ``cwd``."""
+    assert command in {c for _file, c in documented_commands()}, f"not a documented command: {command!r}"
+    env = dict(os.environ, **kwargs.pop("env", {}))
+    return subprocess.run(["bash", "-c", command], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=timeout, **kwargs)
+
+
+def start_documented(command: str, cwd: Path, output, env: dict | None = None) -> subprocess.Popen:
+    """Start a documented command exactly as written, in the background, in its own process group."""
+    assert command in {c for _file, c in documented_commands()}, f"not a documented command: {command!r}"
+    return subprocess.Popen(["bash", "-c", command], cwd=cwd, stdout=output, stderr=subprocess.STDOUT,
+                            start_new_session=True, env=dict(os.environ, **(env or {})))

@@ -66,8 +66,16 @@ def make_hostile_content(content: Path) -> None:
                            "sources": ["src-one"]}],
         "tags": ["safe-tag"],
     })
+    # The vocabulary's words reach pages, the graph and the navigation too.
+    (content / "vocabulary.yaml").write_text(yaml.safe_dump({
+        "extends": "default",
+        "entity_types": {"legal-instrument": {"label": short("typelabel"), "plural": short("typeplural"),
+                                              "description": short("typedoc")}},
+        "relation_types": {"enacted-by": {"label": short("rellabel"), "inverse": short("relinverse")}},
+        "wording": {"lifecycle_section": short("wording"), "event_lifecycle_section": short("eventwording")},
+    }, allow_unicode=True), encoding="utf-8")
     _write(content / "entities" / "beta.yaml", {
-        "type": "regulation",
+        "type": "legal-instrument",
         "name": short("rule"),
         "summary": rich("rulesummary", " [[src-one]]"),
         "relationships": [{"type": "enacted-by", "target": "alpha", "note": rich("enacted"),

@@ -4,14 +4,50 @@ from __future__ import annotations
 
 import functools
 import http.server
+import importlib.util
+import os
+import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
+
 from conftest import make_project, mkdocs_build
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
+
+
+def load_find_browser():
+    """scripts/find_browser.py (the browser the tests drive: $DOSSIER_BROWSER, Debian's, … Playwright's) as a module."""
+    if "find_browser" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("find_browser", ROOT / "scripts" / "find_browser.py")
+        module = sys.modules["find_browser"] = importlib.util.module_from_spec(spec)  # dataclasses look there
+        spec.loader.exec_module(module)
+    return sys.modules["find_browser"]
+
+
+@functools.cache
+def _found_browser():
+    find_browser = load_find_browser()
+    try:
+        return find_browser.find_browser(), ""
+    except find_browser.BrowserNotFound as problem:
+        return None, str(problem)
+
+
+def browser_or_skip():
+    """The browser scripts/find_browser.py finds, for ``playwright.chromium.launch(**b.launch_options())``.
+
+    Without one the calling test module is skipped with the message saying what to run; in CI
+    (GitHub and .ci/run set CI) or with DOSSIER_BROWSER set, it fails instead of hiding the tests.
+    """
+    browser, problem = _found_browser()
+    if browser is None:
+        if os.environ.get("CI") or os.environ.get(load_find_browser().ENV_VAR):
+            pytest.fail(problem, pytrace=False)
+        pytest.skip(problem, allow_module_level=True)
+    return browser
 
 
 def build_site(site_dir: Path, content_dir: Path | None = None, work_dir: Path | None = None) -> Path:

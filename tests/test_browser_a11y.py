@@ -14,18 +14,15 @@ from urllib.parse import urlsplit
 
 import pytest
 
-import yaml
+from conftest import load_mkdocs_config
+from reader_site import ROOT, LoopbackServer, Watched, browser_or_skip
 
-from reader_site import CHROMIUM, ROOT, LoopbackServer, Watched
-
-if not CHROMIUM.exists():
-    pytest.skip("browser tests need /usr/bin/chromium (`make test` installs it: scripts/install-browser.sh)",
-                allow_module_level=True)
+BROWSER = browser_or_skip()
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
-# 404.html links its assets from the site's own path (site_url in mkdocs.yml), so the site is
-# served under that path, as on the real host.
-SITE_PATH = urlsplit(yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]).path.strip("/")
+# 404.html links its assets from the site's own path (site_url in mkdocs.yml, from DOSSIER_SITE_URL;
+# the tests build without it: "/"), so the site is served under that path, as on the real host.
+SITE_PATH = urlsplit(load_mkdocs_config().get("site_url") or "/").path.strip("/")
 SAMPLE = ["", "entities/alibaba/", "graph/", "timeline/", "sources/cnews-2025-11-27/", "data/", "tags/"]
 
 
@@ -44,6 +41,10 @@ def _pages(site: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def site_url(real_site, tmp_path_factory):
     """The real site served at http://127.0.0.1:PORT/<site path>/, as its 404 page expects."""
+    if not SITE_PATH:
+        with LoopbackServer(real_site) as server:
+            yield server.url
+        return
     folder = tmp_path_factory.mktemp("served")
     (folder / SITE_PATH).parent.mkdir(parents=True, exist_ok=True)
     (folder / SITE_PATH).symlink_to(real_site, target_is_directory=True)

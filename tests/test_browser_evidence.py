@@ -9,13 +9,11 @@ from pathlib import Path
 import pytest
 
 from conftest import MINI
-from reader_site import CHROMIUM, LoopbackServer, build_site
+from reader_site import LoopbackServer, browser_or_skip, build_site
 
-if not CHROMIUM.exists():
-    pytest.skip("browser tests need /usr/bin/chromium (`make test` installs it: scripts/install-browser.sh)",
-                allow_module_level=True)
+BROWSER = browser_or_skip()
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402 - only once chromium is known
+from playwright.sync_api import expect, sync_playwright  # noqa: E402 - only once a browser is known
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +28,7 @@ def mini_server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        chromium = playwright.chromium.launch(**BROWSER.launch_options())
         yield chromium
         chromium.close()
 

@@ -12,13 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from reader_site import CHROMIUM, ROOT, Watched
+from reader_site import ROOT, Watched, browser_or_skip
 
-if not CHROMIUM.exists():
-    pytest.skip("browser tests need /usr/bin/chromium (`make test` installs it: scripts/install-browser.sh)",
-                allow_module_level=True)
+BROWSER = browser_or_skip()
 
-from playwright.sync_api import Page  # noqa: E402 - only once chromium is known
+from playwright.sync_api import Page  # noqa: E402 - only once a browser is known
 
 SCREENSHOTS = ROOT / "screenshots"
 MIN_LABEL_PX = 12

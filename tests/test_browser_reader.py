@@ -13,13 +13,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from reader_site import CHROMIUM, ROOT, LoopbackServer, Watched, build_site
+from reader_site import ROOT, LoopbackServer, Watched, browser_or_skip, build_site
 
-if not CHROMIUM.exists():
-    pytest.skip("browser tests need /usr/bin/chromium (`make test` installs it: scripts/install-browser.sh)",
-                allow_module_level=True)
+BROWSER = browser_or_skip()
 
-from playwright.sync_api import Page, expect  # noqa: E402 - only once chromium is known
+from playwright.sync_api import Page, expect  # noqa: E402 - only once a browser is known
 
 SCREENSHOTS = ROOT / "screenshots"
 # real_site, real_server and browser are session fixtures in conftest.py, shared by every browser test.
@@ -217,3 +215,30 @@ def test_large_dossier_graph_draws_a_bounded_number_of_nodes(browser, large_site
 @pytest.fixture(scope="session", autouse=True)
 def _screenshot_folder():
     SCREENSHOTS.mkdir(exist_ok=True)
+
+
+@pytest.fixture(scope="session")
+def merger_site(tmp_path_factory) -> Path:
+    """The made-up merger review (tests/fixtures/merger/): a dossier whose words are all its own."""
+    import shutil
+
+    work = tmp_path_factory.mktemp("merger")
+    shutil.copytree(ROOT / "tests" / "fixtures" / "merger", work / "content")
+    return build_site(work / "site", work / "content", work)
+
+
+def test_graph_legend_and_colours_of_another_dossier_come_from_its_vocabulary(watched, merger_site):
+    with LoopbackServer(merger_site) as server:
+        page = watched.page
+        page.goto(server.url + "graph/")
+        _wait_for_graph(page)
+        labels = page.locator(".dossier-graph__legend label.dossier-graph__type")
+        assert [labels.nth(i).inner_text().strip() for i in range(labels.count())] == [
+            "Companies", "Regulators", "Courts", "Deals", "Games", "Places", "Organizations"]
+        swatch = page.locator(".dossier-graph__legend input[value=regulator] + .dossier-graph__swatch")
+        assert swatch.evaluate("node => getComputedStyle(node).backgroundColor") == "rgb(46, 125, 50)"  # #2e7d32
+        colour = page.evaluate("document.querySelector('.dossier-graph').dossierGraph"
+                               ".getElementById('contoso-fabrikam-deal').data('colour')")
+        assert colour == "#ff6f00"
+        page.screenshot(path=str(SCREENSHOTS / "merger-graph.png"), full_page=True)
+        watched.check_clean()

@@ -169,7 +169,8 @@ def test_cache_skips_canonical_files_and_looks_again_at_changed_ones(tmp_path, m
 
     seen = []
     real = fmt_module.format_record_text
-    monkeypatch.setattr(fmt_module, "format_record_text", lambda text, kind: seen.append(kind) or real(text, kind))
+    monkeypatch.setattr(fmt_module, "format_record_text",
+                        lambda text, kind, **options: seen.append(kind) or real(text, kind, **options))
     second = format_files(content, write=False, cache_dir=cache)
     assert seen == [] and second.unchanged == 9
 

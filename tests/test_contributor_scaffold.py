@@ -16,6 +16,7 @@ from generator.jsonschema import SCHEMA_COMMENT
 from generator.pipeline import load_dossier
 from generator.problems import DossierError
 from generator.scaffold import ScaffoldError, create_record, skeleton_text
+from generator.vocabulary import default_vocabulary
 
 CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
 
@@ -55,9 +56,10 @@ def test_skeleton_explains_every_field(kind):
 def test_entity_skeleton_lists_types_and_relations_with_meanings():
     text = skeleton_text("entity", "company")
     assert "\ntype: company\n" in text
-    for entity_type in schema.ENTITY_TYPES:
+    vocabulary = default_vocabulary()  # no dossier given: the engine's own words
+    for entity_type in vocabulary.entity_types:
         assert f"{entity_type.name}: {entity_type.doc}" in text
-    for relation in schema.RELATION_TYPES:
+    for relation in vocabulary.relation_types:
         assert relation.inverse_label in text
 
 

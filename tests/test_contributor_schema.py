@@ -16,6 +16,7 @@ from generator import jsonschema, reference, schema
 from generator.pipeline import load_dossier
 from generator.problems import DossierError
 from generator.render import Renderer
+from generator.vocabulary import load_vocabulary
 
 CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
 SCHEMA_FILE = ROOT / jsonschema.COMMITTED_PATH
@@ -32,7 +33,7 @@ def _check_jsonschema(*files: Path) -> subprocess.CompletedProcess:
 
 def test_committed_schema_matches_schema_py():
     committed = SCHEMA_FILE.read_text(encoding="utf-8")
-    assert committed == jsonschema.json_schema_text(), (
+    assert committed == jsonschema.json_schema_text(load_vocabulary(ROOT / "content")), (
         "schema/record.schema.json is stale: run 'python -m generator schema' and commit it")
 
 
@@ -143,7 +144,7 @@ def test_the_valid_versions_of_the_broken_records_pass_both(tmp_path):
 
 def test_schema_is_served_with_the_site_and_reference_page_is_rendered():
     pages = Renderer(load_dossier(MINI).dossier).render_all()
-    assert pages[jsonschema.SITE_PATH] == jsonschema.json_schema_text()
+    assert pages[jsonschema.SITE_PATH] == jsonschema.json_schema_text(load_vocabulary(MINI))
     assert reference.PAGE_PATH in pages
 
 
@@ -163,17 +164,20 @@ def test_reference_page_lists_every_schema_field():
 
 def test_reference_page_lists_every_type_relation_fact_key_and_source_kind():
     page = _reference_page()
-    for entity_type in schema.ENTITY_TYPES:
+    vocabulary = load_vocabulary(MINI)
+    for entity_type in vocabulary.entity_types:
         assert f"| `{entity_type.name}` |" in page
-    for relation in schema.RELATION_TYPES:
+    for group in vocabulary.groups:
+        assert f"| `{group.name}` |" in page
+    for relation in vocabulary.relation_types:
         row = next(line for line in page.splitlines() if line.startswith(f"| `{relation.name}` |"))
         assert relation.inverse_label in row and relation.label in row
-    for key in schema.FACT_KEYS:
+    for key in vocabulary.fact_keys:
         assert f"| `{key}` |" in page
-    for kind in schema.SOURCE_KINDS:
-        assert f"| `{kind}` |" in page
-    for state in schema.LIFECYCLE_STATES:
-        assert f"`{state}`" in page
+    for kind in vocabulary.source_kinds:
+        assert f"| `{kind.name}` |" in page
+    for state in vocabulary.lifecycle_states:
+        assert f"| `{state}` |" in page
 
 
 def test_reference_rows_follow_a_new_field_added_to_schema(monkeypatch):

@@ -82,7 +82,7 @@ def test_dossier_json_resolves_inverse_relations_on_both_ends(real_dossier, real
     checked = 0
     for entity in real_dossier.entities.values():
         for relationship in entity.relationships:
-            relation = schema.RELATION_TYPES_BY_NAME[relationship.type]
+            relation = real_dossier.vocabulary.relation_types_by_name[relationship.type]
             outgoing = {"label": relation.label, "type": relationship.type, "direction": "outgoing",
                         "other": relationship.target, "declared_by": entity.id}
             incoming = {"label": relation.inverse_label, "type": relationship.type, "direction": "incoming",

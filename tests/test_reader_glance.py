@@ -90,5 +90,6 @@ def test_data_page_states_the_licence_from_the_plugin_options():
     licensed = Renderer(dossier, site_meta={"name": "Mini", "data_license": "CC BY 4.0",
                                             "data_license_url": "https://creativecommons.org/licenses/by/4.0/"})
     page = licensed.render_all()["data.md"]
-    assert "The data is published under [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/)" in page
+    assert "The records' own text is published under [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/)" in page
+    assert "Quoted excerpts remain their publishers' words, quoted for verification." in page
     assert "No licence is stated" in _pages()["data.md"]

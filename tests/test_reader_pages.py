@@ -8,9 +8,8 @@ import re
 from pathlib import Path
 
 import markdown
-import yaml
 
-from conftest import MINI, ROOT, write_record
+from conftest import MINI, ROOT, load_mkdocs_config, write_record
 from generator.graph import GRAPH_PATH, build_graph, graph_json
 from generator.pipeline import load_dossier
 from generator.render import Renderer
@@ -152,7 +151,7 @@ def test_boilerplate_sections_are_left_out_of_the_search_index(mini_content):
 
 
 def test_search_is_configured_for_english_russian_and_chinese():
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#"))
+    config = load_mkdocs_config()
     search = next(p["search"] for p in config["plugins"] if isinstance(p, dict) and "search" in p)
     assert search["lang"] == ["en", "ru", "zh"]
     separator = re.compile(search["separator"].replace("\\u200b", "\u200b"))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -30,8 +33,9 @@ def test_forked_exports_equal_exports_built_in_process(dossier, monkeypatch):
     monkeypatch.setattr(render, "EXPORTS_IN_CHILD_MIN_RECORDS", 0)
     forked_renderer = Renderer(dossier, site_meta=site)
     forked_renderer.prefetch_exports()
-    assert forked_renderer._exports._pid is not None, "the data files were not built in a child"
+    assert forked_renderer._exports.forked, "the data files were not built in a child"
     assert forked_renderer.render_all() == in_process
+    assert forked_renderer._exports.computed_in == "child", "the child's data files were not the ones used"
     assert "data/dossier.json" in in_process and "data/entities.ftm.json" in in_process
 
 
@@ -41,12 +45,65 @@ def _parent_pid_or_fail(parent: int) -> int:
     return parent
 
 
-def test_a_failing_child_is_computed_again_in_the_parent():
+def test_a_failing_child_is_logged_and_computed_again_in_the_parent(caplog):
     parent = os.getpid()
     pending = background.start(_parent_pid_or_fail, parent)
-    assert pending._pid is not None
-    assert pending.result() == parent
+    assert pending.forked
+    with caplog.at_level(logging.WARNING, logger="generator.background"):
+        assert pending.result() == parent
+    assert pending.computed_in == "parent"
+    assert [r.getMessage() for r in caplog.records] == [
+        "the child process computing _parent_pid_or_fail exited with status 1; computing it here instead"]
     assert pending.result() == parent  # kept
+
+
+def _slow_in_the_child(parent: int) -> str:
+    if os.getpid() != parent:
+        time.sleep(60)
+    return "computed"
+
+
+def test_a_child_past_its_timeout_is_stopped_logged_and_computed_in_the_parent(caplog):
+    pending = background.start(_slow_in_the_child, os.getpid(), timeout=0.5)
+    child = pending._pid
+    with caplog.at_level(logging.WARNING, logger="generator.background"):
+        assert pending.result() == "computed"
+    assert pending.computed_in == "parent"
+    assert "took longer than 0.5 s and was stopped" in caplog.records[0].getMessage()
+    try:
+        os.kill(child, 0)
+    except ProcessLookupError:
+        pass
+    else:
+        raise AssertionError("the child still runs")
+
+
+def test_a_child_result_is_the_one_used():
+    pending = background.start(os.getpid)
+    assert pending.forked
+    child_pid = pending._pid
+    assert pending.result() == child_pid and pending.computed_in == "child"
+
+
+def test_no_fork_while_another_thread_runs(dossier, monkeypatch):
+    """mkdocs serve rebuilds beside its HTTP and file-watching threads: a fork there could deadlock."""
+    monkeypatch.setattr(render, "EXPORTS_IN_CHILD_MIN_RECORDS", 0)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not background.may_fork()
+        pending = background.start(os.getpid)
+        assert not pending.forked and pending.result() == os.getpid() and pending.computed_in == "parent"
+        renderer = Renderer(dossier)
+        renderer.prefetch_exports()
+        assert not renderer._exports.forked
+        pages = renderer.render_all()
+        assert renderer._exports.computed_in == "parent" and "data/dossier.json" in pages
+    finally:
+        stop.set()
+        other.join()
+    assert background.may_fork()
 
 
 def test_without_fork_the_function_runs_on_demand():

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import pickle
+import subprocess
 import sys
 from pathlib import Path
 
@@ -38,6 +41,10 @@ def synthetic(tmp_path: Path) -> Path:
     return content
 
 
+def _stored_entries(cache_file: Path) -> dict:
+    return cache_module.read_entries(cache_file, cache_file.stem.removeprefix("records-"))
+
+
 def _record_files(content: Path) -> list[Path]:
     return sorted(p for folder in ("entities", "events", "sources") for p in (content / folder).glob("*.yaml"))
 
@@ -69,24 +76,23 @@ def test_changed_file_alone_is_parsed_again_and_its_new_text_is_used(synthetic, 
 def test_new_engine_version_parses_everything_again(synthetic, tmp_path, parse_calls, monkeypatch):
     cache_dir = tmp_path / "cache"
     load_dossier(synthetic, cache_dir)
-    monkeypatch.setattr(cache_module, "engine_version", lambda: "another-engine")
+    monkeypatch.setattr(cache_module, "engine_version", lambda vocabulary_digest="": "another-engine")
     parse_calls.clear()
     load_dossier(synthetic, cache_dir)
     assert len(parse_calls) == len(_record_files(synthetic))
-    assert [p.name for p in cache_dir.glob("records-*.pickle")] == ["records-another-engine.pickle"]
+    assert [p.name for p in cache_dir.glob("records-*")] == ["records-another-engine.pickle"]
 
 
 def test_damaged_cache_is_ignored(synthetic, tmp_path, parse_calls):
     cache_dir = tmp_path / "cache"
     load_dossier(synthetic, cache_dir)
     (cache_file,) = cache_dir.glob("records-*.pickle")
-    cache_file.write_bytes(b"not a pickle at all")
+    cache_file.write_bytes(b"not a cache at all")
     parse_calls.clear()
     result = load_dossier(synthetic, cache_dir)
     assert len(parse_calls) == len(_record_files(synthetic))
     assert result.counts["entities"] == len(list((synthetic / "entities").glob("*.yaml")))
-    with open(cache_file, "rb") as stream:
-        assert len(pickle.load(stream)) == len(_record_files(synthetic))
+    assert len(_stored_entries(cache_file)) == len(_record_files(synthetic))
 
 
 def test_errors_of_a_cached_bad_file_are_reported_again_with_positions(synthetic, tmp_path, parse_calls):
@@ -119,8 +125,7 @@ def test_deleted_record_leaves_the_cache_and_the_dossier(synthetic, tmp_path):
     extra.unlink()
     assert "extra-source" not in load_dossier(synthetic, cache_dir).dossier.sources
     (cache_file,) = cache_dir.glob("records-*.pickle")
-    with open(cache_file, "rb") as stream:
-        shown_paths = [shown for _kind, shown in pickle.load(stream)]
+    shown_paths = [shown for _kind, shown in _stored_entries(cache_file)]
     assert len(shown_paths) == len(_record_files(synthetic))
     assert not any(shown.endswith("extra-source.yaml") for shown in shown_paths)
 
@@ -132,3 +137,78 @@ def test_parallel_parse_gives_the_same_result_as_serial(synthetic, monkeypatch):
     assert parallel.dossier.entities == serial.dossier.entities
     assert parallel.dossier.events == serial.dossier.events
     assert parallel.dossier.sources == serial.dossier.sources
+
+
+class _RunsACommand:
+    """Unpickling this runs a shell command: what a hostile pickle cache did before the cache was JSON."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def _check_with_cache(project: Path) -> subprocess.CompletedProcess:
+    root = Path(__file__).resolve().parent.parent
+    return subprocess.run([sys.executable, "-m", "generator", "check"], cwd=project, capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=str(root)))
+
+
+@pytest.mark.parametrize("hostile", ["pickle-running-a-command", "garbage", "another-engines-cache"])
+def test_hostile_cache_file_is_refused_with_a_message_and_rebuilt(tmp_path, hostile):
+    project = tmp_path / "project"
+    synth.write_dossier(40, project / "content")
+    assert _check_with_cache(project).returncode == 0
+    (cache_file,) = (project / ".build" / "cache").glob("records-*.pickle")
+    marker = tmp_path / "the-cache-ran-a-command"
+    payloads = {
+        "pickle-running-a-command": pickle.dumps({"entries": _RunsACommand(marker)}),
+        "garbage": bytes(range(256)) * 20,
+        "another-engines-cache": pickle.dumps({"format": cache_module._FORMAT, "engine": "another", "entries": {}}),
+    }
+    cache_file.write_bytes(payloads[hostile])
+    old_engine_file = cache_file.with_name("records-0123456789abcdef.pickle")
+    old_engine_file.write_bytes(payloads["pickle-running-a-command"])  # an old engine's cache: never read
+
+    result = _check_with_cache(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not marker.exists(), "the cache ran a command"
+    refusals = [line for line in result.stderr.splitlines() if "parse cache refused" in line]
+    assert len(refusals) == 1 and str(cache_file) in refusals[0], result.stderr
+    assert "every record is parsed again and the cache rewritten" in refusals[0]
+    assert len(_stored_entries(cache_file)) == len(_record_files(project / "content")), "the cache was not rebuilt"
+    assert not old_engine_file.exists(), "an old engine's cache was left beside it"
+    again = _check_with_cache(project)
+    assert "parse cache refused" not in again.stderr and again.stdout == result.stdout
+
+
+def test_refused_cache_names_the_foreign_name(tmp_path, caplog):
+    cache_dir = tmp_path / "cache"
+    cache = cache_module.ParseCache(cache_dir)
+    cache_dir.mkdir()
+    marker = tmp_path / "ran"
+    cache.file.write_bytes(pickle.dumps({"format": cache_module._FORMAT, "entries": _RunsACommand(marker)}))
+    with caplog.at_level(logging.WARNING, logger="generator.cache"):
+        reopened = cache_module.ParseCache(cache_dir)
+    assert reopened.get("entity", "x.yaml", "key") is None and not marker.exists()
+    (message,) = [record.getMessage() for record in caplog.records]
+    assert message == (f"{cache.file}: parse cache refused: the file names '{os.system.__module__}.system', which is "
+                       "not one of the engine's record classes; every record is parsed again and the cache "
+                       "rewritten (nothing but the engine's record classes is ever built from it)")
+
+
+def test_cache_round_trip_keeps_every_value_of_a_phase_one_result(synthetic, tmp_path):
+    from generator.loader import discover_record_files
+
+    files, _problems = discover_record_files(synthetic)
+    bad = synthetic / "events" / "event-3.yaml"  # a result with problems (an enum) and no record
+    bad.write_text(bad.read_text(encoding="utf-8").replace("date: '", "date: 'soon", 1), encoding="utf-8")
+    from generator.vocabulary import load_vocabulary
+
+    vocabulary = load_vocabulary(synthetic)
+    cache = cache_module.ParseCache(tmp_path / "cache", vocabulary.digest)
+    results = cache_module.check_record_files(files, vocabulary, cache)
+    assert any(checked is None or checked.problems for _problems, checked in results)
+    entries = cache_module.read_entries(cache.file, cache.version)
+    assert [entries[(kind, loader.display_path(path))][1] for kind, path in files] == results

@@ -25,13 +25,16 @@
 (function () {
   "use strict";
 
-  /* Fallback colours by entity type; a type in data/graph.json that carries its own colour wins. */
-  var COLOURS = {
-    "organization": "#607d8b", "company": "#1e88e5", "person": "#e53935", "government-body": "#8e24aa",
-    "product": "#00897b", "service": "#43a047", "ai-model": "#fb8c00", "chip": "#6d4c41",
-    "regulation": "#d81b60", "place": "#7cb342", "media-outlet": "#5e35b1", "method": "#fdd835",
-    "topic": "#00acc1"
-  };
+  // Colours of entity types come with the graph (data/graph.json "types"), from the dossier's vocabulary.
+  var FALLBACK_COLOUR = "#999";
+
+  function coloursOf(types) {
+    var colours = {};
+    (types || []).forEach(function (type) {
+      colours[type.name] = /^#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?$/.test(type.colour || "") ? type.colour : FALLBACK_COLOUR;
+    });
+    return colours;
+  }
   var SOURCE_COLOUR = "#78909c";
   /* The smallest rendered label, in CSS pixels, at any zoom. */
   var MIN_LABEL_PX = 12;
@@ -165,14 +168,14 @@
   function draw(container, graph, root) {
     instances += 1;
     var uid = "dossier-graph-" + instances;
+    var COLOURS = coloursOf(graph.types);
     var focus = container.dataset.graphFocus || "";
     var nodesById = {};
     graph.nodes.forEach(function (node) { nodesById[node.id] = node; });
     var typesByName = {};
     graph.types.forEach(function (type) { typesByName[type.name] = type; });
     function colourOf(typeName) {
-      var type = typesByName[typeName];
-      return (type && type.colour) || COLOURS[typeName] || "#999";
+      return COLOURS[typeName] || FALLBACK_COLOUR;
     }
     var sourcesById = {};
     (graph.sources || []).forEach(function (source) { sourcesById[source.id] = source; });

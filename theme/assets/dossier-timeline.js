@@ -1,5 +1,5 @@
 /* Timeline filters and the as-of view: hide and show the server-rendered events; the query string
- * keeps the filter (?participant=alibaba&from=2025-01&asof=2025-03).
+ * keeps the filter (?participant=ID&from=2025-01&asof=2025-03).
  *
  * The list is complete without this script.  Every <li data-date> carries data-types,
  * data-participants and data-tags (space-separated ids from checked patterns); this script

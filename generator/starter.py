@@ -1,0 +1,94 @@
+"""``python -m generator init DIR``: a new dossier project that builds and tests as it is.
+
+The project's files are files in ``generator/starter/`` (``*.j2`` ones are rendered with the
+project's title; a leading ``dot-`` becomes ``.``, so that packaging keeps them); the engine's
+theme additions are copied beside them; ``requirements.txt`` pins the engine and the libraries
+this engine was tested with; ``schema/record.schema.json`` is written from the new vocabulary.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import jinja2
+
+from .jsonschema import write_committed_schema
+from .vocabulary import load_vocabulary
+
+STARTER_DIR = Path(__file__).parent / "starter"
+ENGINE_ROOT = Path(__file__).resolve().parent.parent
+DISTRIBUTION = "dossier-generator"
+#: Libraries of the engine's own tests (browser, link checker, type checker) that a dossier does not need.
+_NOT_FOR_A_DOSSIER = {"playwright", "greenlet", "types-greenlet", "linkchecker", "mypy"}
+
+
+class InitError(Exception):
+    """The project cannot be written; the message says why and what to do."""
+
+
+def engine_requirement() -> str:
+    """How the new project installs this engine: from its source folder when it runs from one.
+
+    Editable, so that the dossier follows the engine's folder as it changes (pip caches a wheel it
+    built from a folder and would install a stale engine), and nothing is built inside that folder.
+    """
+    if (ENGINE_ROOT / "pyproject.toml").is_file() and (ENGINE_ROOT / Path(__file__).parent.name).is_dir():
+        return f"-e {ENGINE_ROOT.as_posix()}"
+    from importlib import metadata
+
+    return f"{DISTRIBUTION}=={metadata.version(DISTRIBUTION)}"
+
+
+def pinned_libraries() -> list[str]:
+    """The engine's pinned libraries (its requirements.txt), without those only its own tests use."""
+    source = ENGINE_ROOT / "requirements.txt"
+    if not source.is_file():
+        return []
+    lines = []
+    for line in source.read_text(encoding="utf-8").splitlines():
+        name = line.split("==")[0].strip().lower().replace("_", "-")
+        if line.strip() and not line.startswith("#") and name not in _NOT_FOR_A_DOSSIER:
+            lines.append(line.strip())
+    return lines
+
+
+def _target_name(relative: Path) -> Path:
+    parts = ["." + part[len("dot-"):] if part.startswith("dot-") else part for part in relative.parts]
+    name = parts[-1][:-len(".j2")] if parts[-1].endswith(".j2") else parts[-1]
+    return Path(*parts[:-1], name)
+
+
+def init_project(target: Path, title: str | None = None, engine: str | None = None) -> list[Path]:
+    """Write a new dossier project into ``target`` (new or empty); returns the files written."""
+    target = Path(target)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise InitError(f"{target.as_posix()} exists and is not an empty folder; choose a new folder")
+    title = title or target.resolve().name.replace("-", " ").replace("_", " ").strip().capitalize() or "Dossier"
+    engine = engine or engine_requirement()
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                                     autoescape=False)
+    written: list[Path] = []
+    for source in sorted(STARTER_DIR.rglob("*")):
+        if source.is_dir() or "__pycache__" in source.parts or source.suffix == ".pyc":
+            continue
+        destination = target / _target_name(source.relative_to(STARTER_DIR))
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if source.suffix == ".j2":
+            template = environment.from_string(source.read_text(encoding="utf-8"))
+            destination.write_text(template.render(title=title, engine=engine), encoding="utf-8")
+        else:
+            shutil.copyfile(source, destination)
+            shutil.copymode(source, destination)
+        written.append(destination)
+    theme = ENGINE_ROOT / "theme"
+    if theme.is_dir():  # the engine's additions to the mkdocs-material theme: graph, timeline filters, styles
+        shutil.copytree(theme, target / "theme")
+        written.extend(path for path in (target / "theme").rglob("*") if path.is_file())
+    else:  # an engine installed without its source folder: mkdocs.yml still names theme/ as custom_dir
+        (target / "theme").mkdir()
+    requirements = target / "requirements.txt"
+    requirements.write_text("\n".join([engine, *pinned_libraries()]) + "\n", encoding="utf-8")
+    written.append(requirements)
+    written.append(write_committed_schema(target, load_vocabulary(target / "content")))
+    return written
