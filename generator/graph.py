@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import posixpath
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from . import schema
 from .link import Dossier
@@ -41,6 +41,29 @@ class GraphEdge:
     target: str
     type: str
     label: str
+    since: str | None = None  # ISO dates (YYYY, YYYY-MM or YYYY-MM-DD): when the relationship held
+    until: str | None = None
+
+
+@dataclass(frozen=True)
+class GraphRule:
+    """A rule's dated states, for the as-of view: [(ISO date, state), ...] in date order."""
+
+    id: str
+    states: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class EvidenceSource:
+    """A source for the graph's evidence layer: who cites it, whom it relays, who published it."""
+
+    id: str
+    label: str
+    kind: str
+    url: str  # its page, relative to the site root
+    publisher: str | None
+    relays: list[str]
+    cited_by: list[str]  # ids of the entities resting on it
 
 
 @dataclass(frozen=True)
@@ -48,6 +71,9 @@ class Graph:
     nodes: list[GraphNode]
     edges: list[GraphEdge]
     types: list[EntityType]
+    sources: list[EvidenceSource] = field(default_factory=list)
+    rules: list[GraphRule] = field(default_factory=list)
+    in_force: tuple[str, ...] = ()  # the lifecycle states in which a rule applies, from the vocabulary
 
     def neighbourhood(self, entity_id: str, hops: int) -> set[str]:
         """Ids of the entities at most ``hops`` relationships away, directions ignored."""
@@ -85,7 +111,9 @@ def build_graph(dossier: Dossier, directory_urls: bool = True) -> Graph:
     """Every entity and every declared relationship, in a stable order."""
     folder = schema.KIND_FOLDERS["entity"]
     edges = [GraphEdge(entity.id, relationship.target, relationship.type,
-                       dossier.vocabulary.relation_types_by_name[relationship.type].label)
+                       dossier.vocabulary.relation_types_by_name[relationship.type].label,
+                       relationship.since.iso() if relationship.since else None,
+                       relationship.until.iso() if relationship.until else None)
              for entity in sorted(dossier.entities.values(), key=lambda e: e.id)
              for relationship in entity.relationships]
     degree = Counter()
@@ -96,7 +124,24 @@ def build_graph(dossier: Dossier, directory_urls: bool = True) -> Graph:
                        degree[entity.id])
              for entity in sorted(dossier.entities.values(), key=lambda e: e.id)]
     present = {entity.type for entity in dossier.entities.values()}
-    return Graph(nodes, edges, [t for t in dossier.vocabulary.entity_types if t.name in present])
+    rules = [GraphRule(entity.id, [(state.date.iso(), state.state)
+                                   for state in sorted(entity.lifecycle, key=lambda state: state.date)])
+             for entity in sorted(dossier.entities.values(), key=lambda e: e.id) if entity.lifecycle]
+    return Graph(nodes, edges, [t for t in dossier.vocabulary.entity_types if t.name in present],
+                 evidence_sources(dossier, directory_urls), rules, dossier.vocabulary.in_force_states)
+
+
+def evidence_sources(dossier: Dossier, directory_urls: bool = True) -> list[EvidenceSource]:
+    """Every source with the entities that cite it and the sources it relays, for the evidence layer."""
+    folder = schema.KIND_FOLDERS["source"]
+    found = []
+    for source in sorted(dossier.sources.values(), key=lambda s: s.id):
+        cited_by = sorted({str(citation.record) for citation in dossier.citations_by_source.get(source.id, ())
+                           if str(citation.record) in dossier.entities})
+        found.append(EvidenceSource(source.id, source.display_title, source.kind,
+                                    page_url(f"{folder}/{source.id}.md", directory_urls),
+                                    source.publisher, list(source.relays), cited_by))
+    return found
 
 
 def graph_json(graph: Graph) -> str:
@@ -106,6 +151,9 @@ def graph_json(graph: Graph) -> str:
         "types": [{"name": t.name, "label": t.label, "plural": t.plural, "colour": t.colour} for t in graph.types],
         "nodes": [asdict(node) for node in graph.nodes],
         "edges": [asdict(edge) for edge in graph.edges],
+        "sources": [asdict(source) for source in graph.sources],
+        "rules": [asdict(rule) for rule in graph.rules],
+        "inForce": list(graph.in_force),
         "limits": {"whole": WHOLE_GRAPH_NODE_LIMIT, "neighbourhood": NEIGHBOURHOOD_NODE_LIMIT},
     }
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=False)

@@ -25,6 +25,7 @@ from .published import record_published
 from .problems import DossierError, Severity
 from .provenance import ProvenanceIndex
 from .render import Renderer, template_problem
+from .searchindex import tidy_search_index
 from .searchwords import han_names
 
 log = logging.getLogger("mkdocs.plugins.dossier")
@@ -83,6 +84,9 @@ _DIRTY_NOTICE = _DirtyBuildNotice()
 class DossierConfig(Config):
     content_dir = config_options.Type(str, default="content")
     templates_dir = config_options.Type(str, default="")
+    #: The licence of the data, stated on the data page (e.g. "CC BY 4.0") with its address.
+    data_license = config_options.Type(str, default="")
+    data_license_url = config_options.Type(str, default="")
 
 
 class DossierPlugin(BasePlugin[DossierConfig]):
@@ -122,7 +126,9 @@ class DossierPlugin(BasePlugin[DossierConfig]):
                 log.info(warning.format())
         templates = self._project_path(config, self.config.templates_dir) if self.config.templates_dir else None
         renderer_args = (result.dossier, templates, {"name": config.site_name, "url": config.site_url or "",
-                                                     "directory_urls": config.use_directory_urls},
+                                                     "directory_urls": config.use_directory_urls,
+                                                     "data_license": self.config.data_license,
+                                                     "data_license_url": self.config.data_license_url},
                          ProvenanceIndex.for_project(Path(config.config_file_path).parent, content_dir,
                                                      config.repo_url or "", config.edit_uri or ""))
         renderer = Renderer(*renderer_args)
@@ -168,6 +174,10 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         if not self.serving and isinstance(page.file, _GeneratedFile):
             page.file.content_string = ""
         return markdown
+
+    def on_post_build(self, config):
+        """Citation markers out of the search index (the search plugin, listed first, has written it)."""
+        tidy_search_index(Path(config.site_dir))
 
     def on_shutdown(self) -> None:
         # MkDocs keeps this instance for the process (it defines on_startup): a later command starts afresh.

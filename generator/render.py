@@ -26,10 +26,11 @@ from .evidence import voice_words
 from .link import Dossier
 from .loader import display_path
 from .problems import Problem
-from .model import Entity, Event, Excerpt, Source, human_period, split_citation
+from .model import Entity, Event, Excerpt, PartialDate, Source, human_period, split_citation
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 _PLACEHOLDER_RE = re.compile("\0(\\d+)\0")
+_SPACE_BEFORE_PUNCTUATION_RE = re.compile(r"\s+([.,;:!?)])")
 #: From this many records on, the data files are built in a forked child while the pages render
 #: (generator/background.py): at 1,000 records they cost ~1.2 s, a fork a few milliseconds.
 EXPORTS_IN_CHILD_MIN_RECORDS = 300
@@ -48,6 +49,46 @@ def redirect_path(record, former_id: str, directory_urls: bool = True) -> str:
 
 def type_index_path(entity_type: str) -> str:
     return f"types/{entity_type}.md"
+
+
+#: The home page's key players: the most connected entities of these types.
+#: The home page's key players are entities of the types in this vocabulary group (any type if none is).
+KEY_PLAYER_GROUP = "actor"
+KEY_PLAYERS = 6
+
+
+def human_day(iso_day: str) -> str:
+    """'2026-11-30' -> '30 November 2026'."""
+    return PartialDate.parse(iso_day).human()
+
+
+#: Language codes as readers know them; a code not listed shows as it is.
+LANGUAGE_NAMES = {
+    "ar": "Arabic", "de": "German", "en": "English", "es": "Spanish", "fa": "Persian", "fr": "French",
+    "he": "Hebrew", "hi": "Hindi", "id": "Indonesian", "it": "Italian", "ja": "Japanese", "kk": "Kazakh",
+    "ko": "Korean", "ms": "Malay", "nl": "Dutch", "pl": "Polish", "pt": "Portuguese", "ru": "Russian",
+    "th": "Thai", "tr": "Turkish", "uk": "Ukrainian", "vi": "Vietnamese", "zh": "Chinese",
+    "zh-hans": "Chinese (simplified)", "zh-hant": "Chinese (traditional)",
+}
+
+
+def language_name(code: str) -> str:
+    """'ru' -> 'Russian', 'zh-Hant' -> 'Chinese (traditional)', 'en-GB' -> 'English (en-GB)'."""
+    name = LANGUAGE_NAMES.get(code.lower())
+    if name:
+        return name
+    base = LANGUAGE_NAMES.get(code.split("-")[0].lower())
+    return f"{base} ({code})" if base else code
+
+
+def cited_sources(citations) -> list[str]:
+    """The ids of the sources that citations ('SOURCE' or 'SOURCE#EXCERPT') name, each once, in order."""
+    return list(dict.fromkeys(split_citation(str(citation))[0] for citation in citations))
+
+
+def tag_page_path(tag: str) -> str:
+    """The page listing every record with ``tag`` (tags are checked: lowercase words and hyphens)."""
+    return f"tags/{tag}.md"
 
 
 def relative(from_path: str, to_path: str) -> str:
@@ -143,6 +184,11 @@ class PageWriter:
             return label or (_title_of(record) if record else target)
 
         return TEXT_LINK_RE.sub(word, text)
+
+    def flat(self, text: str | None) -> str:
+        """Rich text as one line of plain words (names for links, no citation markers), not yet escaped."""
+        words = " ".join((self._flatten(text) or "").split())
+        return _SPACE_BEFORE_PUNCTUATION_RE.sub(r"\1", words)  # where a citation stood: "extend [[src]]."
 
     def links(self, record_ids) -> str:
         return ", ".join(self.link(record_id) for record_id in record_ids)
@@ -358,6 +404,9 @@ def make_environment(override_dir: Path | None = None) -> jinja2.Environment:
     environment.globals["schema"] = schema
     environment.globals["record_path"] = record_path
     environment.globals["type_index_path"] = type_index_path
+    environment.globals["tag_page_path"] = tag_page_path
+    environment.globals["language_name"] = language_name
+    environment.globals["cited_sources"] = cited_sources
     environment.globals["event_entities"] = event_entities
     environment.globals["human_period"] = human_period
     return environment
@@ -508,6 +557,7 @@ class Renderer:
             path = type_index_path(entity_type.name)
             yield path, self._render(["type-index.md.j2"], path, type_info=entity_type,
                                      entities=self.dossier.entities_of_type(entity_type.name))
+        yield from self._tag_pages()
         yield "entities/index.md", self._render(["entities-index.md.j2"], "entities/index.md", types=present_types)
         yield "sources/index.md", self._render(["sources-index.md.j2"], "sources/index.md",
                                                sources=sorted(self.dossier.sources.values(),
@@ -523,9 +573,10 @@ class Renderer:
             path = f"{page.id}.md"
             names = ["home.md.j2", "page.md.j2"] if page.id == "index" else ["page.md.j2"]
             home_written = home_written or path == "index.md"
-            yield path, self._render(names, path, page=page, types=present_types)
+            yield path, self._render(names, path, page=page, types=present_types, **self.home_context())
         if not home_written:
-            yield "index.md", self._render(["home.md.j2"], "index.md", page=None, types=present_types)
+            yield "index.md", self._render(["home.md.j2"], "index.md", page=None, types=present_types,
+                                           **self.home_context())
         yield reference.PAGE_PATH, self._render(["format-reference.md.j2"], reference.PAGE_PATH,
                                                 rows_by_kind=reference.rows_by_kind(self.dossier.vocabulary),
                                                 schema_url=relative(reference.PAGE_PATH, JSON_SCHEMA_PATH))
@@ -537,6 +588,41 @@ class Renderer:
         yield DATA_PAGE_PATH, self._render(["data.md.j2"], DATA_PAGE_PATH, downloads=downloads,
                                            schema_path=JSON_SCHEMA_PATH, counts=self.dossier.counts(),
                                            schema_size=len(schema_text.encode("utf-8")))
+
+    def home_context(self) -> dict:
+        """The home page's key players (the most connected actors) and the dossier's last change."""
+        vocabulary = self.dossier.vocabulary
+        kinds = {t.name for t in vocabulary.entity_types if KEY_PLAYER_GROUP in t.groups} or {
+            t.name for t in vocabulary.entity_types}
+        actors = [e for e in self.dossier.entities.values() if e.type in kinds]
+        weight = {e.id: len(self.dossier.relations_by_entity.get(e.id, ())) +
+                  len(self.dossier.events_by_entity.get(e.id, ())) for e in actors}
+        players = sorted(actors, key=lambda e: (-weight[e.id], e.name.lower()))[:KEY_PLAYERS]
+        provenance = self.environment.globals["provenance"]
+        changes = [provenance(record.origin.path).last_changed
+                   for collection in (self.dossier.entities, self.dossier.events, self.dossier.sources)
+                   for record in collection.values()]
+        last = max((change for change in changes if change), default="")
+        return {"key_players": players, "last_changed": human_day(last) if last else ""}
+
+    def records_by_tag(self) -> dict[str, tuple[list[Entity], list[Event]]]:
+        """Each tag, in order, with the entities (by name) and events (by date) that carry it."""
+        found: dict[str, tuple[list, list]] = {}
+        for entity in sorted(self.dossier.entities.values(), key=lambda e: (e.name.lower(), e.id)):
+            for tag in entity.tags:
+                found.setdefault(tag, ([], []))[0].append(entity)
+        for event in self.dossier.events_in_order:
+            for tag in event.tags:
+                found.setdefault(tag, ([], []))[1].append(event)
+        return dict(sorted(found.items()))
+
+    def _tag_pages(self):
+        by_tag = self.records_by_tag()
+        for tag, (entities, events) in by_tag.items():
+            path = tag_page_path(tag)
+            yield path, self._render(["tag.md.j2"], path, tag=tag, entities=entities, events=events)
+        yield "tags/index.md", self._render(["tags-index.md.j2"], "tags/index.md",
+                                            tags=[(tag, len(a) + len(b)) for tag, (a, b) in by_tag.items()])
 
     def present_types(self) -> list:
         """The vocabulary's entity types that some entity has, in the vocabulary's order."""
@@ -552,6 +638,7 @@ class Renderer:
         nav.append({"Timeline": "timeline.md"})
         nav.append({"Network": "graph.md"})
         nav.append({"Sources": "sources/index.md"})
+        nav.append({"Tags": "tags/index.md"})
         nav.append({"Data": DATA_PAGE_PATH})
         for page in sorted(self.dossier.pages.values(), key=lambda p: p.id):
             if page.id != "index":

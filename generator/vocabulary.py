@@ -146,6 +146,9 @@ class Vocabulary:
     removed: dict[tuple[str, str], Origin] = field(default_factory=dict)  # (section, name) -> where removed
     digest: str = ""
     state_labels: dict[str, str] = field(default_factory=dict)  # state -> how pages name it
+    #: Lifecycle states in which a rule applies (``in_force: true``): the graph's as-of view counts a
+    #: rule as in force from such a state until a later state that is not one of them.
+    in_force_states: tuple[str, ...] = ()
     event_origins: dict[str, Origin] = field(default_factory=dict)  # "place"/"topics" -> where declared
 
     def state_label(self, state: str) -> str:
@@ -321,6 +324,15 @@ class _Merger:
             entry = _Entry(key_origin, dict(existing.fields) if existing else {}, existing is None)
             entries[name] = entry
             if section in ("fact_keys", "lifecycle_states"):
+                flag = body.get("in_force") if section == "lifecycle_states" and isinstance(body, dict) else None
+                if flag is not None:
+                    if not (isinstance(flag, Plain) and flag.type_name == "bool"):
+                        self.error(at(section, name, "in_force"), "wrong-type",
+                                   f"{section}.{name}.in_force must be true or false", "write in_force: true")
+                        continue
+                    entry.fields["in_force"] = _Value(flag.raw.lower() in ("true", "yes", "on", "y"),
+                                                      at(section, name, "in_force"))
+                    body = {key: item for key, item in body.items() if key != "in_force"}
                 if isinstance(body, dict) and set(body) <= {"description", "label"} and all(
                         isinstance(item, str) for item in body.values()):
                     if "label" in body:
@@ -328,7 +340,8 @@ class _Merger:
                     body = body.get("description")
                 if not isinstance(body, str) or not body.strip():
                     self.error(at(section, name), "wrong-type", f"{section}.{name} must be a description text",
-                               "write what it means in a few words (or give 'label:' and 'description:')")
+                               "write what it means in a few words (or give 'label:', 'description:'"
+                               + (" and 'in_force:'" if section == "lifecycle_states" else "") + ")")
                     continue
                 entry.fields["description"] = _Value(body.strip(), at(section, name))
                 continue
@@ -582,6 +595,9 @@ class _Builder:
             files=tuple(merger.files), removed=dict(merger.removed), digest=merger.digest.hexdigest()[:16],
             state_labels={name: entry.fields["label"].value for name, entry in sections["lifecycle_states"].items()
                           if "label" in entry.fields},
+            in_force_states=tuple(name for name, entry in sections["lifecycle_states"].items()
+                                  if entry.fields.get("in_force") and entry.fields["in_force"].value
+                                  and "description" in entry.fields),
             event_origins={key: value.origin for key, value in merger.events.items()})
 
     def _ordered(self, entity_types: list[EntityType]) -> list[EntityType]:

@@ -86,6 +86,61 @@ def thousand_record_content(tmp_path_factory) -> Path:
     return content
 
 
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """The project's own dossier built with ``mkdocs build --strict`` into a temporary folder."""
+    from reader_site import build_site
+    return build_site(tmp_path_factory.mktemp("real") / "site")
+
+
+@pytest.fixture(scope="session")
+def real_server(real_site):
+    """``real_site`` served on 127.0.0.1."""
+    from reader_site import LoopbackServer
+    with LoopbackServer(real_site) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """The browser scripts/find_browser.py finds, headless through Playwright, for the browser tests."""
+    from playwright.sync_api import sync_playwright
+    from reader_site import browser_or_skip
+    found = browser_or_skip()
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(**found.launch_options())
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def asof_site(tmp_path_factory) -> Path:
+    """The mini dossier with dated relationships and a rule in force for a while, built and served.
+
+    Acme develops Widget X since 2024 and is located in Exampleland since June 2025; the Export
+    Rule is adopted in January 2025, effective from March and rescinded in May.
+    """
+    from reader_site import build_site
+    work = tmp_path_factory.mktemp("asof")
+    content = work / "content"
+    shutil.copytree(MINI, content)
+    acme = content / "entities" / "acme.yaml"
+    acme.write_text(acme.read_text(encoding="utf-8").replace(
+        "    target: exampleland\n", "    target: exampleland\n    since: '2025-06'\n"), encoding="utf-8")
+    rule = content / "entities" / "export-rule.yaml"
+    rule.write_text(rule.read_text(encoding="utf-8").replace(
+        "  - state: rescinded\n",
+        "  - state: effective\n    date: '2025-03'\n    sources: [paper-2025]\n  - state: rescinded\n"), encoding="utf-8")
+    return build_site(work / "site", content, work)
+
+
+@pytest.fixture(scope="session")
+def asof_server(asof_site):
+    from reader_site import LoopbackServer
+    with LoopbackServer(asof_site) as server:
+        yield server
+
+
 # ---- documented commands: run exactly as README.md and CONTRIBUTING.md give them ----
 
 _NOT_COPIED_AT_ROOT = {".venv", "site", ".build", ".git", "screenshots"}

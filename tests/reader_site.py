@@ -9,6 +9,7 @@ import os
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -82,3 +83,31 @@ class LoopbackServer:
     def __exit__(self, *exc) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class Watched:
+    """A page whose requests and console errors are recorded; only 127.0.0.1 is reachable."""
+
+    def __init__(self, browser, width: int = 1280, height: int = 900):
+        self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.requests: list[str] = []
+        self.refused: list[str] = []
+        self.errors: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def _route(self, route):
+        url = route.request.url
+        self.requests.append(url)
+        if urlsplit(url).hostname != "127.0.0.1":
+            self.refused.append(url)
+            route.abort()
+        else:
+            route.continue_()
+
+    def check_clean(self):
+        assert self.refused == [], f"requests left the machine: {self.refused}"
+        assert self.errors == [], f"console errors: {self.errors}"
+        assert self.requests, "no request was recorded: the route did not see the traffic"

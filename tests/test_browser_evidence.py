@@ -13,7 +13,7 @@ from reader_site import LoopbackServer, browser_or_skip, build_site
 
 BROWSER = browser_or_skip()
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402 - only once a browser is known
+from playwright.sync_api import expect  # noqa: E402 - only once a browser is known
 
 
 @pytest.fixture(scope="module")
@@ -25,12 +25,8 @@ def mini_server(tmp_path_factory):
         yield server
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(**BROWSER.launch_options())
-        yield chromium
-        chromium.close()
+# browser is the session fixture of conftest.py (BROWSER.launch_options()), shared by every browser test:
+# Playwright's sync API allows one running instance per process.
 
 
 @pytest.fixture

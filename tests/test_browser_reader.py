@@ -13,66 +13,20 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from reader_site import ROOT, LoopbackServer, browser_or_skip, build_site
+from reader_site import ROOT, LoopbackServer, Watched, browser_or_skip, build_site
 
 BROWSER = browser_or_skip()
 
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402 - only once a browser is known
+from playwright.sync_api import Page, expect  # noqa: E402 - only once a browser is known
 
 SCREENSHOTS = ROOT / "screenshots"
-
-
-@pytest.fixture(scope="session")
-def real_site(tmp_path_factory) -> Path:
-    return build_site(tmp_path_factory.mktemp("real") / "site")
-
-
-@pytest.fixture(scope="session")
-def real_server(real_site):
-    with LoopbackServer(real_site) as server:
-        yield server
+# real_site, real_server and browser are session fixtures in conftest.py, shared by every browser test.
 
 
 @pytest.fixture(scope="session")
 def large_site(tmp_path_factory, thousand_record_content) -> Path:
     work = tmp_path_factory.mktemp("large")
     return build_site(work / "site", thousand_record_content, work)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(**BROWSER.launch_options())
-        yield chromium
-        chromium.close()
-
-
-class Watched:
-    """A page whose requests and console errors are recorded; only 127.0.0.1 is reachable."""
-
-    def __init__(self, browser):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
-        self.requests: list[str] = []
-        self.refused: list[str] = []
-        self.errors: list[str] = []
-        self.context.route("**/*", self._route)
-        self.page: Page = self.context.new_page()
-        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-
-    def _route(self, route):
-        url = route.request.url
-        self.requests.append(url)
-        if urlsplit(url).hostname != "127.0.0.1":
-            self.refused.append(url)
-            route.abort()
-        else:
-            route.continue_()
-
-    def check_clean(self):
-        assert self.refused == [], f"requests left the machine: {self.refused}"
-        assert self.errors == [], f"console errors: {self.errors}"
-        assert self.requests, "no request was recorded: the route did not see the traffic"
 
 
 @pytest.fixture
@@ -185,6 +139,7 @@ def test_whole_graph_draws_every_entity_and_a_click_opens_its_page(watched, real
     page.locator(".dossier-graph__legend input[value=place]").check()
 
     target = next(node for node in graph["nodes"] if node["id"] == "alibaba")
+    page.locator(".dossier-graph__canvas").scroll_into_view_if_needed()
     box = page.locator(".dossier-graph__canvas").bounding_box()
     position = page.evaluate("id => document.querySelector('.dossier-graph').dossierGraph"
                              ".getElementById(id).renderedPosition()", target["id"])

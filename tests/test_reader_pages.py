@@ -72,8 +72,9 @@ def test_timeline_filter_form_escapes_names_and_stays_hidden_without_script(mini
     assert "<img" not in form.group(0) and "&lt;img src=x onerror=alert(1)&gt;" in form.group(0)
     assert '<option value="evil-corp">' in form.group(0)
     assert re.findall(r'<option value="([^"]*)"', form.group(0))[:1] == [""]
-    years = re.findall(r'name="(?:from|to)" min="(\d{4})-01" max="(\d{4})-12"', form.group(0))
-    assert years == [("2024", "2025"), ("2024", "2025")]
+    # month fields are text with a YYYY-MM pattern, their placeholders the first and last month of the events
+    placeholders = re.findall(r'name="(from|to)"[^>]*placeholder="([^"]*)"', form.group(0))
+    assert placeholders == [("from", "2024-01"), ("to", "2025-12")]
 
 
 def test_graph_data_lists_every_entity_and_relationship(mini_content):
@@ -90,7 +91,14 @@ def test_graph_data_lists_every_entity_and_relationship(mini_content):
     assert evil["label"] == HOSTILE_NAME and evil["url"] == "entities/evil-corp/" and evil["type"] == "company"
     assert "<" not in pages[GRAPH_PATH] and "&" not in pages[GRAPH_PATH]  # safe even if inlined in HTML
     partner = next(edge for edge in graph["edges"] if edge["source"] == "evil-corp")
-    assert partner == {"source": "evil-corp", "target": "acme", "type": "partner-of", "label": "partner of"}
+    assert partner == {"source": "evil-corp", "target": "acme", "type": "partner-of", "label": "partner of",
+                       "since": None, "until": None}
+    develops = next(edge for edge in graph["edges"] if edge["source"] == "acme" and edge["target"] == "widget-x")
+    assert (develops["since"], develops["until"]) == ("2024", None)
+    assert graph["rules"] == [{"id": "export-rule", "states": [["2025-01", "adopted"], ["2025-05", "rescinded"]]}]
+    assert "effective" in graph["inForce"] and "rescinded" not in graph["inForce"]
+    paper = next(source for source in graph["sources"] if source["id"] == "paper-2025")
+    assert paper["relays"] == ["insiders"] and "acme" in paper["cited_by"] and paper["url"] == "sources/paper-2025/"
     assert graph["limits"]["whole"] >= 100
 
 
@@ -115,8 +123,8 @@ def test_entity_page_groups_relationships_by_direction_and_events_by_role(mini_c
     text = _render(mini_content)["entities/acme.md"]
     relationships = text.split("## Relationships", 1)[1].split("\n## ", 1)[0]
     assert 'data-graph-focus="acme"' in relationships
-    declared, received = relationships.split("### Declared by other records")
-    assert "### Declared in this record" in declared and "**Develops** →" in declared
+    declared, received = relationships.split("### Others → Acme Group")
+    assert "### Acme Group → others" in declared and "**Develops** →" in declared
     assert "**Located in** →" in declared and "widget-x.md" in declared
     assert "**Partner of** ←" in received and "evil-corp.md" in received
     timeline = text.split("## Timeline", 1)[1].split("\n## ", 1)[0]

@@ -231,7 +231,7 @@ def test_merger_timeline_filters_and_home_use_its_types(merger_pages):
     timeline = merger_pages["timeline.md"]
     assert '<option value="regulator">Regulator</option>' in timeline
     assert '<option value="deal">Deal</option>' in timeline
-    assert "- **8 December 2022**: [The authority sues to block the deal]" in timeline
+    assert "- **8 December 2022**{: .dossier-date }: [The authority sues to block the deal]" in timeline
     assert "[Regulators](types/regulator.md) | 1 |" in merger_pages["index.md"]
     assert "[Games](types/game.md)" in merger_pages["index.md"]
 
@@ -242,7 +242,8 @@ def test_merger_graph_legend_and_colours_come_from_its_vocabulary(merger_pages):
     assert types["regulator"] == {"name": "regulator", "label": "Regulator", "plural": "Regulators",
                                   "colour": "#2e7d32"}
     assert types["deal"]["plural"] == "Deals" and types["deal"]["colour"] == "#ff6f00"
-    assert {"source": "competition-authority", "target": "contoso", "type": "sued", "label": "sued"} in graph["edges"]
+    assert {"source": "competition-authority", "target": "contoso", "type": "sued", "label": "sued",
+            "since": "2022-12-08", "until": None} in graph["edges"]
     script = (ROOT / "theme" / "assets" / "dossier-graph.js").read_text(encoding="utf-8")
     assert "coloursOf(graph.types)" in script and '"company"' not in script
 
@@ -377,3 +378,27 @@ def test_a_changed_vocabulary_is_not_hidden_by_the_parse_cache(merger_content, t
         load_dossier(merger_content, cache)
     assert [p.format().split("\n")[0] for p in caught.value.problems] == [
         "content/entities/fabrikam-quest.yaml:2:7: error[unknown-value]: type: 'game' is not allowed"]
+
+
+def test_states_in_force_come_from_the_vocabulary(tmp_path, monkeypatch):
+    """The graph's as-of view counts a rule in force in the states the vocabulary flags ``in_force: true``."""
+    real = load_vocabulary(ROOT / "content")
+    assert real.in_force_states == ("effective", "amended", "expanded", "enforced")
+    assert "suspended" in real.lifecycle_states and "suspended" not in real.in_force_states
+    graph = json.loads(Renderer(load_dossier(MINI).dossier).render_all()[GRAPH_PATH])
+    assert graph["inForce"] == ["effective", "amended"]  # the mini dossier keeps the default's
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "vocabulary.yaml").write_text(
+        "extends: default\nlifecycle_states:\n  effective: In force.\n  paused:\n    description: On hold.\n"
+        "    in_force: false\n  applied:\n    description: Applied.\n    in_force: true\n", encoding="utf-8")
+    changed = load_vocabulary(content)
+    assert changed.in_force_states == ("effective", "amended", "applied")  # a changed description keeps the flag
+    assert changed.lifecycle_states["effective"] == "In force."
+    (content / "vocabulary.yaml").write_text(
+        "extends: default\nlifecycle_states:\n  applied:\n    description: Applied.\n    in_force: maybe\n",
+        encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert _errors(Path("content")) == [
+        "content/vocabulary.yaml:5:15: error[wrong-type]: lifecycle_states.applied.in_force must be true or false\n"
+        "    hint: write in_force: true"]
