@@ -56,8 +56,8 @@ def test_readme_documents_the_serve_address_and_its_path():
     (command,) = [c for _file, c in documented_commands() if c.startswith("make serve")]
     assert command == "make serve"
     assert "SERVE_ADDR" in README and "the path of `site_url`" in README
-    assert ("with `DOSSIER_SITE_URL=https://example.org/dossier/` the address is\n"
-            "`http://127.0.0.1:8000/dossier/`") in README
+    assert ("with `DOSSIER_SITE_URL=https://dossier.invalid/dossier/` (any address whose path is `/dossier/`) "
+            "the address is\n`http://127.0.0.1:8000/dossier/`") in README
     assert "site_url: !ENV DOSSIER_SITE_URL" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
 
 
@@ -67,7 +67,7 @@ def test_make_serve_as_the_readme_gives_it_serves_and_shows_an_edit(tmp_path):
     log = tmp_path / "serve.log"
     with open(log, "w", encoding="utf-8") as output:
         process = start_documented("make serve", project, output, env={
-            "SERVE_ADDR": f"127.0.0.1:{port}", "DOSSIER_SITE_URL": "https://example.org/dossier/"})
+            "SERVE_ADDR": f"127.0.0.1:{port}", "DOSSIER_SITE_URL": "https://dossier.invalid/dossier/"})
     try:
         address = _wait_for(
             lambda: (re.search(r"Preview: open (http://\S+)", log.read_text(errors="replace")) or [None, None])[1],
