@@ -43,8 +43,8 @@ def test_rename_of_a_real_record_rewrites_every_reference_and_keeps_the_rest_byt
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[:2] == [
         "renamed content/entities/nvidia-h20.yaml -> content/entities/nvidia-h20-chip.yaml",
-        "rewrote 11 references in 8 files:"]
-    assert "  content/pages/index.md: 1" in result.stdout
+        "rewrote 12 references in 8 files:"]  # the home page names it twice: key findings and story
+    assert "  content/pages/index.md: 2" in result.stdout
     assert not (project / "content/entities/nvidia-h20.yaml").exists()
     moved = (project / "content/entities/nvidia-h20-chip.yaml").read_text(encoding="utf-8")
     assert moved == before[Path("content/entities/nvidia-h20.yaml")] + "former_ids: [nvidia-h20]\n"
