@@ -591,15 +591,18 @@ def resolve_references(checked_files: list[CheckedFile], vocabulary: Vocabulary,
     return problems
 
 
-def relay_path(source_id: str, voice: str, relays_by_source: dict) -> list[str] | None:
-    """The shortest chain of ``relays`` from a source down to ``voice`` (both included), or None."""
+def relay_path(source_id: str, voice: str, relays_of) -> list[str] | None:
+    """The shortest chain of ``relays`` from a source down to ``voice`` (both included), or None.
+
+    ``relays_of(id)`` gives the ids a source relays (checking works on raw ids, linking on records).
+    """
     paths = {source_id: [source_id]}
     queue = [source_id]
     while queue:
         current = queue.pop(0)
         if current == voice:
             return paths[current]
-        for relayed in relays_by_source.get(current, ()):
+        for relayed in relays_of(current):
             if relayed not in paths:
                 paths[relayed] = paths[current] + [relayed]
                 queue.append(relayed)
@@ -630,7 +633,7 @@ def _check_voices(source: Source, raw: RawRecord, relays_by_source: dict, kinds_
         voice = excerpt.voice
         if voice is None or kinds_by_id.get(voice) != "source" or voice == source.id:
             continue  # unknown ids and self-voices have their own errors
-        if relay_path(source.id, voice, relays_by_source) is None:
+        if relay_path(source.id, voice, lambda current: relays_by_source.get(current, ())) is None:
             line, column = raw.mark(("excerpts", index, "voice"))
             problems.append(Problem(raw.path, line, column, "voice-not-relayed",
                                     f"excerpts[{index}] ('{excerpt.id}'): voice '{voice}' is not a source that "

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .check import TEXT_LINK_RE
+from .check import TEXT_LINK_RE, relay_path
 from .model import Entity, Event, Excerpt, LifecycleState, Page, Record, Relationship, Source, split_citation
 from .vocabulary import Vocabulary, default_vocabulary
 
@@ -104,8 +104,12 @@ class Dossier:
         excerpt = self.excerpt(citation)
         chain = [source_id]
         if excerpt is not None and excerpt.voice and excerpt.voice != source_id:
-            chain = _relay_path(source_id, excerpt.voice, self.sources) or [source_id, excerpt.voice]
+            chain = relay_path(source_id, excerpt.voice, self._relays_of) or [source_id, excerpt.voice]
         return [self.sources[s] for s in chain if s in self.sources]
+
+    def _relays_of(self, source_id: str) -> tuple[str, ...]:
+        source = self.sources.get(source_id)
+        return source.relays if source is not None else ()
 
     def relayed_by_chain(self, source_id: str) -> list[tuple[int, Source]]:
         """Every source that relays this one, directly (depth 1) or through others, breadth first."""
@@ -133,21 +137,6 @@ class Dossier:
 
     def previous_and_next(self, event: Event) -> tuple[Event | None, Event | None]:
         return self.event_neighbours[event.id]
-
-
-def _relay_path(source_id: str, voice: str, sources: dict[str, Source]) -> list[str] | None:
-    paths = {source_id: [source_id]}
-    queue = [source_id]
-    while queue:
-        current = queue.pop(0)
-        if current == voice:
-            return paths[current]
-        source = sources.get(current)
-        for relayed in source.relays if source else ():
-            if relayed not in paths:
-                paths[relayed] = paths[current] + [relayed]
-                queue.append(relayed)
-    return None
 
 
 def _text_fields(record: Record):
