@@ -175,18 +175,18 @@ class DossierPlugin(BasePlugin[DossierConfig]):
             page.file.content_string = ""
         return markdown
 
-    def on_post_build(self, config):
-        """Citation markers out of the search index (the search plugin, listed first, has written it)."""
-        tidy_search_index(Path(config.site_dir))
-
     def on_shutdown(self) -> None:
         # MkDocs keeps this instance for the process (it defines on_startup): a later command starts afresh.
         logging.getLogger("mkdocs.commands.build").removeFilter(_DIRTY_NOTICE)
         self.pages, self.unchanged_paths, self.incremental = {}, set(), IncrementalRenderer()
 
     def on_post_build(self, config):
-        """A built site publishes its records' ids: they go on the dossier's list, if it keeps one
-        (not while serving: that is a preview, and writing into content/ would rebuild again)."""
+        """Citation markers out of the search index (the search plugin, listed first, has written it).
+
+        A built site also publishes its records' ids: they go on the dossier's list, if it keeps one
+        (not while serving: that is a preview, and writing into content/ would rebuild again).
+        """
+        tidy_search_index(Path(config.site_dir))
         if not self.serving:
             record_published(self._project_path(config, self.config.content_dir), self.published)
 
