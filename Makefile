@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test check serve clean browser-deps build-deps bench links links-online check-links diff diff-comment links-issue
+.PHONY: site test lint check serve clean browser-deps build-deps bench links links-online check-links diff diff-comment links-issue
 
 # The oldest Python supported is 3.11.2 (Debian 12's): scripts/check_python.py says so before anything is made.
 $(STAMP): requirements.txt pyproject.toml
@@ -73,7 +73,12 @@ browser-deps:
 build-deps:
 	PYTHON=$(PYTHON) bash scripts/install-build-deps.sh
 
-test: $(STAMP) browser-deps
+# Lint and format check first (ruff, pinned): seconds, and the cheapest failure to read.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(STAMP) browser-deps lint
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -68,8 +68,12 @@ def run_child(args: list[str], cwd: Path) -> tuple[float, int, str]:
 
 
 def summary(values: list[float]) -> dict:
-    return {"median": round(statistics.median(values), 3), "min": round(min(values), 3),
-            "max": round(max(values), 3), "runs": len(values)}
+    return {
+        "median": round(statistics.median(values), 3),
+        "min": round(min(values), 3),
+        "max": round(max(values), 3),
+        "runs": len(values),
+    }
 
 
 def folder_bytes(folder: Path) -> int:
@@ -96,8 +100,14 @@ def prepare(size: int, work: Path) -> None:
     shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")
     shutil.copytree(ROOT / "theme", work / "theme")
     config = load_config(ROOT / "mkdocs.yml")
-    templates = next((p["dossier"].get("templates_dir") for p in config.get("plugins", [])
-                      if isinstance(p, dict) and "dossier" in p and p["dossier"]), None)
+    templates = next(
+        (
+            p["dossier"].get("templates_dir")
+            for p in config.get("plugins", [])
+            if isinstance(p, dict) and "dossier" in p and p["dossier"]
+        ),
+        None,
+    )
     if templates:
         shutil.copytree(ROOT / templates, work / templates)
 
@@ -111,16 +121,18 @@ def write_floor_config(work: Path) -> None:
     config = load_config(work / "mkdocs.yml")
     config["docs_dir"] = "md"
     config["site_dir"] = "site-floor"
-    config["plugins"] = [p for p in config.get("plugins", []) if not (isinstance(p, dict) and "dossier" in p)
-                         and p != "dossier"]
+    config["plugins"] = [
+        p for p in config.get("plugins", []) if not (isinstance(p, dict) and "dossier" in p) and p != "dossier"
+    ]
     cwd = os.getcwd()
     os.chdir(work)
     try:
         config["nav"] = Renderer(load_dossier(Path("content")).dossier).navigation()
     finally:
         os.chdir(cwd)
-    (work / "mkdocs-floor.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
-                                           encoding="utf-8")
+    (work / "mkdocs-floor.yml").write_text(
+        yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
 
 
 def change_one_record(work: Path, tag: str) -> tuple[str, str]:
@@ -153,7 +165,7 @@ def measure_serve(work: Path, runs: int, dirty: bool, startup_timeout: float) ->
     args = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"]  # livereload on: it does the watching
     if dirty:
         args += ["--dirty"]  # as `make serve` runs it: strict, the plugin shows the dirty-build warning as information
-    log = open(work / ".bench-serve.log", "wb")
+    log = open(work / ".bench-serve.log", "wb")  # noqa: SIM115 (closed in the finally below, with the process)
     process = subprocess.Popen(args, cwd=work, env=ENV, stdout=log, stderr=subprocess.STDOUT)
     try:
         site_url = load_config(work / "mkdocs.yml").get("site_url") or "/"
@@ -274,18 +286,22 @@ def bench_size(size: int, runs: int, serve: bool, browser: bool, site_build: boo
         timed("floor_plain_mkdocs", [py, "-m", "mkdocs", "build", "-f", "mkdocs-floor.yml"])
 
     if not site_build:
-        return {"records": size, "seconds": {name: summary(values) for name, values in timings.items()},
-                "peak_rss_mib": {name: max(values) for name, values in peaks.items()},
-                "files_written": {name: summary(values) for name, values in written.items()},
-                "markdown_pages": sum(1 for _ in (work / "md").rglob("*.md"))}
+        return {
+            "records": size,
+            "seconds": {name: summary(values) for name, values in timings.items()},
+            "peak_rss_mib": {name: max(values) for name, values in peaks.items()},
+            "files_written": {name: summary(values) for name, values in written.items()},
+            "markdown_pages": sum(1 for _ in (work / "md").rglob("*.md")),
+        }
     site = work / "site"
     pages = sum(1 for _ in site.rglob("*.html"))
     index = site / "search" / "search_index.json"
     result = {
         "records": size,
-        "records_by_kind": {kind: len(list((work / "content" / folder).glob("*.yaml")))
-                            for kind, folder in (("entities", "entities"), ("events", "events"),
-                                                 ("sources", "sources"))},
+        "records_by_kind": {
+            kind: len(list((work / "content" / folder).glob("*.yaml")))
+            for kind, folder in (("entities", "entities"), ("events", "events"), ("sources", "sources"))
+        },
         "html_pages": pages,
         "seconds": {name: summary(values) for name, values in timings.items()},
         "peak_rss_mib": {name: max(values) for name, values in peaks.items()},
@@ -297,9 +313,11 @@ def bench_size(size: int, runs: int, serve: bool, browser: bool, site_build: boo
     }
     full = statistics.median(timings["full_build"])
     floor = statistics.median(timings["floor_plain_mkdocs"])
-    result["ratios"] = {"full_build_over_floor": round(full / floor, 3),
-                        "full_build_ms_per_page": round(1000 * full / max(pages, 1), 2),
-                        "floor_ms_per_page": round(1000 * floor / max(pages, 1), 2)}
+    result["ratios"] = {
+        "full_build_over_floor": round(full / floor, 3),
+        "full_build_ms_per_page": round(1000 * full / max(pages, 1), 2),
+        "floor_ms_per_page": round(1000 * floor / max(pages, 1), 2),
+    }
     if serve:
         startup = 600 + size * 0.2  # the first serve build is a full build
         try:
@@ -335,61 +353,105 @@ def machine() -> dict:
     for package in ("mkdocs", "mkdocs-material", "PyYAML", "Jinja2"):
         try:
             from importlib.metadata import version
+
             versions[package] = version(package)
         except Exception:  # noqa: BLE001 - a missing package is reported as such
             versions[package] = "missing"
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(memory_kib / 1024 / 1024, 1),
-            "python": platform.python_version(), "system": platform.platform(), "load_average": os.getloadavg(),
-            "versions": versions}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(memory_kib / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "system": platform.platform(),
+        "load_average": os.getloadavg(),
+        "versions": versions,
+    }
 
 
 def markdown_table(report: dict) -> str:
     sizes = report["sizes"]
     head = "| measure | " + " | ".join(f"{r['records']:,} records" for r in sizes) + " |"
-    lines = [f"# Benchmark, {report['date']}", "",
-             f"Machine: {report['machine']['cpu']}, {report['machine']['cores']} cores, "
-             f"{report['machine']['memory_gib']} GiB; Python {report['machine']['python']}; "
-             + ", ".join(f"{k} {v}" for k, v in report["machine"]["versions"].items())
-             + f". Load average at start: {', '.join(f'{x:.1f}' for x in report['machine']['load_average'])} "
-             "(shared machine: figures are noisy).", "",
-             "Seconds as median (min-max) over the runs; peak memory is the largest RSS of the step's process.", "",
-             head, "|---|" + "---|" * len(sizes)]
+    lines = [
+        f"# Benchmark, {report['date']}",
+        "",
+        f"Machine: {report['machine']['cpu']}, {report['machine']['cores']} cores, "
+        f"{report['machine']['memory_gib']} GiB; Python {report['machine']['python']}; "
+        + ", ".join(f"{k} {v}" for k, v in report["machine"]["versions"].items())
+        + f". Load average at start: {', '.join(f'{x:.1f}' for x in report['machine']['load_average'])} "
+        "(shared machine: figures are noisy).",
+        "",
+        "Seconds as median (min-max) over the runs; peak memory is the largest RSS of the step's process.",
+        "",
+        head,
+        "|---|" + "---|" * len(sizes),
+    ]
 
     def cell(result, key):
         value = result["seconds"].get(key)
         return f"{value['median']:.2f} ({value['min']:.2f}-{value['max']:.2f})" if value else "-"
 
-    for key, label in (("check_cold", "check, cold"), ("check_warm", "check, warm (parse cache)"),
-                       ("generate_cold", "generate Markdown, cold"),
-                       ("generate_warm_unchanged", "generate, warm, nothing changed"),
-                       ("generate_warm_one_changed", "generate, warm, one record changed"),
-                       ("full_build", "full build (check + mkdocs build --strict)"),
-                       ("floor_plain_mkdocs", "floor: plain mkdocs build of the same Markdown")):
+    for key, label in (
+        ("check_cold", "check, cold"),
+        ("check_warm", "check, warm (parse cache)"),
+        ("generate_cold", "generate Markdown, cold"),
+        ("generate_warm_unchanged", "generate, warm, nothing changed"),
+        ("generate_warm_one_changed", "generate, warm, one record changed"),
+        ("full_build", "full build (check + mkdocs build --strict)"),
+        ("floor_plain_mkdocs", "floor: plain mkdocs build of the same Markdown"),
+    ):
         lines.append(f"| {label} (s) | " + " | ".join(cell(r, key) for r in sizes) + " |")
     rows = [
-        ("files written: warm unchanged / one changed", lambda r: "{} / {}".format(
-            r["files_written"].get("generate_warm_unchanged", {}).get("median", "-"),
-            r["files_written"].get("generate_warm_one_changed", {}).get("median", "-"))),
+        (
+            "files written: warm unchanged / one changed",
+            lambda r: "{} / {}".format(
+                r["files_written"].get("generate_warm_unchanged", {}).get("median", "-"),
+                r["files_written"].get("generate_warm_one_changed", {}).get("median", "-"),
+            ),
+        ),
         ("full build / floor", lambda r: f"{r['ratios']['full_build_over_floor']:.2f}"),
-        ("ms a page: full build / floor", lambda r: f"{r['ratios']['full_build_ms_per_page']:.1f} / "
-                                                    f"{r['ratios']['floor_ms_per_page']:.1f}"),
+        (
+            "ms a page: full build / floor",
+            lambda r: f"{r['ratios']['full_build_ms_per_page']:.1f} / {r['ratios']['floor_ms_per_page']:.1f}",
+        ),
         ("HTML pages", lambda r: f"{r['html_pages']:,}"),
-        ("peak memory: generate cold / mkdocs build (MiB)", lambda r: "{} / {}".format(
-            r["peak_rss_mib"].get("generate_cold"), r["peak_rss_mib"].get("full_build_mkdocs_step"))),
+        (
+            "peak memory: generate cold / mkdocs build (MiB)",
+            lambda r: "{} / {}".format(
+                r["peak_rss_mib"].get("generate_cold"), r["peak_rss_mib"].get("full_build_mkdocs_step")
+            ),
+        ),
         ("site size (MB)", lambda r: f"{r['site_bytes'] / 1e6:.1f}"),
-        ("search index (MB, documents)", lambda r: f"{(r['search_index_bytes'] or 0) / 1e6:.1f}, "
-                                                   f"{r['search_index_docs'] or 0:,}"),
-        ("edit-to-reload, serve --dirty (s)", lambda r: "{median:.2f} ({min:.2f}-{max:.2f})".format(
-            **r["serve_dirty"]["edit_to_reload_s"]) if "serve_dirty" in r else "-"),
-        ("serve: first build (s)", lambda r: f"{r['serve_dirty']['first_build_s']:.1f}" if "serve_dirty" in r
-         else "-"),
-        ("first search result after typing, Chromium (s)", lambda r: "{median:.2f} ({min:.2f}-{max:.2f})".format(
-            **r["search_first_result"]["from_typing_s"]) if "from_typing_s" in r.get("search_first_result", {})
-         else "-"),
-        ("first search result from page load (s)", lambda r: "{median:.2f} ({min:.2f}-{max:.2f})".format(
-            **r["search_first_result"]["from_page_load_s"]) if "from_page_load_s" in r.get("search_first_result", {})
-         else "-"),
+        (
+            "search index (MB, documents)",
+            lambda r: f"{(r['search_index_bytes'] or 0) / 1e6:.1f}, {r['search_index_docs'] or 0:,}",
+        ),
+        (
+            "edit-to-reload, serve --dirty (s)",
+            lambda r: (
+                "{median:.2f} ({min:.2f}-{max:.2f})".format(**r["serve_dirty"]["edit_to_reload_s"])
+                if "serve_dirty" in r
+                else "-"
+            ),
+        ),
+        ("serve: first build (s)", lambda r: f"{r['serve_dirty']['first_build_s']:.1f}" if "serve_dirty" in r else "-"),
+        (
+            "first search result after typing, Chromium (s)",
+            lambda r: (
+                "{median:.2f} ({min:.2f}-{max:.2f})".format(**r["search_first_result"]["from_typing_s"])
+                if "from_typing_s" in r.get("search_first_result", {})
+                else "-"
+            ),
+        ),
+        (
+            "first search result from page load (s)",
+            lambda r: (
+                "{median:.2f} ({min:.2f}-{max:.2f})".format(**r["search_first_result"]["from_page_load_s"])
+                if "from_page_load_s" in r.get("search_first_result", {})
+                else "-"
+            ),
+        ),
     ]
+
     def safe(render, result) -> str:
         try:
             return render(result)
@@ -417,12 +479,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs of each measure (default 3)")
     parser.add_argument("--no-serve", action="store_true", help="skip the mkdocs serve edit-to-reload measure")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium search measure")
-    parser.add_argument("--no-site", action="store_true",
-                        help="engine only: skip the MkDocs builds, serve and browser measures")
+    parser.add_argument(
+        "--no-site", action="store_true", help="engine only: skip the MkDocs builds, serve and browser measures"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    report = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-              "machine": machine(), "runs": args.runs, "sizes": []}
+    report = {
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "runs": args.runs,
+        "sizes": [],
+    }
     for size in args.sizes:
         report["sizes"].append(bench_size(size, args.runs, not args.no_serve, not args.no_browser, not args.no_site))
     write_report(report, args.out)

@@ -30,7 +30,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 import synth  # noqa: E402
 
-from generator import cache as cache_module, render  # noqa: E402
+from generator import cache as cache_module  # noqa: E402
+from generator import render  # noqa: E402
 from generator.pipeline import load_dossier  # noqa: E402
 from generator.render import Renderer  # noqa: E402
 
@@ -44,8 +45,12 @@ def _timed(function, runs: int) -> dict:
         function()
         times.append(time.perf_counter() - start)
         cpu.append(time.process_time() - start_cpu)
-    return {"median": round(statistics.median(times), 3), "min": round(min(times), 3), "max": round(max(times), 3),
-            "cpu": round(statistics.median(cpu), 3)}
+    return {
+        "median": round(statistics.median(times), 3),
+        "min": round(min(times), 3),
+        "max": round(max(times), 3),
+        "cpu": round(statistics.median(cpu), 3),
+    }
 
 
 def measure(records: int, runs: int) -> dict:
@@ -58,9 +63,11 @@ def measure(records: int, runs: int) -> dict:
     version = cache_file.stem.removeprefix("records-")  # the engine's and the vocabulary's digest
     figures["cache file (MB)"] = [round(cache_file.stat().st_size / 1e6, 2)]
     figures["read the cache file, engine classes only (s)"] = _timed(
-        lambda: cache_module.read_entries(cache_file, version), runs)
+        lambda: cache_module.read_entries(cache_file, version), runs
+    )
     figures["read the cache file, plain pickle.load, unsafe (s)"] = _timed(
-        lambda: pickle.loads(cache_file.read_bytes()), runs)
+        lambda: pickle.loads(cache_file.read_bytes()), runs
+    )
     figures["warm load_dossier (s)"] = _timed(lambda: load_dossier(content, cache_dir), runs)
     dossier = load_dossier(content, cache_dir).dossier
     site = {"name": "Bench", "url": "https://example.org/", "directory_urls": True}
@@ -75,11 +82,17 @@ def measure(records: int, runs: int) -> dict:
             in_process.append(_timed(lambda: Renderer(dossier, site_meta=site).render_all(), 1))
     finally:
         render.EXPORTS_IN_CHILD_MIN_RECORDS = threshold
-    for name, timings in (("render all pages, data files in a forked child (s)", forked),
-                          ("render all pages, data files in the same process (s)", in_process)):
+    for name, timings in (
+        ("render all pages, data files in a forked child (s)", forked),
+        ("render all pages, data files in the same process (s)", in_process),
+    ):
         walls = [t["median"] for t in timings]
-        figures[name] = {"median": round(statistics.median(walls), 3), "min": min(walls), "max": max(walls),
-                         "cpu": round(statistics.median(t["cpu"] for t in timings), 3)}
+        figures[name] = {
+            "median": round(statistics.median(walls), 3),
+            "min": min(walls),
+            "max": max(walls),
+            "cpu": round(statistics.median(t["cpu"] for t in timings), 3),
+        }
     figures["data files alone (s)"] = _timed(lambda: render.build_exports(dossier, site), runs)
     return figures
 
@@ -90,18 +103,27 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     figures = measure(args.records, args.runs)
-    report = {"records": args.records, "runs": args.runs, "python": platform.python_version(),
-              "machine": platform.processor() or platform.machine(), "figures": figures,
-              "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    report = {
+        "records": args.records,
+        "runs": args.runs,
+        "python": platform.python_version(),
+        "machine": platform.processor() or platform.machine(),
+        "figures": figures,
+        "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
     results = ROOT / "bench" / "results"
     results.mkdir(parents=True, exist_ok=True)
     report["load average"] = round(os.getloadavg()[0], 1)
     (results / "speed-layer.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     load = os.getloadavg()[0]
     report["load average"] = round(load, 1)
-    lines = [f"# Speed layer at {args.records} records ({report['when']}, {args.runs} runs, load average "
-             f"{load:.1f} on {os.cpu_count()} cores)", "",
-             "| measure | wall: median (min-max) | CPU of this process: median |", "|---|---|---|"]
+    lines = [
+        f"# Speed layer at {args.records} records ({report['when']}, {args.runs} runs, load average "
+        f"{load:.1f} on {os.cpu_count()} cores)",
+        "",
+        "| measure | wall: median (min-max) | CPU of this process: median |",
+        "|---|---|---|",
+    ]
     for name, value in figures.items():
         if isinstance(value, dict):
             lines.append(f"| {name} | {value['median']} ({value['min']}-{value['max']}) | {value['cpu']} |")

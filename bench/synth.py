@@ -14,20 +14,114 @@ import random
 import shutil
 from pathlib import Path
 
-SYLLABLES = ["ka", "lo", "mi", "ren", "tor", "vex", "san", "qi", "dao", "zen", "ar", "bel", "cor", "dun", "el",
-             "fin", "gal", "hu", "ion", "jas", "kel", "lun", "mor", "nev", "os", "pra", "rul", "sol", "tan", "ur"]
-CYRILLIC = {"a": "а", "b": "б", "c": "к", "d": "д", "e": "е", "f": "ф", "g": "г", "h": "х", "i": "и", "j": "ж",
-            "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п", "q": "ц", "r": "р", "s": "с", "t": "т",
-            "u": "у", "v": "в", "x": "кс", "z": "з"}
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ren",
+    "tor",
+    "vex",
+    "san",
+    "qi",
+    "dao",
+    "zen",
+    "ar",
+    "bel",
+    "cor",
+    "dun",
+    "el",
+    "fin",
+    "gal",
+    "hu",
+    "ion",
+    "jas",
+    "kel",
+    "lun",
+    "mor",
+    "nev",
+    "os",
+    "pra",
+    "rul",
+    "sol",
+    "tan",
+    "ur",
+]
+CYRILLIC = {
+    "a": "а",
+    "b": "б",
+    "c": "к",
+    "d": "д",
+    "e": "е",
+    "f": "ф",
+    "g": "г",
+    "h": "х",
+    "i": "и",
+    "j": "ж",
+    "k": "к",
+    "l": "л",
+    "m": "м",
+    "n": "н",
+    "o": "о",
+    "p": "п",
+    "q": "ц",
+    "r": "р",
+    "s": "с",
+    "t": "т",
+    "u": "у",
+    "v": "в",
+    "x": "кс",
+    "z": "з",
+}
 HANZI = "华为星云海光天工智芯龙腾科技数据中心算力深度求索通义千问阿里巴字节跳动豆包寒武纪摩尔线程"
-WORDS = ("export controls accelerator cluster cloud rental supply chain data centre compliance licence shipment "
-         "model training inference subsidiary distributor customs investigation report partnership capacity "
-         "semiconductor foundry wafer packaging memory bandwidth procurement intermediary regulator").split()
+WORDS = [
+    "export",
+    "controls",
+    "accelerator",
+    "cluster",
+    "cloud",
+    "rental",
+    "supply",
+    "chain",
+    "data",
+    "centre",
+    "compliance",
+    "licence",
+    "shipment",
+    "model",
+    "training",
+    "inference",
+    "subsidiary",
+    "distributor",
+    "customs",
+    "investigation",
+    "report",
+    "partnership",
+    "capacity",
+    "semiconductor",
+    "foundry",
+    "wafer",
+    "packaging",
+    "memory",
+    "bandwidth",
+    "procurement",
+    "intermediary",
+    "regulator",
+]
 
 FIRST_DOSSIER_VOCABULARY = Path(__file__).resolve().parent.parent / "content" / "vocabulary.yaml"
 # Relation types that accept any entity type on both ends, so every pairing passes the checks.
-FREE_RELATIONS = ("supplies", "customer-of", "competes-with", "operates", "uses", "member-of", "part-of",
-                  "regulates", "targets", "successor-of")
+FREE_RELATIONS = (
+    "supplies",
+    "customer-of",
+    "competes-with",
+    "operates",
+    "uses",
+    "member-of",
+    "part-of",
+    "regulates",
+    "targets",
+    "successor-of",
+)
 ACTOR_TYPES = ("company", "company", "company", "organization", "government-body", "chip", "ai-model", "service")
 
 
@@ -93,8 +187,11 @@ def plan(records: int, seed: int = 7) -> dict:
             entity_types[f"person-{index}"] = "person"
         else:
             entity_types[f"entity-{index}"] = rng.choice(ACTOR_TYPES)
-    return {"entities": entity_types, "events": [f"event-{i}" for i in range(n_events)],
-            "sources": [f"source-{i}" for i in range(n_sources)]}
+    return {
+        "entities": entity_types,
+        "events": [f"event-{i}" for i in range(n_events)],
+        "sources": [f"source-{i}" for i in range(n_sources)],
+    }
 
 
 #: Excerpts per synthetic source; every citation names one, round robin (no draw from the main
@@ -123,23 +220,38 @@ def write_dossier(records: int, out: Path, seed: int = 7) -> dict[str, int]:
     topics = [i for i, t in layout["entities"].items() if t in ("topic", "method")]
     sources = layout["sources"]
     organizations = [i for i, t in layout["entities"].items() if t in ("company", "organization")]
-    publishers = organizations[:max(3, len(sources) // 20)]
+    publishers = organizations[: max(3, len(sources) // 20)]
 
     for index, entity_id in enumerate(entity_ids):
         entity_type = layout["entities"][entity_id]
         name = _name(rng, index)
         cited = rng.sample(sources, 2)
-        lines = ["# synthetic record for the benchmark", f"type: {entity_type}", f"name: {_quoted(name)}", "aliases:",
-                 f"  - name: {_quoted(_cyrillic(name))}", "    lang: ru",
-                 f"  - name: {''.join(rng.sample(HANZI, 4))}", "    lang: zh", "    note: the Chinese trade name",
-                 "summary: >-"]
+        lines = [
+            "# synthetic record for the benchmark",
+            f"type: {entity_type}",
+            f"name: {_quoted(name)}",
+            "aliases:",
+            f"  - name: {_quoted(_cyrillic(name))}",
+            "    lang: ru",
+            f"  - name: {''.join(rng.sample(HANZI, 4))}",
+            "    lang: zh",
+            "    note: the Chinese trade name",
+            "summary: >-",
+        ]
         lines += _folded(_sentence(rng, rng.sample(entity_ids, 2) + [cite(cited[0])], 30), "  ")
         lines += ["description: >-"]
         lines += _folded(_sentence(rng, [rng.choice(entity_ids)], 45), "  ")
-        lines += ["facts:", "  country:", f"    value: '[[{rng.choice(places)}]]'", f"    sources: [{cite(cited[0])}]",
-                  "  founded:", f"    value: '{rng.randint(1950, 2024)}'", f"    sources: [{cite(cited[1])}]",
-                  "relationships:"]
-        others = [e for e in rng.sample(entity_ids, 16) if e != entity_id][:rng.randint(5, 15)]
+        lines += [
+            "facts:",
+            "  country:",
+            f"    value: '[[{rng.choice(places)}]]'",
+            f"    sources: [{cite(cited[0])}]",
+            "  founded:",
+            f"    value: '{rng.randint(1950, 2024)}'",
+            f"    sources: [{cite(cited[1])}]",
+            "relationships:",
+        ]
+        others = [e for e in rng.sample(entity_ids, 16) if e != entity_id][: rng.randint(5, 15)]
         for target in others:
             lines += [f"  - type: {rng.choice(FREE_RELATIONS)}", f"    target: {target}"]
             if rng.random() < 0.3:
@@ -152,14 +264,22 @@ def write_dossier(records: int, out: Path, seed: int = 7) -> dict[str, int]:
 
     for event_id in layout["events"]:
         participants = rng.sample(entity_ids, rng.randint(2, 6))
-        lines = ["# synthetic record for the benchmark", f"date: {_date(rng)}",
-                 f"title: {_quoted(_sentence(rng, [], 7)[:-1])}", "summary: >-"]
+        lines = [
+            "# synthetic record for the benchmark",
+            f"date: {_date(rng)}",
+            f"title: {_quoted(_sentence(rng, [], 7)[:-1])}",
+            "summary: >-",
+        ]
         lines += _folded(_sentence(rng, participants[:2] + [cite(rng.choice(sources))], 35), "  ")
         lines += ["participants:"]
         for participant in participants:
             lines += [f"  - entity: {participant}", f"    role: {rng.choice(WORDS)} {rng.choice(WORDS)}"]
-        lines += [f"place: {rng.choice(places)}", f"topics: [{rng.choice(topics)}]", "tags: [synthetic]",
-                  f"sources: [{', '.join(cite(s) for s in rng.sample(sources, 2))}]"]
+        lines += [
+            f"place: {rng.choice(places)}",
+            f"topics: [{rng.choice(topics)}]",
+            "tags: [synthetic]",
+            f"sources: [{', '.join(cite(s) for s in rng.sample(sources, 2))}]",
+        ]
         (out / "events" / f"{event_id}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     for index, source_id in enumerate(sources):
@@ -170,8 +290,13 @@ def write_dossier(records: int, out: Path, seed: int = 7) -> dict[str, int]:
         lines = ["# synthetic record for the benchmark", f"title: {_quoted(title)}"]
         if language != "en":
             lines += [f"title_en: {_quoted(_sentence(rng, [], 9)[:-1])}"]
-        lines += ["kind: news-article", f"publisher: {rng.choice(publishers)}", f"date: {_date(rng)}",
-                  f"language: {language}", f"url: https://news.example.org/{source_id}"]
+        lines += [
+            "kind: news-article",
+            f"publisher: {rng.choice(publishers)}",
+            f"date: {_date(rng)}",
+            f"language: {language}",
+            f"url: https://news.example.org/{source_id}",
+        ]
         relayed = sources[rng.randrange(index)] if index > 0 else None
         if relayed:
             lines += [f"relays: [{relayed}]"]
@@ -190,9 +315,12 @@ def write_dossier(records: int, out: Path, seed: int = 7) -> dict[str, int]:
 
     (out / "pages" / "index.md").write_text(
         f"---\ntitle: Synthetic dossier\n---\n\nA synthetic dossier of {records} records for the benchmark; "
-        f"start with [[{entity_ids[-1]}]].\n", encoding="utf-8")
-    (out / "pages" / "about.md").write_text("---\ntitle: About\n---\n\nGenerated by `bench/synth.py`.\n",
-                                            encoding="utf-8")
+        f"start with [[{entity_ids[-1]}]].\n",
+        encoding="utf-8",
+    )
+    (out / "pages" / "about.md").write_text(
+        "---\ntitle: About\n---\n\nGenerated by `bench/synth.py`.\n", encoding="utf-8"
+    )
     return {"entities": len(entity_ids), "events": len(layout["events"]), "sources": len(sources)}
 
 

@@ -16,6 +16,7 @@ says which process computed it (``"child"`` or ``"parent"``).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import pickle
@@ -23,7 +24,8 @@ import select
 import signal
 import threading
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 log = logging.getLogger("generator.background")
 
@@ -40,8 +42,9 @@ def may_fork() -> bool:
 class Pending:
     """A computation started by :func:`start`; :meth:`result` returns what the function returned."""
 
-    def __init__(self, function: Callable, args: tuple, pid: int | None, reader: int | None,
-                 timeout: float = DEFAULT_TIMEOUT):
+    def __init__(
+        self, function: Callable, args: tuple, pid: int | None, reader: int | None, timeout: float = DEFAULT_TIMEOUT
+    ):
         self._function, self._args = function, args
         self._pid, self._reader = pid, reader
         self._timeout = timeout
@@ -53,14 +56,10 @@ class Pending:
         return self._pid is not None
 
     def _kill(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             os.kill(self._pid, signal.SIGKILL)
-        except OSError:
-            pass
-        try:
+        with contextlib.suppress(OSError):
             os.waitpid(self._pid, 0)
-        except OSError:
-            pass
 
     def cancel(self) -> None:
         """Kill the child, if any, and forget the computation (the render it served failed)."""
@@ -102,8 +101,11 @@ class Pending:
                 else:
                     self._finish(value, "child")
                     return value
-            log.warning("the child process computing %s %s; computing it here instead",
-                        getattr(self._function, "__name__", "a result"), why)
+            log.warning(
+                "the child process computing %s %s; computing it here instead",
+                getattr(self._function, "__name__", "a result"),
+                why,
+            )
         value = self._function(*self._args)
         self._finish(value, "parent")
         return value

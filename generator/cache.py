@@ -71,8 +71,11 @@ def _cached_classes() -> dict[tuple[str, str], type]:
     for module_name in _CACHED_CLASS_MODULES:
         module = importlib.import_module(f"{__package__}.{module_name}")
         for value in vars(module).values():
-            if (isinstance(value, type) and value.__module__ == module.__name__
-                    and (dataclasses.is_dataclass(value) or issubclass(value, enum.Enum))):
+            if (
+                isinstance(value, type)
+                and value.__module__ == module.__name__
+                and (dataclasses.is_dataclass(value) or issubclass(value, enum.Enum))
+            ):
                 classes[(module.__name__, value.__qualname__)] = value
     return classes
 
@@ -112,12 +115,18 @@ def read_entries(path: Path, version: str) -> dict[tuple[str, str], tuple[str, o
         raise CacheRefused("is nested too deeply") from None
     except Exception as error:  # noqa: BLE001 - any damage: pickle raises many kinds (EOFError, KeyError ...)
         raise CacheRefused(f"is not a cache the engine wrote ({type(error).__name__})") from None
-    if not (isinstance(stored, dict) and stored.get("format") == _FORMAT and stored.get("engine") == version
-            and isinstance(stored.get("entries"), dict)):
+    if not (
+        isinstance(stored, dict)
+        and stored.get("format") == _FORMAT
+        and stored.get("engine") == version
+        and isinstance(stored.get("entries"), dict)
+    ):
         raise CacheRefused("is not a parse cache of this engine")
     entries = stored["entries"]
-    if not all(type(name) is tuple and len(name) == 2 and type(entry) is tuple and len(entry) == 2
-               and type(entry[0]) is str for name, entry in entries.items()):
+    if not all(
+        type(name) is tuple and len(name) == 2 and type(entry) is tuple and len(entry) == 2 and type(entry[0]) is str
+        for name, entry in entries.items()
+    ):
         raise CacheRefused("holds entries of another shape")
     return entries
 
@@ -141,9 +150,12 @@ class ParseCache:
             except OSError:
                 pass
             except CacheRefused as refusal:
-                log.warning("%s: parse cache refused: the file %s; every record is parsed again and the cache "
-                            "rewritten (nothing but the engine's record classes is ever built from it)",
-                            self.file, refusal)
+                log.warning(
+                    "%s: parse cache refused: the file %s; every record is parsed again and the cache "
+                    "rewritten (nothing but the engine's record classes is ever built from it)",
+                    self.file,
+                    refusal,
+                )
                 self._dirty = True  # rewrite it even when no record changed
 
     @property
@@ -203,9 +215,13 @@ def slim(result):
     raw = checked.raw
     wanted = {ref.path for ref in checked.refs}
     # Fields and their items (for evidence warnings), relationships and excerpts (for their checks).
-    marks = {path: mark for path, mark in raw.marks.items()
-             if (path[:1] in (("relationships",), ("excerpts",)) and path[-1:] != (KEY,)) or path in wanted
-             or (len(path) <= 2 and path[-1:] != (KEY,))}
+    marks = {
+        path: mark
+        for path, mark in raw.marks.items()
+        if (path[:1] in (("relationships",), ("excerpts",)) and path[-1:] != (KEY,))
+        or path in wanted
+        or (len(path) <= 2 and path[-1:] != (KEY,))
+    }
     # The entity type and source kind: phase two checks them against what the vocabulary removed.
     values = {name: raw.values[name] for name in ("type", "kind") if isinstance(raw.values.get(name), str)}
     slim_raw = dataclasses.replace(raw, values=values, marks=marks, spans={})  # refs carry their exact spots
@@ -226,8 +242,9 @@ def _check_chunk(chunk: list[tuple[str, str, bytes]], vocabulary) -> list:
     return [slim(_check_one(kind, Path(path), data, vocabulary)) for kind, path, data in chunk]
 
 
-def check_record_files(files: list[tuple[str, Path]], vocabulary, cache: ParseCache | None = None,
-                       workers: int = 1) -> list:
+def check_record_files(
+    files: list[tuple[str, Path]], vocabulary, cache: ParseCache | None = None, workers: int = 1
+) -> list:
     """Phase one for every file, in order: ``(load problems, CheckedFile or None)`` each.
 
     Files whose bytes are in ``cache`` are not parsed.  With ``workers`` > 1 and enough

@@ -16,8 +16,22 @@ from urllib.parse import urlsplit
 
 from . import schema
 from .loader import KEY, UNQUOTED_LINK_HINT, Plain, RawRecord, unquoted_link_message
-from .model import (Alias, Entity, Event, Excerpt, Fact, LifecycleState, Location, Origin, PartialDate, Participant,
-                    Relationship, Source, StoredText, split_citation)
+from .model import (
+    Alias,
+    Entity,
+    Event,
+    Excerpt,
+    Fact,
+    LifecycleState,
+    Location,
+    Origin,
+    PartialDate,
+    Participant,
+    Relationship,
+    Source,
+    StoredText,
+    split_citation,
+)
 from .problems import Problem, Severity
 from .vocabulary import Vocabulary
 
@@ -61,8 +75,15 @@ class _FileCheck:
     refs: list[PendingRef] = field(default_factory=list)
     deferred: bool = False  # an error that phase two reports
 
-    def add(self, path: tuple, code: str, message: str, hint: str = "", on_key: bool = False,
-            severity: Severity = Severity.ERROR) -> None:
+    def add(
+        self,
+        path: tuple,
+        code: str,
+        message: str,
+        hint: str = "",
+        on_key: bool = False,
+        severity: Severity = Severity.ERROR,
+    ) -> None:
         mark_path = path + (KEY,) if on_key and path + (KEY,) in self.record.marks else path
         line, column = self.record.mark(mark_path)
         self.problems.append(Problem(self.record.path, line, column, code, message, hint, severity))
@@ -96,21 +117,30 @@ class _Validator:
             return value
         if isinstance(value, Plain):
             if value.type_name == "null":
-                self.check.add(path, "empty-value", f"{_field_label(path)} is empty",
-                               "give a value or remove the field")
+                self.check.add(
+                    path, "empty-value", f"{_field_label(path)} is empty", "give a value or remove the field"
+                )
                 return None
             hint = f"put it in quotes: '{value.raw}'"
             if value.raw.lower() in _YAML11_WORDS:
                 hint += " (YAML reads it as true/false otherwise)"
-            self.check.add(path, "needs-quotes", f"{_field_label(path)}: {value.raw} is read as a "
-                                                 f"{value.type_name}, not as text", hint)
+            self.check.add(
+                path,
+                "needs-quotes",
+                f"{_field_label(path)}: {value.raw} is read as a {value.type_name}, not as text",
+                hint,
+            )
             return None
         if _is_unquoted_link(value):  # 'summary: [[acme]]' is a list holding a list to YAML
             self.check.add(path, "unquoted-link", unquoted_link_message(_field_label(path)), UNQUOTED_LINK_HINT)
             return None
         found = "a list" if isinstance(value, list) else "a mapping"
-        self.check.add(path, "wrong-type", f"{_field_label(path)} must be text, found {found}",
-                       "write a single value on the same line as the field name")
+        self.check.add(
+            path,
+            "wrong-type",
+            f"{_field_label(path)} must be text, found {found}",
+            "write a single value on the same line as the field name",
+        )
         return None
 
     def _text(self, value, spec: schema.Text, path: tuple):
@@ -122,20 +152,33 @@ class _Validator:
             self.check.add(path, "empty-value", f"{_field_label(path)} is empty", "give a value or remove the field")
             return None
         if len(text) > spec.max_length:
-            self.check.add(path, "too-long", f"{_field_label(path)} has {len(text)} characters, more than "
-                                             f"{spec.max_length}", "shorten it")
+            self.check.add(
+                path,
+                "too-long",
+                f"{_field_label(path)} has {len(text)} characters, more than {spec.max_length}",
+                "shorten it",
+            )
             return None
         if spec.pattern and not re.match(spec.pattern, stripped):
-            self.check.add(path, "bad-format", f"{_field_label(path)}: '{stripped}' is not well formed",
-                           spec.pattern_hint)
+            self.check.add(
+                path, "bad-format", f"{_field_label(path)}: '{stripped}' is not well formed", spec.pattern_hint
+            )
             return None
         if spec.rich:
             for match in TEXT_LINK_RE.finditer(text):
                 target, excerpt = split_citation(match.group(1).strip())
                 kinds = ("source",) if excerpt is not None else schema.RECORD_KINDS
-                self.check.refs.append(PendingRef(self.check.record, path, target, schema.Ref(kinds=kinds),
-                                                  in_text=True, excerpt=excerpt,
-                                                  at=self.check.record.position(path, match.start())))
+                self.check.refs.append(
+                    PendingRef(
+                        self.check.record,
+                        path,
+                        target,
+                        schema.Ref(kinds=kinds),
+                        in_text=True,
+                        excerpt=excerpt,
+                        at=self.check.record.position(path, match.start()),
+                    )
+                )
         return stripped if not spec.rich else text.strip()
 
     def _url(self, value, spec: schema.Url, path: tuple):
@@ -144,8 +187,12 @@ class _Validator:
             return None
         parts = urlsplit(text.strip())
         if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text.strip()):
-            self.check.add(path, "bad-url", f"{_field_label(path)}: '{text}' is not an http or https address",
-                           "give the full address, starting with https://")
+            self.check.add(
+                path,
+                "bad-url",
+                f"{_field_label(path)}: '{text}' is not an http or https address",
+                "give the full address, starting with https://",
+            )
             return None
         return text.strip()
 
@@ -158,8 +205,12 @@ class _Validator:
         try:
             return PartialDate.parse(text.strip())
         except ValueError as error:
-            self.check.add(path, "bad-date", f"{_field_label(path)}: {error}",
-                           "dates are YYYY, YYYY-MM or YYYY-MM-DD, e.g. '2025-04' or '2025-11-27'")
+            self.check.add(
+                path,
+                "bad-date",
+                f"{_field_label(path)}: {error}",
+                "dates are YYYY, YYYY-MM or YYYY-MM-DD, e.g. '2025-04' or '2025-11-27'",
+            )
             return None
 
     def _int(self, value, spec: schema.Int, path: tuple):
@@ -168,8 +219,12 @@ class _Validator:
             if number is not None and number >= spec.minimum:
                 return number
         shown = value.raw if isinstance(value, Plain) else value
-        self.check.add(path, "bad-number", f"{_field_label(path)}: {shown!r} is not a whole number from "
-                                           f"{spec.minimum} on", "write the number without quotes, e.g. 3")
+        self.check.add(
+            path,
+            "bad-number",
+            f"{_field_label(path)}: {shown!r} is not a whole number from {spec.minimum} on",
+            "write the number without quotes, e.g. 3",
+        )
         return None
 
     def _cite(self, value, spec: schema.Cite, path: tuple):
@@ -178,12 +233,17 @@ class _Validator:
             return None
         text = text.strip()
         if not schema.CITATION_RE.match(text):
-            self.check.add(path, "bad-citation", f"{_field_label(path)}: '{text}' is not a citation",
-                           "write a source id, or source-id#excerpt-id to cite one passage of it")
+            self.check.add(
+                path,
+                "bad-citation",
+                f"{_field_label(path)}: '{text}' is not a citation",
+                "write a source id, or source-id#excerpt-id to cite one passage of it",
+            )
             return None
         source_id, excerpt = split_citation(text)
-        self.check.refs.append(PendingRef(self.check.record, path, source_id, schema.Ref(kinds=("source",)),
-                                          excerpt=excerpt))
+        self.check.refs.append(
+            PendingRef(self.check.record, path, source_id, schema.Ref(kinds=("source",)), excerpt=excerpt)
+        )
         return text
 
     def _choice(self, value, spec: schema.Choice, path: tuple):
@@ -194,12 +254,17 @@ class _Validator:
         if text not in choices:
             removed = self.vocabulary.removed.get((spec.vocab, text)) if spec.vocab else None
             if removed is not None:
-                self.check.add(path, "unknown-value", f"{_field_label(path)}: '{text}' is removed from the "
-                                                      f"vocabulary at {removed.path}:{removed.line}:{removed.column}",
-                               "choose another, or keep it in the vocabulary")
+                self.check.add(
+                    path,
+                    "unknown-value",
+                    f"{_field_label(path)}: '{text}' is removed from the "
+                    f"vocabulary at {removed.path}:{removed.line}:{removed.column}",
+                    "choose another, or keep it in the vocabulary",
+                )
                 return None
-            hint = suggest_closest(text, choices) or ("one of: " + ", ".join(choices) + (
-                f" (the words of {self.vocabulary.files[-1]})" if spec.vocab else ""))
+            hint = suggest_closest(text, choices) or (
+                "one of: " + ", ".join(choices) + (f" (the words of {self.vocabulary.files[-1]})" if spec.vocab else "")
+            )
             self.check.add(path, "unknown-value", f"{_field_label(path)}: '{text}' is not allowed", hint)
             return None
         return text
@@ -221,12 +286,20 @@ class _Validator:
             if isinstance(value, Plain) and value.type_name == "null":
                 self.check.add(path, "empty-value", f"{_field_label(path)} is empty", "give a list or remove the field")
                 return None
-            self.check.add(path, "wrong-type", f"{_field_label(path)} must be a list",
-                           "write each item on its own line starting with '- '")
+            self.check.add(
+                path,
+                "wrong-type",
+                f"{_field_label(path)} must be a list",
+                "write each item on its own line starting with '- '",
+            )
             return None
         if len(value) < spec.min_items:
-            self.check.add(path, "empty-list", f"{_field_label(path)} needs at least {spec.min_items} item",
-                           "cite the source id(s) this rests on")
+            self.check.add(
+                path,
+                "empty-list",
+                f"{_field_label(path)} needs at least {spec.min_items} item",
+                "cite the source id(s) this rests on",
+            )
             return None
         items = []
         seen = set()
@@ -236,8 +309,12 @@ class _Validator:
                 continue
             if spec.unique and isinstance(converted, str):
                 if converted in seen:
-                    self.check.add(path + (index,), "duplicate-item",
-                                   f"{_field_label(path)}: '{converted}' is listed twice", "remove one")
+                    self.check.add(
+                        path + (index,),
+                        "duplicate-item",
+                        f"{_field_label(path)}: '{converted}' is listed twice",
+                        "remove one",
+                    )
                     continue
                 seen.add(converted)
             items.append(converted)
@@ -246,21 +323,30 @@ class _Validator:
     def _obj(self, value, spec: schema.Obj, path: tuple):
         if not isinstance(value, dict):
             found = "a list" if isinstance(value, list) else "a single value"
-            self.check.add(path, "wrong-type", f"{_field_label(path)} must be a mapping of fields, found {found}",
-                           "write 'field: value' lines, indented under it")
+            self.check.add(
+                path,
+                "wrong-type",
+                f"{_field_label(path)} must be a mapping of fields, found {found}",
+                "write 'field: value' lines, indented under it",
+            )
             return None
         result = {}
         known = spec.field_names()
         for key in value:
             if key not in known:
                 hint = suggest_closest(key, known) or ("allowed fields: " + ", ".join(known))
-                self.check.add(path + (key,), "unknown-field", f"unknown field '{_field_label(path + (key,))}'",
-                               hint, on_key=True)
+                self.check.add(
+                    path + (key,), "unknown-field", f"unknown field '{_field_label(path + (key,))}'", hint, on_key=True
+                )
         for name, field_spec, required in spec.fields:
             if name not in value:
                 if required:
-                    self.check.add(path, "missing-field", f"missing required field '{_field_label(path + (name,))}'",
-                                   f"add '{name}:' ({field_spec.doc.rstrip('.').lower()})")
+                    self.check.add(
+                        path,
+                        "missing-field",
+                        f"missing required field '{_field_label(path + (name,))}'",
+                        f"add '{name}:' ({field_spec.doc.rstrip('.').lower()})",
+                    )
                 continue
             converted = self.value(value[name], field_spec, path + (name,))
             if converted is not None:
@@ -269,16 +355,18 @@ class _Validator:
 
     def _mapof(self, value, spec: schema.MapOf, path: tuple):
         if not isinstance(value, dict):
-            self.check.add(path, "wrong-type", f"{_field_label(path)} must be a mapping",
-                           "write 'key:' lines indented under it")
+            self.check.add(
+                path, "wrong-type", f"{_field_label(path)} must be a mapping", "write 'key:' lines indented under it"
+            )
             return None
         result = {}
         keys = schema.keys_of(spec, self.vocabulary)
         for key, item in value.items():
             if key not in keys:
                 hint = suggest_closest(key, keys) or ("allowed keys: " + ", ".join(keys))
-                self.check.add(path + (key,), "unknown-field", f"unknown key '{_field_label(path + (key,))}'", hint,
-                               on_key=True)
+                self.check.add(
+                    path + (key,), "unknown-field", f"unknown key '{_field_label(path + (key,))}'", hint, on_key=True
+                )
                 continue
             converted = self.value(item, spec.value, path + (key,))
             if converted is not None:
@@ -288,8 +376,11 @@ class _Validator:
 
 def _is_unquoted_link(value) -> bool:
     """What YAML makes of an unquoted '[[id]]': a list holding a list of words."""
-    return (isinstance(value, list) and len(value) >= 1 and all(
-        isinstance(item, list) and len(item) == 1 and isinstance(item[0], str) for item in value))
+    return (
+        isinstance(value, list)
+        and len(value) >= 1
+        and all(isinstance(item, list) and len(item) == 1 and isinstance(item[0], str) for item in value)
+    )
 
 
 def _origin(record: RawRecord, path: tuple = ()) -> Origin:
@@ -299,50 +390,100 @@ def _origin(record: RawRecord, path: tuple = ()) -> Origin:
 
 def _build_entity(record: RawRecord, fields: dict) -> Entity:
     return Entity(
-        id=record.record_id, origin=_origin(record), type=fields["type"], name=fields["name"],
+        id=record.record_id,
+        origin=_origin(record),
+        type=fields["type"],
+        name=fields["name"],
         summary=fields["summary"],
-        aliases=tuple(Alias(a["name"], a.get("lang"), a.get("note")) for a in fields.get("aliases", ())
-                      if "name" in a),
+        aliases=tuple(Alias(a["name"], a.get("lang"), a.get("note")) for a in fields.get("aliases", ()) if "name" in a),
         description=fields.get("description"),
-        facts=tuple(Fact(key, fact["value"], fact["sources"]) for key, fact in fields.get("facts", {}).items()
-                    if "value" in fact and "sources" in fact),
+        facts=tuple(
+            Fact(key, fact["value"], fact["sources"])
+            for key, fact in fields.get("facts", {}).items()
+            if "value" in fact and "sources" in fact
+        ),
         relationships=tuple(
-            Relationship(r["type"], r["target"], r["sources"], r.get("since"), r.get("until"), r.get("qualifier"),
-                         r.get("note"), _origin(record, ("relationships", index)))
+            Relationship(
+                r["type"],
+                r["target"],
+                r["sources"],
+                r.get("since"),
+                r.get("until"),
+                r.get("qualifier"),
+                r.get("note"),
+                _origin(record, ("relationships", index)),
+            )
             for index, r in enumerate(fields.get("relationships", ()))
-            if {"type", "target", "sources"} <= r.keys()),
-        lifecycle=tuple(sorted(
-            (LifecycleState(s["state"], s["date"], s["sources"], s.get("qualifier"), s.get("note"), s.get("event"))
-             for s in fields.get("lifecycle", ()) if {"state", "date", "sources"} <= s.keys()),
-            key=lambda s: s.date)),
-        tags=fields.get("tags", ()), sources=fields.get("sources", ()), former_ids=fields.get("former_ids", ()),
+            if {"type", "target", "sources"} <= r.keys()
+        ),
+        lifecycle=tuple(
+            sorted(
+                (
+                    LifecycleState(
+                        s["state"], s["date"], s["sources"], s.get("qualifier"), s.get("note"), s.get("event")
+                    )
+                    for s in fields.get("lifecycle", ())
+                    if {"state", "date", "sources"} <= s.keys()
+                ),
+                key=lambda s: s.date,
+            )
+        ),
+        tags=fields.get("tags", ()),
+        sources=fields.get("sources", ()),
+        former_ids=fields.get("former_ids", ()),
     )
 
 
 def _build_event(record: RawRecord, fields: dict) -> Event:
     return Event(
-        id=record.record_id, origin=_origin(record), date=fields["date"], title=fields["title"],
-        summary=fields["summary"], sources=fields["sources"], qualifier=fields.get("qualifier"),
+        id=record.record_id,
+        origin=_origin(record),
+        date=fields["date"],
+        title=fields["title"],
+        summary=fields["summary"],
+        sources=fields["sources"],
+        qualifier=fields.get("qualifier"),
         description=fields.get("description"),
-        participants=tuple(Participant(p["entity"], p.get("role")) for p in fields.get("participants", ())
-                           if "entity" in p),
-        place=fields.get("place"), topics=fields.get("topics", ()), tags=fields.get("tags", ()),
+        participants=tuple(
+            Participant(p["entity"], p.get("role")) for p in fields.get("participants", ()) if "entity" in p
+        ),
+        place=fields.get("place"),
+        topics=fields.get("topics", ()),
+        tags=fields.get("tags", ()),
         former_ids=fields.get("former_ids", ()),
     )
 
 
 def _build_source(record: RawRecord, fields: dict) -> Source:
     return Source(
-        id=record.record_id, origin=_origin(record), title=fields["title"], kind_of_source=fields["kind"],
-        title_en=fields.get("title_en"), publisher=fields.get("publisher"), date=fields.get("date"),
-        qualifier=fields.get("qualifier"), language=fields.get("language"), url=fields.get("url"),
-        relays=fields.get("relays", ()), note=fields.get("note"), archive_url=fields.get("archive_url"),
+        id=record.record_id,
+        origin=_origin(record),
+        title=fields["title"],
+        kind_of_source=fields["kind"],
+        title_en=fields.get("title_en"),
+        publisher=fields.get("publisher"),
+        date=fields.get("date"),
+        qualifier=fields.get("qualifier"),
+        language=fields.get("language"),
+        url=fields.get("url"),
+        relays=fields.get("relays", ()),
+        note=fields.get("note"),
+        archive_url=fields.get("archive_url"),
         stored_text=StoredText(**fields["stored_text"]) if "stored_text" in fields else None,
         excerpts=tuple(
-            Excerpt(e["id"], e["quote"], e.get("translation"), e.get("lang"),
-                    Location(**e["location"]) if e.get("location") else None, e.get("voice"), e.get("note"),
-                    _origin(record, ("excerpts", index, "quote")))
-            for index, e in enumerate(fields.get("excerpts", ())) if {"id", "quote"} <= e.keys()),
+            Excerpt(
+                e["id"],
+                e["quote"],
+                e.get("translation"),
+                e.get("lang"),
+                Location(**e["location"]) if e.get("location") else None,
+                e.get("voice"),
+                e.get("note"),
+                _origin(record, ("excerpts", index, "quote")),
+            )
+            for index, e in enumerate(fields.get("excerpts", ()))
+            if {"id", "quote"} <= e.keys()
+        ),
         former_ids=fields.get("former_ids", ()),
     )
 
@@ -354,19 +495,33 @@ def _check_excerpts(check: _FileCheck, fields: dict) -> None:
         path = ("excerpts", index)
         excerpt_id = excerpt.get("id")
         if excerpt_id in seen:
-            check.add(path + ("id",), "duplicate-excerpt", f"excerpts[{index}]: id '{excerpt_id}' is used twice "
-                                                           f"in this source", "give each excerpt its own id")
+            check.add(
+                path + ("id",),
+                "duplicate-excerpt",
+                f"excerpts[{index}]: id '{excerpt_id}' is used twice in this source",
+                "give each excerpt its own id",
+            )
         seen.add(excerpt_id)
         language = excerpt.get("lang") or fields.get("language")
-        if "quote" in excerpt and not excerpt.get("translation") and (
-                language is None or language.split("-")[0] != schema.READER_LANGUAGE):
+        if (
+            "quote" in excerpt
+            and not excerpt.get("translation")
+            and (language is None or language.split("-")[0] != schema.READER_LANGUAGE)
+        ):
             shown = f"in '{language}'" if language else "in an unknown language"
-            check.add(path + ("quote",), "missing-translation",
-                      f"excerpts[{index}] ('{excerpt_id}'): the quote is {shown} and has no translation",
-                      "add 'translation:' with the passage in English (or 'lang: en' if the quote is English)")
+            check.add(
+                path + ("quote",),
+                "missing-translation",
+                f"excerpts[{index}] ('{excerpt_id}'): the quote is {shown} and has no translation",
+                "add 'translation:' with the passage in English (or 'lang: en' if the quote is English)",
+            )
         if excerpt.get("voice") == check.record.record_id:
-            check.add(path + ("voice",), "self-voice", f"excerpts[{index}]: the voice is the source itself",
-                      "omit 'voice:' when the source speaks in its own voice")
+            check.add(
+                path + ("voice",),
+                "self-voice",
+                f"excerpts[{index}]: the voice is the source itself",
+                "omit 'voice:' when the source speaks in its own voice",
+            )
 
 
 _BUILDERS = {"entity": _build_entity, "event": _build_event, "source": _build_source}
@@ -393,11 +548,14 @@ def check_record(raw: RawRecord, vocabulary: Vocabulary) -> CheckedFile:
     if raw.kind == "entity" and fields and fields.get("lifecycle") and fields.get("type"):
         entity_type = vocabulary.entity_types_by_name[fields["type"]]
         if not entity_type.lifecycle:
-            check.add(("lifecycle",), "no-lifecycle",
-                      f"lifecycle: {_a(entity_type.label.lower())} has no lifecycle in the vocabulary "
-                      f"('{entity_type.name}' is defined at {vocabulary.defined_at('entity_types', entity_type.name)})",
-                      "remove the lifecycle, or give the type 'lifecycle: true' in the dossier's vocabulary",
-                      on_key=True)
+            check.add(
+                ("lifecycle",),
+                "no-lifecycle",
+                f"lifecycle: {_a(entity_type.label.lower())} has no lifecycle in the vocabulary "
+                f"('{entity_type.name}' is defined at {vocabulary.defined_at('entity_types', entity_type.name)})",
+                "remove the lifecycle, or give the type 'lifecycle: true' in the dossier's vocabulary",
+                on_key=True,
+            )
     if raw.kind == "source" and fields is not None:
         _check_excerpts(check, fields)
     relations = _record_checks(check, raw, vocabulary)
@@ -405,9 +563,11 @@ def check_record(raw: RawRecord, vocabulary: Vocabulary) -> CheckedFile:
     if not check.problems and not check.deferred and fields is not None:
         record = _BUILDERS[raw.kind](raw, fields)
     former_ids = raw.values.get("former_ids")
-    formers = tuple((former, *raw.mark(("former_ids", position))) for position, former in
-                    enumerate(former_ids if isinstance(former_ids, list) else ())
-                    if isinstance(former, str) and schema.ID_RE.match(former))
+    formers = tuple(
+        (former, *raw.mark(("former_ids", position)))
+        for position, former in enumerate(former_ids if isinstance(former_ids, list) else ())
+        if isinstance(former, str) and schema.ID_RE.match(former)
+    )
     return CheckedFile(raw, record, check.problems, check.refs, relations, _names_of(raw), formers)
 
 
@@ -447,39 +607,57 @@ def _record_checks(check: _FileCheck, raw: RawRecord, vocabulary: Vocabulary) ->
     for index, item in _raw_items(values, "relationships"):
         path = ("relationships", index)
         relation_type, target = item.get("type"), item.get("target")
-        if isinstance(relation_type, str) and relation_type in vocabulary.relation_types_by_name and isinstance(
-                target, str) and schema.ID_RE.match(target):
+        if (
+            isinstance(relation_type, str)
+            and relation_type in vocabulary.relation_types_by_name
+            and isinstance(target, str)
+            and schema.ID_RE.match(target)
+        ):
             relations.append(PendingRelation(index, relation_type, target))
             if target == raw.record_id:
-                check.add(path + ("type",), "self-relationship",
-                          f"relationships[{index}]: the entity points at itself", "remove it or fix the target")
+                check.add(
+                    path + ("type",),
+                    "self-relationship",
+                    f"relationships[{index}]: the entity points at itself",
+                    "remove it or fix the target",
+                )
         since, until = _raw_date(item.get("since")), _raw_date(item.get("until"))
         if since and until:
             since_cut, until_cut = _at_common_precision(since, until)
             if since_cut > until_cut:
-                check.add(path + ("since",), "dates-reversed",
-                          f"relationships[{index}]: since ({since.human()}) is after until ({until.human()})",
-                          "swap 'since' and 'until', or correct the date that is wrong")
+                check.add(
+                    path + ("since",),
+                    "dates-reversed",
+                    f"relationships[{index}]: since ({since.human()}) is after until ({until.human()})",
+                    "swap 'since' and 'until', or correct the date that is wrong",
+                )
     first_listed: dict[str, int] = {}
     for index, item in _raw_items(values, "participants"):
         entity = item.get("entity")
         if not isinstance(entity, str):
             continue
         if entity in first_listed:
-            check.add(("participants", index, "entity"), "duplicate-participant",
-                      f"participants[{index}].entity: '{entity}' is already listed as participants"
-                      f"[{first_listed[entity]}]",
-                      "list each entity once; give all its roles in one 'role:', e.g. 'buyer and seller'")
+            check.add(
+                ("participants", index, "entity"),
+                "duplicate-participant",
+                f"participants[{index}].entity: '{entity}' is already listed as participants[{first_listed[entity]}]",
+                "list each entity once; give all its roles in one 'role:', e.g. 'buyer and seller'",
+            )
         else:
             first_listed[entity] = index
     relays = values.get("relays")
     if raw.kind == "source" and isinstance(relays, list):
         for index, relayed in enumerate(relays):
             if relayed == raw.record_id:
-                check.add(("relays", index), "self-relay", f"relays[{index}]: the source relays itself",
-                          "list in 'relays' the other sources this one cites, never its own id")
-    state_dates = {("lifecycle", index, "event"): _raw_date(item.get("date"))
-                   for index, item in _raw_items(values, "lifecycle")}
+                check.add(
+                    ("relays", index),
+                    "self-relay",
+                    f"relays[{index}]: the source relays itself",
+                    "list in 'relays' the other sources this one cites, never its own id",
+                )
+    state_dates = {
+        ("lifecycle", index, "event"): _raw_date(item.get("date")) for index, item in _raw_items(values, "lifecycle")
+    }
     for position, ref in enumerate(check.refs):
         if ref.path in state_dates and state_dates[ref.path] is not None:
             check.refs[position] = dataclasses.replace(ref, date=state_dates[ref.path])
@@ -539,8 +717,9 @@ def _create_hint(target: str, kinds) -> str:
     return f"fix the id; to cite a new source, add it with {sources}; to link a new entity, {entities}"
 
 
-def resolve_references(checked_files: list[CheckedFile], vocabulary: Vocabulary,
-                       unreadable_ids=frozenset()) -> list[Problem]:
+def resolve_references(
+    checked_files: list[CheckedFile], vocabulary: Vocabulary, unreadable_ids=frozenset()
+) -> list[Problem]:
     """Phase two: every reference points at an existing record of the right kind and type.
 
     References to ``unreadable_ids`` (records whose file exists but could not be read) are not
@@ -555,9 +734,16 @@ def resolve_references(checked_files: list[CheckedFile], vocabulary: Vocabulary,
     for checked in checked_files:
         raw = checked.raw
         if raw.record_id in index.paths_by_id:
-            problems.append(Problem(raw.path, 1, 1, "duplicate-id",
-                                    f"id '{raw.record_id}' is already used by {index.paths_by_id[raw.record_id]}",
-                                    "ids are unique across entities, events and sources: rename one file"))
+            problems.append(
+                Problem(
+                    raw.path,
+                    1,
+                    1,
+                    "duplicate-id",
+                    f"id '{raw.record_id}' is already used by {index.paths_by_id[raw.record_id]}",
+                    "ids are unique across entities, events and sources: rename one file",
+                )
+            )
             continue
         index.paths_by_id[raw.record_id] = raw.path
         index.kinds_by_id[raw.record_id] = raw.kind
@@ -616,14 +802,24 @@ def _check_excerpt_reference(ref: PendingRef, excerpts_by_source: dict) -> list[
     line, column = ref.position()
     shown = f"[[{ref.target}#{ref.excerpt}]]" if ref.in_text else f"'{ref.target}#{ref.excerpt}'"
     if excerpt_ids:
-        hint = suggest_closest(ref.excerpt, excerpt_ids) or ("its excerpts: " + ", ".join(excerpt_ids[:12]) +
-                                                             (" …" if len(excerpt_ids) > 12 else ""))
+        hint = suggest_closest(ref.excerpt, excerpt_ids) or (
+            "its excerpts: " + ", ".join(excerpt_ids[:12]) + (" …" if len(excerpt_ids) > 12 else "")
+        )
     else:
-        hint = f"source '{ref.target}' has no excerpts: add one under 'excerpts:' in its file, or cite the whole " \
-               f"source as '{ref.target}'"
-    return [Problem(ref.record.path, line, column, "unknown-excerpt",
-                    f"{_field_label(ref.path)}: {shown}: source '{ref.target}' has no excerpt '{ref.excerpt}'",
-                    hint)]
+        hint = (
+            f"source '{ref.target}' has no excerpts: add one under 'excerpts:' in its file, or cite the whole "
+            f"source as '{ref.target}'"
+        )
+    return [
+        Problem(
+            ref.record.path,
+            line,
+            column,
+            "unknown-excerpt",
+            f"{_field_label(ref.path)}: {shown}: source '{ref.target}' has no excerpt '{ref.excerpt}'",
+            hint,
+        )
+    ]
 
 
 def _check_voices(source: Source, raw: RawRecord, relays_by_source: dict, kinds_by_id: dict) -> list[Problem]:
@@ -635,11 +831,16 @@ def _check_voices(source: Source, raw: RawRecord, relays_by_source: dict, kinds_
             continue  # unknown ids and self-voices have their own errors
         if relay_path(source.id, voice, lambda current: relays_by_source.get(current, ())) is None:
             line, column = raw.mark(("excerpts", index, "voice"))
-            problems.append(Problem(raw.path, line, column, "voice-not-relayed",
-                                    f"excerpts[{index}] ('{excerpt.id}'): voice '{voice}' is not a source that "
-                                    f"'{source.id}' relays",
-                                    f"add '{voice}' to 'relays:' (of this source, or of a source it relays), "
-                                    f"or fix the voice"))
+            problems.append(
+                Problem(
+                    raw.path,
+                    line,
+                    column,
+                    "voice-not-relayed",
+                    f"excerpts[{index}] ('{excerpt.id}'): voice '{voice}' is not a source that '{source.id}' relays",
+                    f"add '{voice}' to 'relays:' (of this source, or of a source it relays), or fix the voice",
+                )
+            )
     return problems
 
 
@@ -647,8 +848,13 @@ def _check_reference(ref: PendingRef, index: _Index, vocabulary: Vocabulary) -> 
     kinds_by_id, types_by_id = index.kinds_by_id, index.types_by_id
     line, column = ref.position()
     where = _field_label(ref.path)
-    if ref.malformed or ref.in_text and not schema.ID_RE.match(ref.target) or ref.excerpt is not None and not \
-            schema.ID_RE.match(ref.excerpt):
+    if (
+        ref.malformed
+        or ref.in_text
+        and not schema.ID_RE.match(ref.target)
+        or ref.excerpt is not None
+        and not schema.ID_RE.match(ref.excerpt)
+    ):
         excerpt = "" if ref.excerpt is None else "#" + ref.excerpt
         shown = f"[[{ref.target}{excerpt}]]" if ref.in_text else f"'{ref.target}{excerpt}'"
         hint = suggest_record(ref.target, ref.spec.kinds, index)
@@ -661,32 +867,55 @@ def _check_reference(ref: PendingRef, index: _Index, vocabulary: Vocabulary) -> 
         return [Problem(ref.record.path, line, column, "bad-reference", f"{where}: {shown} is not a record id", hint)]
     if ref.target not in kinds_by_id:
         hint = suggest_record(ref.target, ref.spec.kinds, index) or _create_hint(ref.target, ref.spec.kinds)
-        return [Problem(ref.record.path, line, column, "unknown-reference",
-                        f"{where}: no record with id '{ref.target}'", hint)]
+        return [
+            Problem(
+                ref.record.path, line, column, "unknown-reference", f"{where}: no record with id '{ref.target}'", hint
+            )
+        ]
     kind = kinds_by_id[ref.target]
     if kind not in ref.spec.kinds:
-        return [Problem(ref.record.path, line, column, "wrong-kind",
-                        f"{where}: '{ref.target}' is {_a(kind)}, but {_a(' or '.join(ref.spec.kinds))} is expected",
-                        suggest_closest(ref.target, [i for i, k in kinds_by_id.items() if k in ref.spec.kinds]))]
+        return [
+            Problem(
+                ref.record.path,
+                line,
+                column,
+                "wrong-kind",
+                f"{where}: '{ref.target}' is {_a(kind)}, but {_a(' or '.join(ref.spec.kinds))} is expected",
+                suggest_closest(ref.target, [i for i, k in kinds_by_id.items() if k in ref.spec.kinds]),
+            )
+        ]
     allowed = schema.types_of(ref.spec, vocabulary)
     target_type = types_by_id.get(ref.target)
     if kind == "entity" and target_type is None:
         return []  # its type is unknown: the entity's own error says so, once
     if (allowed or ref.spec.vocab) and target_type not in allowed:
         expected = " or ".join(vocabulary.type_label(t).lower() for t in allowed) or "nothing (no type allowed)"
-        return [Problem(ref.record.path, line, column, "wrong-type",
-                        f"{where}: '{ref.target}' is {_a(vocabulary.type_label(target_type).lower())}, "
-                        f"but {_a(expected)} is expected",
-                        "point at an entity of the right type, or change the field"
-                        + _declared_at(ref.spec.vocab, vocabulary))]
+        return [
+            Problem(
+                ref.record.path,
+                line,
+                column,
+                "wrong-type",
+                f"{where}: '{ref.target}' is {_a(vocabulary.type_label(target_type).lower())}, "
+                f"but {_a(expected)} is expected",
+                "point at an entity of the right type, or change the field" + _declared_at(ref.spec.vocab, vocabulary),
+            )
+        ]
     event_date = index.event_dates.get(ref.target)
     if ref.date is not None and event_date is not None:
         state_cut, event_cut = _at_common_precision(ref.date, event_date)
         if state_cut != event_cut:
-            return [Problem(ref.record.path, line, column, "date-mismatch",
-                            f"{where}: event '{ref.target}' is dated {event_date.human()}, but this state is dated "
-                            f"{ref.date.human()}",
-                            "name the event that tells this state, or correct the date of one of them")]
+            return [
+                Problem(
+                    ref.record.path,
+                    line,
+                    column,
+                    "date-mismatch",
+                    f"{where}: event '{ref.target}' is dated {event_date.human()}, but this state is dated "
+                    f"{ref.date.human()}",
+                    "name the event that tells this state, or correct the date of one of them",
+                )
+            ]
     return []
 
 
@@ -719,19 +948,36 @@ def _check_relationship_ends(checked: CheckedFile, types_by_id: dict, vocabulary
         relation = vocabulary.relation_types_by_name[relationship.type]
         defined = f"(defined at {vocabulary.defined_at('relation_types', relation.name)})"
         line, column = raw.mark(("relationships", index, "type"))
-        if relation.subject_types and isinstance(entity_type, str) and entity_type in vocabulary.entity_types_by_name \
-                and entity_type not in relation.subject_types:
-            problems.append(Problem(raw.path, line, column, "wrong-relationship",
-                                    f"relationships[{index}]: {_a(entity_type)} cannot '{relation.name}'",
-                                    f"'{relation.name}' {defined} starts from "
-                                    f"{_ends(relation.subject_ends, relation.subject_types)}; choose another relation type"))
+        if (
+            relation.subject_types
+            and isinstance(entity_type, str)
+            and entity_type in vocabulary.entity_types_by_name
+            and entity_type not in relation.subject_types
+        ):
+            problems.append(
+                Problem(
+                    raw.path,
+                    line,
+                    column,
+                    "wrong-relationship",
+                    f"relationships[{index}]: {_a(entity_type)} cannot '{relation.name}'",
+                    f"'{relation.name}' {defined} starts from "
+                    f"{_ends(relation.subject_ends, relation.subject_types)}; choose another relation type",
+                )
+            )
         target_type = types_by_id.get(relationship.target)
         if target_type and relation.target_types and target_type not in relation.target_types:
             tline, tcolumn = raw.mark(("relationships", index, "target"))
-            problems.append(Problem(raw.path, tline, tcolumn, "wrong-relationship",
-                                    f"relationships[{index}]: '{relation.name}' points at {_a(target_type)} "
-                                    f"('{relationship.target}')",
-                                    f"'{relation.name}' {defined} must point at {_ends(relation.target_ends, relation.target_types)}"))
+            problems.append(
+                Problem(
+                    raw.path,
+                    tline,
+                    tcolumn,
+                    "wrong-relationship",
+                    f"relationships[{index}]: '{relation.name}' points at {_a(target_type)} ('{relationship.target}')",
+                    f"'{relation.name}' {defined} must point at {_ends(relation.target_ends, relation.target_types)}",
+                )
+            )
     return problems
 
 
@@ -741,8 +987,9 @@ def _relay_cycles(checked_files: list[CheckedFile], index: _Index) -> list[Probl
     edges: dict[str, list[PendingRef]] = {}
     for checked in checked_files:
         if checked.raw.kind == "source":
-            edges[checked.raw.record_id] = [ref for ref in checked.refs if ref.path[:1] == ("relays",)
-                                            and ref.target != checked.raw.record_id]
+            edges[checked.raw.record_id] = [
+                ref for ref in checked.refs if ref.path[:1] == ("relays",) and ref.target != checked.raw.record_id
+            ]
     problems, reported = [], set()
     for start in sorted(edges):
         stack = [(start, [start])]
@@ -756,14 +1003,20 @@ def _relay_cycles(checked_files: list[CheckedFile], index: _Index) -> list[Probl
                         continue
                     reported.add(cycle)
                     first = min(trail)
-                    rotated = trail[trail.index(first):] + trail[:trail.index(first)]
+                    rotated = trail[trail.index(first) :] + trail[: trail.index(first)]
                     closing = next(r for r in edges[rotated[-1]] if r.target == first)
                     line, column = closing.position()
-                    problems.append(Problem(closing.record.path, line, column, "relay-cycle",
-                                            f"{_field_label(closing.path)}: relay cycle "
-                                            f"{' -> '.join(rotated + [first])}",
-                                            "a source relays what it cites, never a source that cites it: "
-                                            "remove the link that goes back"))
+                    problems.append(
+                        Problem(
+                            closing.record.path,
+                            line,
+                            column,
+                            "relay-cycle",
+                            f"{_field_label(closing.path)}: relay cycle {' -> '.join(rotated + [first])}",
+                            "a source relays what it cites, never a source that cites it: "
+                            "remove the link that goes back",
+                        )
+                    )
                 elif ref.target not in seen and ref.target in edges:
                     seen.add(ref.target)
                     stack.append((ref.target, trail + [ref.target]))
@@ -779,14 +1032,27 @@ def _former_id_clashes(checked_files: list[CheckedFile], index: _Index) -> list[
             where = f"former_ids[{position}]"
             if former in index.paths_by_id:
                 owner = index.paths_by_id[former]
-                problems.append(Problem(raw.path, line, column, "former-id-clash",
-                                        f"{where}: '{former}' is the id of a live record ({owner})",
-                                        "an old address can lead to one page only: remove it here, or rename "
-                                        "that record"))
+                problems.append(
+                    Problem(
+                        raw.path,
+                        line,
+                        column,
+                        "former-id-clash",
+                        f"{where}: '{former}' is the id of a live record ({owner})",
+                        "an old address can lead to one page only: remove it here, or rename that record",
+                    )
+                )
             elif former in claimed_by:
-                problems.append(Problem(raw.path, line, column, "former-id-clash",
-                                        f"{where}: '{former}' is already a former id of {claimed_by[former]}",
-                                        "an old address can forward to one record only: remove it from one of them"))
+                problems.append(
+                    Problem(
+                        raw.path,
+                        line,
+                        column,
+                        "former-id-clash",
+                        f"{where}: '{former}' is already a former id of {claimed_by[former]}",
+                        "an old address can forward to one record only: remove it from one of them",
+                    )
+                )
             else:
                 claimed_by[former] = raw.path
     return problems

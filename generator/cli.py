@@ -9,13 +9,14 @@ from pathlib import Path
 
 import jinja2
 
-from .pipeline import default_workers, load_dossier, published_ids
 from . import __version__, codes, jsonschema, manifest
 from .cache import fewer_collections
 from .fmt import format_files
+from .pipeline import default_workers, load_dossier, published_ids
 from .problems import DossierError, Severity, format_problems, format_report, summary_line
 from .published import record_published
-from .rename import RenameError, describe as describe_rename, rename_record
+from .rename import RenameError, rename_record
+from .rename import describe as describe_rename
 from .render import Renderer, template_problem
 from .scaffold import ScaffoldError, create_record
 from .starter import InitError, init_project
@@ -52,9 +53,11 @@ def command_check(args) -> int:
         counts = result.counts
         if result.evidence is not None:
             print(f"evidence: {result.evidence.summary()}")
-        print(f"checked {counts['entities']} entities, {counts['events']} events, {counts['sources']} sources: "
-              f"no errors, {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
-              + (" (failing: --strict)" if failing else ""))
+        print(
+            f"checked {counts['entities']} entities, {counts['events']} events, {counts['sources']} sources: "
+            f"no errors, {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+            + (" (failing: --strict)" if failing else "")
+        )
     return 1 if failing else 0
 
 
@@ -72,11 +75,24 @@ def command_build(args) -> int:
     unchanged = manifest.unchanged_files(out_dir, digest) if digest else None
     if unchanged is not None:
         if as_json:
-            print(_build_json([], {"out": args.out, "pages": unchanged, "written": 0, "unchanged": unchanged,
-                                   "removed": 0, "skipped": True}))
+            print(
+                _build_json(
+                    [],
+                    {
+                        "out": args.out,
+                        "pages": unchanged,
+                        "written": 0,
+                        "unchanged": unchanged,
+                        "removed": 0,
+                        "skipped": True,
+                    },
+                )
+            )
         else:
-            print(f"{unchanged} pages: 0 written, {unchanged} unchanged, 0 removed, in {args.out} "
-                  f"(nothing changed since the last build)")
+            print(
+                f"{unchanged} pages: 0 written, {unchanged} unchanged, 0 removed, in {args.out} "
+                f"(nothing changed since the last build)"
+            )
         return 0
     try:
         result = load_dossier(Path(args.content), _cache_dir(args), default_workers())
@@ -99,8 +115,9 @@ def command_build(args) -> int:
             print(_build_json([problem], None))
         else:
             print(problem.format(), file=sys.stderr)
-            print(f"pages rendered before the error are in {args.out}; the next build renders all again",
-                  file=sys.stderr)
+            print(
+                f"pages rendered before the error are in {args.out}; the next build renders all again", file=sys.stderr
+            )
         return 1
     if record_published(Path(args.content), published_ids(result.dossier)) and digest:
         digest = manifest.inputs_digest(Path(args.content), templates)  # the list is content too
@@ -108,12 +125,24 @@ def command_build(args) -> int:
         manifest.save(out_dir, digest, report.paths)
     warnings = [p for p in result.warnings if p.severity is Severity.WARNING]
     if as_json:
-        print(_build_json(warnings, {"out": args.out, "pages": report.pages, "written": len(report.written),
-                                     "unchanged": report.unchanged, "removed": len(report.removed),
-                                     "skipped": False}))
+        print(
+            _build_json(
+                warnings,
+                {
+                    "out": args.out,
+                    "pages": report.pages,
+                    "written": len(report.written),
+                    "unchanged": report.unchanged,
+                    "removed": len(report.removed),
+                    "skipped": False,
+                },
+            )
+        )
         return 0
-    print(f"{report.pages} pages: {len(report.written)} written, {report.unchanged} unchanged, "
-          f"{len(report.removed)} removed, in {args.out}")
+    print(
+        f"{report.pages} pages: {len(report.written)} written, {report.unchanged} unchanged, "
+        f"{len(report.removed)} removed, in {args.out}"
+    )
     return 0
 
 
@@ -128,11 +157,16 @@ def command_codes(args) -> int:
         print(f"error: cannot update the table in {target.as_posix()}: {error}", file=sys.stderr)
         return 2
     if args.check and stale:
-        print(f"{target.as_posix()}: the table of error codes is out of date; "
-              f"run 'python -m generator codes --update {target.as_posix()}'", file=sys.stderr)
+        print(
+            f"{target.as_posix()}: the table of error codes is out of date; "
+            f"run 'python -m generator codes --update {target.as_posix()}'",
+            file=sys.stderr,
+        )
         return 1
-    print(f"{target.as_posix()}: {'wrote' if stale and not args.check else 'up to date:'} the table of "
-          f"{len(codes.CODES)} error codes")
+    print(
+        f"{target.as_posix()}: {'wrote' if stale and not args.check else 'up to date:'} the table of "
+        f"{len(codes.CODES)} error codes"
+    )
     return 0
 
 
@@ -147,8 +181,9 @@ def command_new(args) -> int:
 
 
 def command_fmt(args) -> int:
-    report = format_files(Path(args.content), [Path(p) for p in args.files] or None, write=not args.check,
-                          cache_dir=_cache_dir(args))
+    report = format_files(
+        Path(args.content), [Path(p) for p in args.files] or None, write=not args.check, cache_dir=_cache_dir(args)
+    )
     for shown, reason in report.failed:
         print(f"{shown}:1:1: error[fmt]: cannot format: {reason}", file=sys.stderr)
     verb = "would be reformatted" if args.check else "reformatted"
@@ -156,8 +191,10 @@ def command_fmt(args) -> int:
         line, column, old, new = report.first_changes[shown]
         print(f"{'would reformat' if args.check else 'reformatted'} {shown}:{line}:{column}: {old!r} -> {new!r}")
     changed = len(report.changed)
-    print(f"{changed} file{'s' if changed != 1 else ''} {verb}, {report.unchanged} already formatted"
-          + (f", {len(report.failed)} could not be formatted" if report.failed else ""))
+    print(
+        f"{changed} file{'s' if changed != 1 else ''} {verb}, {report.unchanged} already formatted"
+        + (f", {len(report.failed)} could not be formatted" if report.failed else "")
+    )
     if args.check and report.changed:
         print("run 'python -m generator fmt' to format them", file=sys.stderr)
     return 1 if report.failed or (args.check and report.changed) else 0
@@ -185,8 +222,11 @@ def command_schema(args) -> int:
     if args.check:
         stale = jsonschema.stale_schemas(root, vocabulary)
         for target in stale:
-            print(f"{target.as_posix()} is out of date with the record format and the dossier's vocabulary; "
-                  f"run 'python -m generator schema'", file=sys.stderr)
+            print(
+                f"{target.as_posix()} is out of date with the record format and the dossier's vocabulary; "
+                f"run 'python -m generator schema'",
+                file=sys.stderr,
+            )
         if not stale:
             print(f"{(root / 'schema').as_posix()}/*.schema.json are up to date")
         return 1 if stale else 0
@@ -204,8 +244,10 @@ def command_init(args) -> int:
     except InitError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    print(f"wrote a new dossier in {Path(args.dir).as_posix()} ({len(written)} files); next: cd there, "
-          f"then 'make site' builds it and 'make test' tests it")
+    print(
+        f"wrote a new dossier in {Path(args.dir).as_posix()} ({len(written)} files); next: cd there, "
+        f"then 'make site' builds it and 'make test' tests it"
+    )
     return 0
 
 
@@ -229,12 +271,11 @@ def command_diff(args) -> int:
 EXIT_STATUS = {
     "check": "0 no errors (warnings allowed), 1 errors, or warnings with --strict, 2 wrong usage",
     "build": "0 built (or nothing changed), 1 errors in the records or a template, 2 wrong usage or an output "
-             "folder that is not the build's",
+    "folder that is not the build's",
     "new": "0 written, 1 the id is taken or ill-formed or the type unknown, 2 wrong usage",
     "fmt": "0 every file formatted (with --check: already formatted), 1 a file needs formatting (--check) or "
-           "cannot be formatted, 2 wrong usage",
-    "rename": "0 renamed (or, with --dry-run, would be), 1 the rename cannot be made (nothing changed), "
-              "2 wrong usage",
+    "cannot be formatted, 2 wrong usage",
+    "rename": "0 renamed (or, with --dry-run, would be), 1 the rename cannot be made (nothing changed), 2 wrong usage",
     "schema": "0 written or up to date, 1 a committed schema is stale (--check), 2 wrong usage",
     "codes": "0 printed, written or up to date, 1 the table is stale (--check), 2 wrong usage or no markers",
     "init": "0 written, 1 the folder is not empty or cannot be written, 2 wrong usage",
@@ -243,119 +284,194 @@ EXIT_STATUS = {
 
 
 def _subcommand(sub, name: str, summary: str, description: str) -> argparse.ArgumentParser:
-    return sub.add_parser(name, help=summary, description=description, epilog=f"exit status: {EXIT_STATUS[name]}",
-                          formatter_class=argparse.RawDescriptionHelpFormatter)
+    return sub.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog=f"exit status: {EXIT_STATUS[name]}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
 
 
 def _content_option(parser) -> None:
-    parser.add_argument("--content", default="content", metavar="DIR",
-                        help="the records folder: entities/, events/, sources/ and pages/ (default: content)")
+    parser.add_argument(
+        "--content",
+        default="content",
+        metavar="DIR",
+        help="the records folder: entities/, events/, sources/ and pages/ (default: content)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m generator", description="Check the dossier's records, render its pages, keep its files tidy.",
-        epilog="'python -m generator COMMAND --help' explains a command, its options and its exit status.")
+        prog="python -m generator",
+        description="Check the dossier's records, render its pages, keep its files tidy.",
+        epilog="'python -m generator COMMAND --help' explains a command, its options and its exit status.",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    check = _subcommand(sub, "check", "check every record and report all problems",
-                        "Check every record: fields, dates, ids, references between records, published ids.\n"
-                        "Every problem is reported in one run as 'path:line:col: severity[code]: message' with a\n"
-                        "hint, errors first, then warnings, then a summary line.")
+    check = _subcommand(
+        sub,
+        "check",
+        "check every record and report all problems",
+        "Check every record: fields, dates, ids, references between records, published ids.\n"
+        "Every problem is reported in one run as 'path:line:col: severity[code]: message' with a\n"
+        "hint, errors first, then warnings, then a summary line.",
+    )
     _content_option(check)
-    check.add_argument("--format", choices=("text", "github", "json"), default="text",
-                       help="text for people (default); github: GitHub Actions annotations; json: one object "
-                            "{errors, warnings, summary}")
+    check.add_argument(
+        "--format",
+        choices=("text", "github", "json"),
+        default="text",
+        help="text for people (default); github: GitHub Actions annotations; json: one object "
+        "{errors, warnings, summary}",
+    )
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
-    check.add_argument("--no-cache", action="store_true",
-                       help="parse every record file again instead of reusing .build/cache/")
+    check.add_argument(
+        "--no-cache", action="store_true", help="parse every record file again instead of reusing .build/cache/"
+    )
     check.set_defaults(handler=command_check)
 
-    build = _subcommand(sub, "build", "write the Markdown tree for MkDocs or another builder",
-                        "Check the records, then write every page (Markdown), the data files, the feed, the\n"
-                        "schemas and the pages that forward former ids into --out.  Only changed files are\n"
-                        "written; when nothing changed since the last build, nothing is loaded.  The ids it\n"
-                        "publishes are added to content/published-ids.txt when that file exists.")
+    build = _subcommand(
+        sub,
+        "build",
+        "write the Markdown tree for MkDocs or another builder",
+        "Check the records, then write every page (Markdown), the data files, the feed, the\n"
+        "schemas and the pages that forward former ids into --out.  Only changed files are\n"
+        "written; when nothing changed since the last build, nothing is loaded.  The ids it\n"
+        "publishes are added to content/published-ids.txt when that file exists.",
+    )
     _content_option(build)
     build.add_argument("--out", required=True, metavar="DIR", help="folder for the Markdown tree (made if missing)")
-    build.add_argument("--templates", default=None, metavar="DIR",
-                       help="folder of template overrides, read before the built-in templates")
-    build.add_argument("--format", choices=("text", "github", "json"), default="text",
-                       help="how to report: text (default), github annotations, or json: the object of "
-                            "'check --format json' with a 'build' member (pages written, unchanged, removed)")
-    build.add_argument("--no-cache", action="store_true",
-                       help="parse every record file again, and generate even when nothing changed")
+    build.add_argument(
+        "--templates",
+        default=None,
+        metavar="DIR",
+        help="folder of template overrides, read before the built-in templates",
+    )
+    build.add_argument(
+        "--format",
+        choices=("text", "github", "json"),
+        default="text",
+        help="how to report: text (default), github annotations, or json: the object of "
+        "'check --format json' with a 'build' member (pages written, unchanged, removed)",
+    )
+    build.add_argument(
+        "--no-cache", action="store_true", help="parse every record file again, and generate even when nothing changed"
+    )
     build.set_defaults(handler=command_build)
 
-    new = _subcommand(sub, "new", "write the skeleton of a new record, every field explained",
-                      "Write content/<kind folder>/ID.yaml: required fields empty (check points at each), optional\n"
-                      "ones commented out, every field explained in a comment.")
+    new = _subcommand(
+        sub,
+        "new",
+        "write the skeleton of a new record, every field explained",
+        "Write content/<kind folder>/ID.yaml: required fields empty (check points at each), optional\n"
+        "ones commented out, every field explained in a comment.",
+    )
     new.add_argument("kind", choices=("entity", "event", "source"), help="the kind of record")
     new.add_argument("id", help="the new record's id: lowercase a-z, 0-9 and hyphens")
     new.add_argument("--type", default=None, help="entity type (entity) or source kind (source)")
     _content_option(new)
     new.set_defaults(handler=command_new)
 
-    fmt = _subcommand(sub, "fmt", "put records in canonical key order and quoting, keeping comments",
-                      "Rewrite records in canonical form: keys in the order of the format reference, text quoted\n"
-                      "only where YAML needs it, dates in single quotes, each kind's schema named on the first\n"
-                      "line; comments and values are kept.  A file whose values would change is left alone.")
+    fmt = _subcommand(
+        sub,
+        "fmt",
+        "put records in canonical key order and quoting, keeping comments",
+        "Rewrite records in canonical form: keys in the order of the format reference, text quoted\n"
+        "only where YAML needs it, dates in single quotes, each kind's schema named on the first\n"
+        "line; comments and values are kept.  A file whose values would change is left alone.",
+    )
     fmt.add_argument("files", nargs="*", help="record files (default: every record under --content)")
-    fmt.add_argument("--check", action="store_true",
-                     help="change nothing; list each file that needs formatting with its first change")
+    fmt.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing; list each file that needs formatting with its first change",
+    )
     _content_option(fmt)
     fmt.add_argument("--no-cache", action="store_true", help="look at every file again, not only changed ones")
     fmt.set_defaults(handler=command_fmt)
 
-    rename = _subcommand(sub, "rename", "give a record a new id; references follow, the old address forwards",
-                         "Move the record's file to NEW.yaml, rewrite every reference to OLD in the records and\n"
-                         "the hand-written pages ([[OLD]], [[OLD|label]], [[OLD#excerpt]], relationships,\n"
-                         "participants, sources ...) and add OLD to the record's former_ids: the site keeps a page\n"
-                         "at the old address that forwards to the new one, and the exports list the former id.\n"
-                         "Files are edited as text: comments and formatting stay.  Nothing is written when the\n"
-                         "rename cannot be made.")
+    rename = _subcommand(
+        sub,
+        "rename",
+        "give a record a new id; references follow, the old address forwards",
+        "Move the record's file to NEW.yaml, rewrite every reference to OLD in the records and\n"
+        "the hand-written pages ([[OLD]], [[OLD|label]], [[OLD#excerpt]], relationships,\n"
+        "participants, sources ...) and add OLD to the record's former_ids: the site keeps a page\n"
+        "at the old address that forwards to the new one, and the exports list the former id.\n"
+        "Files are edited as text: comments and formatting stay.  Nothing is written when the\n"
+        "rename cannot be made.",
+    )
     rename.add_argument("old", help="the record's id now")
     rename.add_argument("new", help="its new id: lowercase a-z, 0-9 and hyphens")
     _content_option(rename)
     rename.add_argument("--dry-run", action="store_true", help="change nothing; say what would change")
     rename.set_defaults(handler=command_rename)
 
-    schema_command = _subcommand(sub, "schema", "write the committed JSON Schemas in schema/",
-                                 "Write schema/entity.schema.json, event.schema.json, source.schema.json (one a kind,\n"
-                                 "named on each record's first line) and record.schema.json (any kind) from\n"
-                                 "generator/schema.py and the dossier's vocabulary.  Run it after changing either.")
-    schema_command.add_argument("--check", action="store_true", help="change nothing; fail if a committed copy is stale")
+    schema_command = _subcommand(
+        sub,
+        "schema",
+        "write the committed JSON Schemas in schema/",
+        "Write schema/entity.schema.json, event.schema.json, source.schema.json (one a kind,\n"
+        "named on each record's first line) and record.schema.json (any kind) from\n"
+        "generator/schema.py and the dossier's vocabulary.  Run it after changing either.",
+    )
+    schema_command.add_argument(
+        "--check", action="store_true", help="change nothing; fail if a committed copy is stale"
+    )
     schema_command.add_argument("--root", default=".", metavar="DIR", help="the project folder (default: .)")
-    schema_command.add_argument("--content", default=None, metavar="DIR",
-                                help="the records folder, whose vocabulary.yaml is read (default: ROOT/content)")
+    schema_command.add_argument(
+        "--content",
+        default=None,
+        metavar="DIR",
+        help="the records folder, whose vocabulary.yaml is read (default: ROOT/content)",
+    )
     schema_command.set_defaults(handler=command_schema)
 
-    codes_command = _subcommand(sub, "codes", "print the table of error codes (or update it in a file)",
-                                "Print the Markdown table of every problem code the engine reports, from\n"
-                                "generator/codes.py; with --update FILE, write it between the markers in FILE.")
-    codes_command.add_argument("--update", default=None, metavar="FILE",
-                               help="write the table between the markers in FILE (CONTRIBUTING.md)")
+    codes_command = _subcommand(
+        sub,
+        "codes",
+        "print the table of error codes (or update it in a file)",
+        "Print the Markdown table of every problem code the engine reports, from\n"
+        "generator/codes.py; with --update FILE, write it between the markers in FILE.",
+    )
+    codes_command.add_argument(
+        "--update", default=None, metavar="FILE", help="write the table between the markers in FILE (CONTRIBUTING.md)"
+    )
     codes_command.add_argument("--check", action="store_true", help="with --update: change nothing; fail if stale")
     codes_command.set_defaults(handler=command_codes)
 
-    init = _subcommand(sub, "init", "write a new dossier project: records, vocabulary, site, tests and CI",
-                       "Write a new dossier project into DIR (new or empty): starter records, a vocabulary.yaml\n"
-                       "that extends the engine's, mkdocs.yml, a Makefile, tests and a CI workflow.")
+    init = _subcommand(
+        sub,
+        "init",
+        "write a new dossier project: records, vocabulary, site, tests and CI",
+        "Write a new dossier project into DIR (new or empty): starter records, a vocabulary.yaml\n"
+        "that extends the engine's, mkdocs.yml, a Makefile, tests and a CI workflow.",
+    )
     init.add_argument("dir", help="a new or empty folder")
     init.add_argument("--title", default=None, help="the site's title (default: from the folder's name)")
-    init.add_argument("--engine", default=None,
-                      help="the requirement that installs this engine (default: this engine's source folder)")
+    init.add_argument(
+        "--engine",
+        default=None,
+        help="the requirement that installs this engine (default: this engine's source folder)",
+    )
     init.set_defaults(handler=command_init)
 
-    diff = _subcommand(sub, "diff", "records added, removed, renamed and changed against a git revision, as Markdown",
-                       "Compare the records with those of a git revision: records added, removed, renamed and\n"
-                       "changed (each changed field's old and new value), and the pages each change affects,\n"
-                       "as Markdown for a pull-request comment.")
+    diff = _subcommand(
+        sub,
+        "diff",
+        "records added, removed, renamed and changed against a git revision, as Markdown",
+        "Compare the records with those of a git revision: records added, removed, renamed and\n"
+        "changed (each changed field's old and new value), and the pages each change affects,\n"
+        "as Markdown for a pull-request comment.",
+    )
     diff.add_argument("base", help="the git revision to compare with, e.g. origin/main or HEAD")
     _content_option(diff)
-    diff.add_argument("--out", default=None, metavar="FILE",
-                      help="write the Markdown to this file instead of standard output")
+    diff.add_argument(
+        "--out", default=None, metavar="FILE", help="write the Markdown to this file instead of standard output"
+    )
     diff.set_defaults(handler=command_diff)
     return parser
 

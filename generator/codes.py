@@ -17,9 +17,9 @@ CODES: dict[str, str] = {
     "not-utf8": "a byte that is not UTF-8: save the file as UTF-8",
     "tab": "a tab character: indent with spaces",
     "control-character": "an invisible control character (NUL, ESC ...), in the file or made by an escape such as "
-                         "`\"\\e\"`: remove it",
+    '`"\\e"`: remove it',
     "bidi-control": "a bidirectional control character (U+202A–U+202E, U+2066–U+2069), which could make a name "
-                    "read as another: remove it",
+    "read as another: remove it",
     "unreadable": "the file or page cannot be read",
     "empty-file": "the file holds nothing",
     "yaml-syntax": "the file is not valid YAML; the line is where the parser gave up",
@@ -57,16 +57,16 @@ CODES: dict[str, str] = {
     "duplicate-id": "an id used by two files",
     "bad-reference": "not a record id where one belongs (a name such as 'The Verge'?); the hint names the record",
     "unknown-reference": "an id that no record has; the hint suggests the closest id, name or alias, or the "
-                         "command that creates the record",
+    "command that creates the record",
     "wrong-kind": "an id of the wrong kind (a source where an entity belongs)",
     "wrong-relationship": "a relation type that does not fit the two ends (a place cannot `own`)",
     "date-mismatch": "a lifecycle state names an event of another date",
     "relay-cycle": "sources that relay each other in a circle",
     "unknown-excerpt": "a citation `source-id#excerpt-id` whose source has no such excerpt; the hint suggests the "
-                       "closest",
+    "closest",
     "voice-not-relayed": "an excerpt's voice that is not down the source's `relays:` chain",
     "quote-not-in-text": "a quote that does not occur in the source's stored text; the hint shows the closest "
-                         "passage and the first difference",
+    "passage and the first difference",
     "stored-text-missing": "`stored_text.path` names no file",
     "stored-text-outside": "`stored_text.path` leads outside the content folder",
     "stored-text-unreadable": "the stored text cannot be read as UTF-8",

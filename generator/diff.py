@@ -127,8 +127,13 @@ def _field_changes(before: dict | None, after: dict | None) -> list[FieldChange]
     if before is None or after is None:
         if before == after:
             return []
-        return [FieldChange("(whole file)", "unreadable YAML" if before is None else "a mapping",
-                            "unreadable YAML" if after is None else "a mapping")]
+        return [
+            FieldChange(
+                "(whole file)",
+                "unreadable YAML" if before is None else "a mapping",
+                "unreadable YAML" if after is None else "a mapping",
+            )
+        ]
     return _mapping_changes("", before, after)
 
 
@@ -196,8 +201,10 @@ def _load(content_dir: Path, what: str, notes: list[str]) -> Dossier | None:
         return load_dossier(content_dir).dossier
     except DossierError as error:
         count = len([p for p in error.problems if p.severity is Severity.ERROR])
-        notes.append(f"The records {what} have {count} error{'s' if count != 1 else ''} "
-                      f"(`python -m generator check` lists them), so the pages that link to them are not listed.")
+        notes.append(
+            f"The records {what} have {count} error{'s' if count != 1 else ''} "
+            f"(`python -m generator check` lists them), so the pages that link to them are not listed."
+        )
         return None
 
 
@@ -211,13 +218,18 @@ def diff_dossier(base: str, content_dir: Path) -> DossierDiff:
     try:
         _git(repo, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
     except DiffError:
-        raise DiffError(f"{base}: no such commit in {repo} (a branch, tag or commit id, e.g. origin/main; "
-                        f"in a shallow clone, fetch the history first: git fetch --unshallow)") from None
+        raise DiffError(
+            f"{base}: no such commit in {repo} (a branch, tag or commit id, e.g. origin/main; "
+            f"in a shallow clone, fetch the history first: git fetch --unshallow)"
+        ) from None
 
     with tempfile.TemporaryDirectory(prefix="dossier-diff-") as scratch:
         old_root = Path(scratch)
-        archive = _git(repo, "archive", "--format=tar", base, "--", str(content_rel), binary=True) \
-            if _git(repo, "ls-tree", "--name-only", base, "--", str(content_rel)).strip() else b""
+        archive = (
+            _git(repo, "archive", "--format=tar", base, "--", str(content_rel), binary=True)
+            if _git(repo, "ls-tree", "--name-only", base, "--", str(content_rel)).strip()
+            else b""
+        )
         old_files: dict[str, RecordFile] = {}
         if archive:
             with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
@@ -269,24 +281,32 @@ def diff_dossier(base: str, content_dir: Path) -> DossierDiff:
             if path in renames:
                 after_file = new_files[renames[path]]
                 before, after = _fields(old_bytes(path)), _fields(new_bytes(after_file.path))
-                changes.append(RecordChange(record_file, after_file, _field_changes(before, after),
-                                            _title(after, after_file.record_id)))
+                changes.append(
+                    RecordChange(
+                        record_file, after_file, _field_changes(before, after), _title(after, after_file.record_id)
+                    )
+                )
             elif path in new_files:
                 old_text, new_text = old_bytes(path), new_bytes(path)
                 if old_text != new_text:
                     before, after = _fields(old_text), _fields(new_text)
                     field_changes = _field_changes(before, after)
                     if field_changes or before is None:
-                        changes.append(RecordChange(record_file, new_files[path], field_changes,
-                                                    _title(after, record_file.record_id)))
+                        changes.append(
+                            RecordChange(
+                                record_file, new_files[path], field_changes, _title(after, record_file.record_id)
+                            )
+                        )
             else:
-                changes.append(RecordChange(record_file, None, [], _title(_fields(old_bytes(path)),
-                                                                           record_file.record_id)))
+                changes.append(
+                    RecordChange(record_file, None, [], _title(_fields(old_bytes(path)), record_file.record_id))
+                )
         renamed_to = set(renames.values())
         for path, record_file in new_files.items():
             if path not in old_files and path not in renamed_to:
-                changes.append(RecordChange(None, record_file, [], _title(_fields(new_bytes(path)),
-                                                                          record_file.record_id)))
+                changes.append(
+                    RecordChange(None, record_file, [], _title(_fields(new_bytes(path)), record_file.record_id))
+                )
         order = {"added": 0, "changed": 1, "renamed": 2, "removed": 3}
         changes.sort(key=lambda c: (order[c.status], (c.after or c.before).path))
 
@@ -302,8 +322,9 @@ def diff_dossier(base: str, content_dir: Path) -> DossierDiff:
                         continue
                     pages.add(side.page)
                     for dossier, linked in links:
-                        pages.update(filter(None, (_page_of(dossier, other)
-                                                   for other in linked.get(side.record_id, ()))))
+                        pages.update(
+                            filter(None, (_page_of(dossier, other) for other in linked.get(side.record_id, ())))
+                        )
                 if change.status != "changed":
                     pages.add(f"{(change.after or change.before).kind_folder}/")
                 if "events" in {side.kind_folder for side in (change.before, change.after) if side}:
@@ -331,7 +352,7 @@ def _shown_pair(before: object, after: object, limit: int = VALUE_LIMIT) -> tupl
     start = max(0, common - limit // 3) if max(len(old), len(new)) > limit else 0
 
     def window(text: str) -> str:
-        cut = text[start:start + limit]
+        cut = text[start : start + limit]
         return ("…" if start else "") + cut + ("…" if start + limit < len(text) else "")
 
     return window(old), window(new)
@@ -349,8 +370,10 @@ def markdown_code(text: str) -> str:
 
 def _cell_pair(change: FieldChange) -> tuple[str, str]:
     old, new = _shown_pair(change.before, change.after)
-    return (markdown_code(old) if change.before is not None else "*(absent)*",
-            markdown_code(new) if change.after is not None else "*(absent)*")
+    return (
+        markdown_code(old) if change.before is not None else "*(absent)*",
+        markdown_code(new) if change.after is not None else "*(absent)*",
+    )
 
 
 def render_markdown(diff: DossierDiff) -> str:
@@ -361,8 +384,7 @@ def render_markdown(diff: DossierDiff) -> str:
         lines.append("No record was added, removed, renamed or changed.")
         return "\n".join(lines) + "\n"
     lines += [", ".join(f"{count} {status}" for status, count in counts.items()) + ".", ""]
-    for status, heading in (("added", "Added"), ("changed", "Changed"), ("renamed", "Renamed"),
-                            ("removed", "Removed")):
+    for status, heading in (("added", "Added"), ("changed", "Changed"), ("renamed", "Renamed"), ("removed", "Removed")):
         group = diff.by_status(status)
         if not group:
             continue
@@ -370,12 +392,15 @@ def render_markdown(diff: DossierDiff) -> str:
         for change in group:
             side = change.after or change.before
             if status == "renamed":
-                lines.append(f"- {markdown_code(change.before.record_id)} → {markdown_code(change.after.record_id)} "
-                             f"({markdown_code(change.before.path)} → {markdown_code(change.after.path)}): "
-                             f"{markdown_code(change.title)}")
+                lines.append(
+                    f"- {markdown_code(change.before.record_id)} → {markdown_code(change.after.record_id)} "
+                    f"({markdown_code(change.before.path)} → {markdown_code(change.after.path)}): "
+                    f"{markdown_code(change.title)}"
+                )
             else:
-                lines.append(f"- {markdown_code(side.record_id)} ({markdown_code(side.path)}): "
-                             f"{markdown_code(change.title)}")
+                lines.append(
+                    f"- {markdown_code(side.record_id)} ({markdown_code(side.path)}): {markdown_code(change.title)}"
+                )
             if change.fields:
                 lines += ["", "  | field | before | after |", "  | --- | --- | --- |"]
                 lines += [f"  | {markdown_code(f.name)} | {' | '.join(_cell_pair(f))} |" for f in change.fields]

@@ -49,7 +49,7 @@ def rich_line(line: str) -> str:
     list_marker = _LIST_LINE_RE.match(line)
     prefix = ""
     if list_marker:
-        prefix, line = line[:list_marker.end()], line[list_marker.end():]
+        prefix, line = line[: list_marker.end()], line[list_marker.end() :]
         prefix = prefix.lstrip()  # no indented code blocks from record text
     else:
         line = line.lstrip()
@@ -84,8 +84,14 @@ def plain_title(text: str) -> str:
 
 def attribute(text: str) -> str:
     """Escape text for a double-quoted HTML attribute in a template-built tag."""
-    return (str(text).replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("'", "&#39;"))
+    return (
+        str(text)
+        .replace("&", "&amp;")
+        .replace('"', "&quot;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("'", "&#39;")
+    )
 
 
 def safe_url(url: str) -> str:
@@ -125,6 +131,6 @@ def page_markdown(body: str) -> str:
     def definition(match) -> str:
         if match.group(3).lower() in _SAFE_SCHEMES:
             return match.group(0)
-        return match.group(1) + "&#91;" + match.group(0)[len(match.group(1)) + 1:]
+        return match.group(1) + "&#91;" + match.group(0)[len(match.group(1)) + 1 :]
 
     return _DEFINITION_RE.sub(definition, _INLINE_DESTINATION_RE.sub(inline_link, escaped))

@@ -62,7 +62,7 @@ class NormalizedText:
         """The original text behind normalized characters ``start`` to ``end``."""
         if start >= end:
             return ""
-        return self.original[self.positions[start]:self.positions[end - 1] + 1]
+        return self.original[self.positions[start] : self.positions[end - 1] + 1]
 
     def line_of(self, start: int) -> int:
         return self.original.count("\n", 0, self.positions[start]) + 1 if self.positions else 1
@@ -102,17 +102,24 @@ def closest_passage(quote: str, stored: NormalizedText) -> ClosestPassage | None
     starts = [0] + [match.start() for match in _WORD_RE.finditer(text)]
     size = len(wanted)
     # quick_ratio() bounds ratio() from above: rank every word start by it, then score the best few.
-    ranked = sorted(set(starts), key=lambda start: -difflib.SequenceMatcher(
-        None, wanted, text[start:start + size], autojunk=False).quick_ratio())[:25]
+    ranked = sorted(
+        set(starts),
+        key=lambda start: (
+            -difflib.SequenceMatcher(None, wanted, text[start : start + size], autojunk=False).quick_ratio()
+        ),
+    )[:25]
     best_start, best_ratio = ranked[0], -1.0
     for start in ranked:
-        ratio = difflib.SequenceMatcher(None, wanted, text[start:start + size], autojunk=False).ratio()
+        ratio = difflib.SequenceMatcher(None, wanted, text[start : start + size], autojunk=False).ratio()
         if ratio > best_ratio:
             best_start, best_ratio = start, ratio
     end = min(len(text), best_start + size + size // 4)
     # Trim the window to what matches the quote, then widen it to whole words.
-    blocks = [b for b in difflib.SequenceMatcher(None, wanted, text[best_start:end], autojunk=False)
-              .get_matching_blocks() if b.size]
+    blocks = [
+        b
+        for b in difflib.SequenceMatcher(None, wanted, text[best_start:end], autojunk=False).get_matching_blocks()
+        if b.size
+    ]
     if blocks:
         best_start, end = best_start + blocks[0].b, best_start + blocks[-1].b + blocks[-1].size
     while best_start > 0 and text[best_start - 1] != " ":
@@ -120,8 +127,9 @@ def closest_passage(quote: str, stored: NormalizedText) -> ClosestPassage | None
     while end < len(text) and text[end] != " ":
         end += 1
     window = text[best_start:end]
-    return ClosestPassage(stored.original_span(best_start, end), stored.line_of(best_start),
-                          _first_difference(wanted, window))
+    return ClosestPassage(
+        stored.original_span(best_start, end), stored.line_of(best_start), _first_difference(wanted, window)
+    )
 
 
 def _first_difference(quote: str, passage: str) -> str:
@@ -149,26 +157,46 @@ def check_stored_texts(sources: list[Source], marks_of, content_dir: Path) -> li
     for source in sources:
         if source.stored_text is None:
             continue
-        stored_path = (content_dir / source.stored_text.path)
+        stored_path = content_dir / source.stored_text.path
         line, column = marks_of(source.id, ("stored_text", "path"))
         resolved = stored_path.resolve()
         if resolved != root and root not in resolved.parents:
-            problems.append(Problem(source.origin.path, line, column, "stored-text-outside",
-                                    f"stored_text.path '{source.stored_text.path}' leads outside the content folder",
-                                    "keep the copy below the content folder, e.g. texts/<source-id>.txt"))
+            problems.append(
+                Problem(
+                    source.origin.path,
+                    line,
+                    column,
+                    "stored-text-outside",
+                    f"stored_text.path '{source.stored_text.path}' leads outside the content folder",
+                    "keep the copy below the content folder, e.g. texts/<source-id>.txt",
+                )
+            )
             continue
         try:
             stored = NormalizedText.of(stored_path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            problems.append(Problem(source.origin.path, line, column, "stored-text-missing",
-                                    f"stored_text.path: no file {display_path(stored_path)}",
-                                    "add the file with the source's text, or fix the path (relative to the "
-                                    "content folder)"))
+            problems.append(
+                Problem(
+                    source.origin.path,
+                    line,
+                    column,
+                    "stored-text-missing",
+                    f"stored_text.path: no file {display_path(stored_path)}",
+                    "add the file with the source's text, or fix the path (relative to the content folder)",
+                )
+            )
             continue
         except (OSError, UnicodeDecodeError) as error:
-            problems.append(Problem(source.origin.path, line, column, "stored-text-unreadable",
-                                    f"stored_text.path: cannot read {display_path(stored_path)}: {error}",
-                                    "save it as UTF-8 text"))
+            problems.append(
+                Problem(
+                    source.origin.path,
+                    line,
+                    column,
+                    "stored-text-unreadable",
+                    f"stored_text.path: cannot read {display_path(stored_path)}: {error}",
+                    "save it as UTF-8 text",
+                )
+            )
             continue
         for index, excerpt in enumerate(source.excerpts):
             if find_quote(excerpt.quote, stored):
@@ -177,12 +205,21 @@ def check_stored_texts(sources: list[Source], marks_of, content_dir: Path) -> li
             closest = closest_passage(excerpt.quote, stored)
             hint = "copy the words exactly as the source has them"
             if closest is not None:
-                hint = (f"closest passage ({display_path(stored_path)}, line {closest.line}): "
-                        f"“{closest.text}”" + (f"; {closest.difference}" if closest.difference else "") +
-                        "; " + hint)
-            problems.append(Problem(source.origin.path, quote_line, quote_column, "quote-not-in-text",
-                                    f"excerpts[{index}] ('{excerpt.id}'): the quote is not in the stored text "
-                                    f"{display_path(stored_path)}", hint))
+                hint = (
+                    f"closest passage ({display_path(stored_path)}, line {closest.line}): "
+                    f"“{closest.text}”" + (f"; {closest.difference}" if closest.difference else "") + "; " + hint
+                )
+            problems.append(
+                Problem(
+                    source.origin.path,
+                    quote_line,
+                    quote_column,
+                    "quote-not-in-text",
+                    f"excerpts[{index}] ('{excerpt.id}'): the quote is not in the stored text "
+                    f"{display_path(stored_path)}",
+                    hint,
+                )
+            )
     return problems
 
 
@@ -218,8 +255,10 @@ class EvidenceCounts:
 
     def summary(self) -> str:
         total = self.on_excerpts + self.on_whole_sources
-        return (f"{self.on_excerpts} of {total} cited statements rest on an excerpt; "
-                f"{self.on_whole_sources} on a whole source only")
+        return (
+            f"{self.on_excerpts} of {total} cited statements rest on an excerpt; "
+            f"{self.on_whole_sources} on a whole source only"
+        )
 
 
 def whole_source_warnings(records, source_ids: set[str], marks_of) -> tuple[list[Problem], EvidenceCounts]:
@@ -237,13 +276,22 @@ def whole_source_warnings(records, source_ids: set[str], marks_of) -> tuple[list
             on_whole += 1
             path = (field_name,) if field_name in ("summary", "description") else (field_name, key)
             line, column = marks_of(record.id, path)
-            where = field_name if path == (field_name,) else (
-                f"{field_name}.{key}" if isinstance(key, str) else f"{field_name}[{key}]")
-            warnings.append(Problem(record.origin.path, line, column, "no-excerpt",
-                                    f"{where} rests on a whole source ({', '.join(dict.fromkeys(cited))}), "
-                                    f"not on an excerpt",
-                                    "add the passage to the source's 'excerpts:' and cite it as "
-                                    "source-id#excerpt-id", Severity.WARNING))
+            where = (
+                field_name
+                if path == (field_name,)
+                else (f"{field_name}.{key}" if isinstance(key, str) else f"{field_name}[{key}]")
+            )
+            warnings.append(
+                Problem(
+                    record.origin.path,
+                    line,
+                    column,
+                    "no-excerpt",
+                    f"{where} rests on a whole source ({', '.join(dict.fromkeys(cited))}), not on an excerpt",
+                    "add the passage to the source's 'excerpts:' and cite it as source-id#excerpt-id",
+                    Severity.WARNING,
+                )
+            )
     return warnings, EvidenceCounts(on_excerpts, on_whole)
 
 

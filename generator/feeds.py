@@ -91,8 +91,7 @@ class AtomFeed:
         title.text = _text(f"{event.human_date}: {event.title}")
         ET.SubElement(entry, "updated").text = atom_date(event.date)
         ET.SubElement(entry, "published").text = atom_date(event.date)
-        ET.SubElement(entry, "link", rel="alternate", type="text/html",
-                      href=self.url(self.event_path(event)))
+        ET.SubElement(entry, "link", rel="alternate", type="text/html", href=self.url(self.event_path(event)))
         for source_id in dict.fromkeys(citation.partition("#")[0] for citation in event.sources):
             source_url = _http(self.dossier.sources[source_id].url)
             if source_url:
@@ -107,8 +106,7 @@ class AtomFeed:
         feed = ET.Element("feed", xmlns=ATOM_NS)  # plain names in the default namespace
         ET.SubElement(feed, "id").text = self.url(FEED_PATH) if self.site_url else "urn:dossier:feed"
         ET.SubElement(feed, "title", type="text").text = _text(f"{self.site_name}: events")
-        ET.SubElement(feed, "updated").text = (
-            max(atom_date(e.date) for e in events) if events else EMPTY_FEED_UPDATED)
+        ET.SubElement(feed, "updated").text = max(atom_date(e.date) for e in events) if events else EMPTY_FEED_UPDATED
         author = ET.SubElement(feed, "author")
         ET.SubElement(author, "name").text = _text(self.site_name)
         ET.SubElement(feed, "link", rel="self", type="application/atom+xml", href=self.url(FEED_PATH))

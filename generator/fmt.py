@@ -92,7 +92,7 @@ def _canonicalize(node, spec: schema.Spec | None, vocabulary):
             order = _ordered_keys(node, spec.field_names())
         elif isinstance(spec, schema.MapOf):
             keys = schema.keys_of(spec, vocabulary)
-            specs = {key: spec.value for key in keys}
+            specs = dict.fromkeys(keys, spec.value)
             order = _ordered_keys(node, list(keys))
         else:
             specs, order = {}, list(node)
@@ -122,7 +122,7 @@ def _dates_as_text(value, spec, vocabulary):
         if isinstance(spec, schema.Obj):
             specs = {name: field_spec for name, field_spec, _required in spec.fields}
         elif isinstance(spec, schema.MapOf):
-            specs = {key: spec.value for key in schema.keys_of(spec, vocabulary)}
+            specs = dict.fromkeys(schema.keys_of(spec, vocabulary), spec.value)
         else:
             specs = {}
         return {key: _dates_as_text(item, specs.get(key), vocabulary) for key, item in value.items()}
@@ -149,8 +149,10 @@ def format_record_text(text: str, kind: str, vocabulary=None) -> str:
             break
         formatted = again
     if _engine_values(formatted, kind, vocabulary) != _engine_values(text, kind, vocabulary):
-        raise FormatError("formatting would change a value (an unquoted yes/no/on/off or number where text "
-                          "belongs?); run 'python -m generator check', fix the record, then format again")
+        raise FormatError(
+            "formatting would change a value (an unquoted yes/no/on/off or number where text "
+            "belongs?); run 'python -m generator check', fix the record, then format again"
+        )
     return formatted
 
 
@@ -232,8 +234,9 @@ def _write_cache(cache_dir: Path | None, keys: set[str]) -> None:
         pass  # a cache that cannot be written only costs time
 
 
-def format_files(content_dir: Path, paths: list[Path] | None = None, write: bool = True,
-                 cache_dir: Path | None = None) -> FormatReport:
+def format_files(
+    content_dir: Path, paths: list[Path] | None = None, write: bool = True, cache_dir: Path | None = None
+) -> FormatReport:
     """Format the given record files (default: every record under ``content_dir``).
 
     ``cache_dir`` remembers the hashes of files found canonical (ruamel.yaml's round trip costs

@@ -46,8 +46,11 @@ def _http_url(url: str | None) -> str | None:
 def _fits(link_schema: str, prop: str, ftm_schema: str) -> bool:
     """Whether an entity of ``ftm_schema`` may stand in ``prop`` of ``link_schema``."""
     link_property = model.get(link_schema).get(prop)
-    return link_property is not None and link_property.range is not None and model.get(ftm_schema).is_a(
-        link_property.range)
+    return (
+        link_property is not None
+        and link_property.range is not None
+        and model.get(ftm_schema).is_a(link_property.range)
+    )
 
 
 #: Property types whose cleaning depends on the value alone (not on the entity), and is costly.

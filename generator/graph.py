@@ -87,7 +87,6 @@ class Graph:
             reached |= frontier
         return reached
 
-
     def drawn_whole(self, limit: int = WHOLE_GRAPH_NODE_LIMIT) -> tuple[set[str], list[GraphEdge]]:
         """The entities the whole-dossier graph draws (most connected first, ties by id, as the
         script picks them) and the relationships among them: what the no-JavaScript list shows."""
@@ -110,25 +109,45 @@ def page_url(markdown_path: str, directory_urls: bool = True) -> str:
 def build_graph(dossier: Dossier, directory_urls: bool = True) -> Graph:
     """Every entity and every declared relationship, in a stable order."""
     folder = schema.KIND_FOLDERS["entity"]
-    edges = [GraphEdge(entity.id, relationship.target, relationship.type,
-                       dossier.vocabulary.relation_types_by_name[relationship.type].label,
-                       relationship.since.iso() if relationship.since else None,
-                       relationship.until.iso() if relationship.until else None)
-             for entity in sorted(dossier.entities.values(), key=lambda e: e.id)
-             for relationship in entity.relationships]
+    edges = [
+        GraphEdge(
+            entity.id,
+            relationship.target,
+            relationship.type,
+            dossier.vocabulary.relation_types_by_name[relationship.type].label,
+            relationship.since.iso() if relationship.since else None,
+            relationship.until.iso() if relationship.until else None,
+        )
+        for entity in sorted(dossier.entities.values(), key=lambda e: e.id)
+        for relationship in entity.relationships
+    ]
     degree = Counter()
     for edge in edges:
         degree[edge.source] += 1
         degree[edge.target] += 1
-    nodes = [GraphNode(entity.id, entity.name, entity.type, page_url(f"{folder}/{entity.id}.md", directory_urls),
-                       degree[entity.id])
-             for entity in sorted(dossier.entities.values(), key=lambda e: e.id)]
+    nodes = [
+        GraphNode(
+            entity.id, entity.name, entity.type, page_url(f"{folder}/{entity.id}.md", directory_urls), degree[entity.id]
+        )
+        for entity in sorted(dossier.entities.values(), key=lambda e: e.id)
+    ]
     present = {entity.type for entity in dossier.entities.values()}
-    rules = [GraphRule(entity.id, [(state.date.iso(), state.state)
-                                   for state in sorted(entity.lifecycle, key=lambda state: state.date)])
-             for entity in sorted(dossier.entities.values(), key=lambda e: e.id) if entity.lifecycle]
-    return Graph(nodes, edges, [t for t in dossier.vocabulary.entity_types if t.name in present],
-                 evidence_sources(dossier, directory_urls), rules, dossier.vocabulary.in_force_states)
+    rules = [
+        GraphRule(
+            entity.id,
+            [(state.date.iso(), state.state) for state in sorted(entity.lifecycle, key=lambda state: state.date)],
+        )
+        for entity in sorted(dossier.entities.values(), key=lambda e: e.id)
+        if entity.lifecycle
+    ]
+    return Graph(
+        nodes,
+        edges,
+        [t for t in dossier.vocabulary.entity_types if t.name in present],
+        evidence_sources(dossier, directory_urls),
+        rules,
+        dossier.vocabulary.in_force_states,
+    )
 
 
 def evidence_sources(dossier: Dossier, directory_urls: bool = True) -> list[EvidenceSource]:
@@ -136,11 +155,24 @@ def evidence_sources(dossier: Dossier, directory_urls: bool = True) -> list[Evid
     folder = schema.KIND_FOLDERS["source"]
     found = []
     for source in sorted(dossier.sources.values(), key=lambda s: s.id):
-        cited_by = sorted({str(citation.record) for citation in dossier.citations_by_source.get(source.id, ())
-                           if str(citation.record) in dossier.entities})
-        found.append(EvidenceSource(source.id, source.display_title, source.kind,
-                                    page_url(f"{folder}/{source.id}.md", directory_urls),
-                                    source.publisher, list(source.relays), cited_by))
+        cited_by = sorted(
+            {
+                str(citation.record)
+                for citation in dossier.citations_by_source.get(source.id, ())
+                if str(citation.record) in dossier.entities
+            }
+        )
+        found.append(
+            EvidenceSource(
+                source.id,
+                source.display_title,
+                source.kind,
+                page_url(f"{folder}/{source.id}.md", directory_urls),
+                source.publisher,
+                list(source.relays),
+                cited_by,
+            )
+        )
     return found
 
 

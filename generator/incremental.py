@@ -29,8 +29,8 @@ import collections.abc
 import dataclasses
 import hashlib
 import inspect
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .cache import fewer_collections
 from .link import Dossier
@@ -263,8 +263,13 @@ class IncrementalRenderer:
         self.changed: set[str] = set()  # paths whose text differs from the call before
 
     @fewer_collections()
-    def render(self, dossier: Dossier, make_renderer: Callable[[Dossier], Renderer] = Renderer,
-               override_dir: Path | None = None, settings: str = "") -> dict:
+    def render(
+        self,
+        dossier: Dossier,
+        make_renderer: Callable[[Dossier], Renderer] = Renderer,
+        override_dir: Path | None = None,
+        settings: str = "",
+    ) -> dict:
         """All pages of ``dossier``, rendered by ``make_renderer(dossier)``.
 
         ``override_dir`` (the template overrides) and ``settings`` (anything else the pages
@@ -283,9 +288,11 @@ class IncrementalRenderer:
             pages: dict[str, str] = {}
             reads_by_path: dict[str, dict[str, set]] = {}
             self.rendered = set()
-            for kind_name, render_one in (("entities", record_renderer.render_entity),
-                                          ("events", record_renderer.render_event),
-                                          ("sources", record_renderer.render_source)):
+            for kind_name, render_one in (
+                ("entities", record_renderer.render_entity),
+                ("events", record_renderer.render_event),
+                ("sources", record_renderer.render_source),
+            ):
                 records = getattr(dossier, kind_name)
                 recorded_records = getattr(view, kind_name)
                 for record_id, record in records.items():

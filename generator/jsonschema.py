@@ -35,8 +35,11 @@ _NOT_BLANK = r"\S"
 
 def _definition_names() -> dict[int, str]:
     """Named object specs of :mod:`generator.schema` become ``$defs`` entries, by identity."""
-    return {id(value): name.lower().replace("_", "-") for name, value in vars(schema).items()
-            if isinstance(value, schema.Obj)}
+    return {
+        id(value): name.lower().replace("_", "-")
+        for name, value in vars(schema).items()
+        if isinstance(value, schema.Obj)
+    }
 
 
 class _Translator:
@@ -104,8 +107,10 @@ class _Translator:
     def _mapof(self, spec: schema.MapOf) -> dict:
         value = self.spec(spec.value)
         key_docs = self.vocabulary.meanings(spec.vocab) if spec.vocab else {}
-        properties = {key: ({"description": key_docs[key], "allOf": [value]} if key in key_docs else value)
-                      for key in schema.keys_of(spec, self.vocabulary)}
+        properties = {
+            key: ({"description": key_docs[key], "allOf": [value]} if key in key_docs else value)
+            for key in schema.keys_of(spec, self.vocabulary)
+        }
         return {"type": "object", "properties": properties, "additionalProperties": False}
 
 
@@ -132,7 +137,7 @@ def build_kind_schema(kind: str, vocabulary=None) -> dict:
         "title": f"Dossier {kind} record",
         **{key: value for key, value in body.items() if key != "description"},
         "description": _KIND_DESCRIPTIONS[kind] + " The file name is the record's id. See the format reference "
-                                                   "page of the site for every field.",
+        "page of the site for every field.",
         "$defs": dict(sorted(definitions.items())),
     }
 
@@ -146,11 +151,13 @@ def build_json_schema(vocabulary=None) -> dict:
     return {
         "$schema": DRAFT,
         "title": "Dossier record",
-        "description": ("One record file of the dossier: an entity (content/entities/), an event "
-                        "(content/events/) or a source (content/sources/). The file name is the record's id. "
-                        "Records name the schema of their own kind (entity.schema.json, event.schema.json, "
-                        "source.schema.json); this one picks the kind by the field only it has: 'kind' for a "
-                        "source, 'type' for an entity, else an event."),
+        "description": (
+            "One record file of the dossier: an entity (content/entities/), an event "
+            "(content/events/) or a source (content/sources/). The file name is the record's id. "
+            "Records name the schema of their own kind (entity.schema.json, event.schema.json, "
+            "source.schema.json); this one picks the kind by the field only it has: 'kind' for a "
+            "source, 'type' for an entity, else an event."
+        ),
         "if": {"required": ["kind"]},
         "then": refs["source"],
         "else": {"if": {"required": ["type"]}, "then": refs["entity"], "else": refs["event"]},

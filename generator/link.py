@@ -50,9 +50,19 @@ class Citation:
 
 
 _SECTION_OF_FIELD = {
-    "summary": "Summary", "description": "Description", "facts": "Key facts", "relationships": "Relationships",
-    "lifecycle": "Lifecycle", "participants": "Participants", "place": "Details", "topics": "Details",
-    "sources": "References", "note": "Details", "relays": "Relays", "publisher": "Details", "body": "Text",
+    "summary": "Summary",
+    "description": "Description",
+    "facts": "Key facts",
+    "relationships": "Relationships",
+    "lifecycle": "Lifecycle",
+    "participants": "Participants",
+    "place": "Details",
+    "topics": "Details",
+    "sources": "References",
+    "note": "Details",
+    "relays": "Relays",
+    "publisher": "Details",
+    "body": "Text",
 }
 
 
@@ -157,9 +167,8 @@ def _text_fields(record: Record):
         yield "summary", record.summary
         if record.description:
             yield "description", record.description
-    elif isinstance(record, Source):
-        if record.note:
-            yield "note", record.note
+    elif isinstance(record, Source) and record.note:
+        yield "note", record.note
 
 
 def _cited_sources(record: Record):
@@ -187,11 +196,19 @@ def _cited_sources(record: Record):
             yield "summary", source_id
 
 
-def link_dossier(entities: list[Entity], events: list[Event], sources: list[Source],
-                 pages: list[Page] = (), vocabulary: Vocabulary | None = None) -> Dossier:
+def link_dossier(
+    entities: list[Entity],
+    events: list[Event],
+    sources: list[Source],
+    pages: list[Page] = (),
+    vocabulary: Vocabulary | None = None,
+) -> Dossier:
     dossier = Dossier(
-        entities={e.id: e for e in entities}, events={e.id: e for e in events}, sources={s.id: s for s in sources},
-        pages={p.id: p for p in pages}, vocabulary=vocabulary or default_vocabulary(),
+        entities={e.id: e for e in entities},
+        events={e.id: e for e in events},
+        sources={s.id: s for s in sources},
+        pages={p.id: p for p in pages},
+        vocabulary=vocabulary or default_vocabulary(),
     )
     relations: dict[str, list[RelationView]] = defaultdict(list)
     event_roles: dict[str, list[EventRole]] = defaultdict(list)
@@ -201,19 +218,22 @@ def link_dossier(entities: list[Entity], events: list[Event], sources: list[Sour
     for entity in dossier.entities.values():
         for relationship in entity.relationships:
             relation = dossier.vocabulary.relation_types_by_name[relationship.type]
-            relations[entity.id].append(RelationView(relation.label, relationship.target, relationship, True,
-                                                     entity.id))
-            relations[relationship.target].append(RelationView(relation.inverse_label, entity.id, relationship,
-                                                               False, entity.id))
+            relations[entity.id].append(
+                RelationView(relation.label, relationship.target, relationship, True, entity.id)
+            )
+            relations[relationship.target].append(
+                RelationView(relation.inverse_label, entity.id, relationship, False, entity.id)
+            )
         for state in entity.lifecycle:
             if state.event:
                 dossier.lifecycle_by_event.setdefault(state.event, []).append((entity.id, state))
 
     dossier.events_in_order = sorted(dossier.events.values(), key=lambda e: e.sort_key)
     ordered = dossier.events_in_order
-    dossier.event_neighbours = {event.id: (ordered[index - 1] if index > 0 else None,
-                                           ordered[index + 1] if index + 1 < len(ordered) else None)
-                                for index, event in enumerate(ordered)}
+    dossier.event_neighbours = {
+        event.id: (ordered[index - 1] if index > 0 else None, ordered[index + 1] if index + 1 < len(ordered) else None)
+        for index, event in enumerate(ordered)
+    }
     for event in dossier.events_in_order:
         for participant in event.participants:
             event_roles[participant.entity].append(EventRole(event, "participant", participant.role))
@@ -248,12 +268,19 @@ def link_dossier(entities: list[Entity], events: list[Event], sources: list[Sour
             mentions[target].add(Mention("page:" + page.id, page.title))
 
     dossier.relations_by_entity = {
-        key: sorted(views, key=lambda v: (v.label, dossier.entities[v.other].name.lower() if v.other in
-                                          dossier.entities else v.other))
-        for key, views in relations.items()}
+        key: sorted(
+            views,
+            key=lambda v: (v.label, dossier.entities[v.other].name.lower() if v.other in dossier.entities else v.other),
+        )
+        for key, views in relations.items()
+    }
     dossier.events_by_entity = dict(event_roles)
-    dossier.mentions_by_record = {key: sorted(value, key=lambda m: (m.record, m.section))
-                                  for key, value in mentions.items()}
-    dossier.citations_by_source = {key: sorted(value, key=lambda c: (c.record, c.section, c.excerpt or ""))
-                                   for key, value in citations.items() if key in dossier.sources}
+    dossier.mentions_by_record = {
+        key: sorted(value, key=lambda m: (m.record, m.section)) for key, value in mentions.items()
+    }
+    dossier.citations_by_source = {
+        key: sorted(value, key=lambda c: (c.record, c.section, c.excerpt or ""))
+        for key, value in citations.items()
+        if key in dossier.sources
+    }
     return dossier

@@ -137,7 +137,7 @@ def _scalar_runs(text: str, line_starts: list[int], event, value: str) -> tuple:
     start, end = event.start_mark.index, event.end_mark.index
     if style in (">", "|"):
         start = text.find("\n", start, end) + 1 or end  # the content begins below the header line
-    elif style in ("'", "\""):
+    elif style in ("'", '"'):
         start, end = start + 1, max(start + 1, end - 1)
     runs: list[tuple[int, int]] = []  # (offset in the value, index in the text)
     run_line_end = -1  # where the line of the last run ends: a run never goes past it
@@ -161,8 +161,12 @@ def _scalar_runs(text: str, line_starts: list[int], event, value: str) -> tuple:
         if line_end == -1:
             line_end = end
         chunk = text[index:line_end]
-        if chunk and value.startswith(chunk, offset) and (style != "'" or "'" not in chunk) and (
-                style != '"' or "\\" not in chunk):
+        if (
+            chunk
+            and value.startswith(chunk, offset)
+            and (style != "'" or "'" not in chunk)
+            and (style != '"' or "\\" not in chunk)
+        ):
             run(offset, index)
             offset, index = offset + len(chunk), line_end
             continue
@@ -171,7 +175,7 @@ def _scalar_runs(text: str, line_starts: list[int], event, value: str) -> tuple:
             run(offset, index)
             offset, index = offset + 1, index + 2
         elif style == '"' and found == "\\":
-            following = text[index + 1:index + 2]
+            following = text[index + 1 : index + 2]
             if following in ("\n", "\r"):  # an escaped line break: nothing in the value
                 index += 2
                 continue
@@ -272,8 +276,12 @@ class _Composer:
             if event.anchor not in self._anchors:
                 self._invalid(f"found undefined alias {event.anchor!r}", event.start_mark)
                 return None
-            self._fail(self._anchors[event.anchor], "yaml-alias", "anchors and aliases (& and *) are not allowed",
-                       "write the value out in full")
+            self._fail(
+                self._anchors[event.anchor],
+                "yaml-alias",
+                "anchors and aliases (& and *) are not allowed",
+                "write the value out in full",
+            )
             return None
         if event.anchor is not None:
             if event.anchor in self._anchors:
@@ -295,8 +303,12 @@ class _Composer:
                 return event.value
             return Plain(event.value, tag)
         if depth > MAX_DEPTH:
-            raise _LoadFailure(*position, "too-deep", f"lists and mappings nested more than {MAX_DEPTH} deep",
-                               "records need only a few levels; flatten the structure")
+            raise _LoadFailure(
+                *position,
+                "too-deep",
+                f"lists and mappings nested more than {MAX_DEPTH} deep",
+                "records need only a few levels; flatten the structure",
+            )
         is_sequence = isinstance(event, yaml.SequenceStartEvent)
         tag = event.tag
         if tag is None or tag == "!":
@@ -312,8 +324,12 @@ class _Composer:
 
     def _check_tag(self, tag: str, position: tuple[int, int]) -> None:
         if tag not in _ALLOWED_TAGS:
-            self._fail(position, "yaml-tag", f"YAML tag {tag!r} is not allowed",
-                       "remove the tag; records hold only plain text, lists and mappings")
+            self._fail(
+                position,
+                "yaml-tag",
+                f"YAML tag {tag!r} is not allowed",
+                "remove the tag; records hold only plain text, lists and mappings",
+            )
 
     def _mapping(self, loader, path: tuple, depth: int, keep: bool) -> dict:
         result: dict = {}
@@ -322,15 +338,21 @@ class _Composer:
             position = _position(key_event.start_mark)
             key = None
             if not isinstance(key_event, yaml.ScalarEvent):
-                self._fail(position, "yaml-key", "a mapping key must be a plain word",
-                           "use a field name such as 'name:'")
+                self._fail(
+                    position, "yaml-key", "a mapping key must be a plain word", "use a field name such as 'name:'"
+                )
             elif key_event.value == "<<" and not key_event.style or key_event.tag == _CORE + "merge":
                 self._fail(position, "yaml-merge", "merge keys (<<) are not allowed", "write the fields out in full")
             elif keep and key_event.value in result:
                 first_line = self.marks[path + (key_event.value, KEY)][0]
-                self.soft_failures.append(_LoadFailure(
-                    *position, "duplicate-key", f"duplicate key '{key_event.value}' (first given on line {first_line})",
-                    "keep one of them; YAML would silently drop the other"))
+                self.soft_failures.append(
+                    _LoadFailure(
+                        *position,
+                        "duplicate-key",
+                        f"duplicate key '{key_event.value}' (first given on line {first_line})",
+                        "keep one of them; YAML would silently drop the other",
+                    )
+                )
             else:
                 key = key_event.value
             self._node(loader, path, depth + 1, False)  # the key: checked for tags, anchors and depth
@@ -362,12 +384,18 @@ def bad_character(character: str, where: str) -> tuple[str, str, str]:
     code_point = f"U+{ord(character):04X}"
     if BIDI_CONTROL_RE.match(character):
         name = unicodedata.name(character, "bidirectional control").lower()
-        return ("bidi-control", f"bidirectional control character {code_point} ({name}) {where}",
-                "remove it: it changes the order in which the text is shown, so a name could read as another")
+        return (
+            "bidi-control",
+            f"bidirectional control character {code_point} ({name}) {where}",
+            "remove it: it changes the order in which the text is shown, so a name could read as another",
+        )
     if character == "\t":
         return ("tab", f"tab character {where}", "indent with spaces; YAML does not allow tabs for indentation")
-    return ("control-character", f"control character {code_point} {where}",
-            "remove it: control characters are invisible or garble the page")
+    return (
+        "control-character",
+        f"control character {code_point} {where}",
+        "remove it: control characters are invisible or garble the page",
+    )
 
 
 def _unquoted_link_failures(text: str) -> list[_LoadFailure]:
@@ -376,40 +404,50 @@ def _unquoted_link_failures(text: str) -> list[_LoadFailure]:
     for match in _UNQUOTED_LINK_RE.finditer(text):
         line = text.count("\n", 0, match.start()) + 1
         column = match.start(2) - match.start() + 1
-        failures.append(_LoadFailure(line, column, "unquoted-link", unquoted_link_message(match.group(1)),
-                                     UNQUOTED_LINK_HINT))
+        failures.append(
+            _LoadFailure(line, column, "unquoted-link", unquoted_link_message(match.group(1)), UNQUOTED_LINK_HINT)
+        )
     return failures
 
 
-UNQUOTED_LINK_HINT = ("YAML reads '[[' at the start of a value as a list: put the whole value in quotes, "
-                      "or write '>-' after the field name and the text on the next line, indented")
+UNQUOTED_LINK_HINT = (
+    "YAML reads '[[' at the start of a value as a list: put the whole value in quotes, "
+    "or write '>-' after the field name and the text on the next line, indented"
+)
 
 
 def unquoted_link_message(field_name: str) -> str:
     return f"{field_name}: a value that starts with '[[' must be quoted"
 
 
-def parse_record_text(data: bytes, display_path: str, kind: str, record_id: str,
-                      soft_failures: list | None = None) -> RawRecord:
+def parse_record_text(
+    data: bytes, display_path: str, kind: str, record_id: str, soft_failures: list | None = None
+) -> RawRecord:
     """Parse one file's bytes; raises :class:`_LoadFailure` via :func:`load_record_file`.
 
     Problems that leave the values usable are added to ``soft_failures`` (when given) instead."""
     if len(data) > MAX_FILE_BYTES:
-        raise _LoadFailure(1, 1, "file-too-large",
-                           f"file is {len(data):,} bytes, more than the limit of {MAX_FILE_BYTES:,}",
-                           "split the record or shorten its description")
+        raise _LoadFailure(
+            1,
+            1,
+            "file-too-large",
+            f"file is {len(data):,} bytes, more than the limit of {MAX_FILE_BYTES:,}",
+            "split the record or shorten its description",
+        )
     if data.startswith(b"\xef\xbb\xbf"):
-        raise _LoadFailure(1, 1, "byte-order-mark", "file starts with a byte-order mark (BOM)",
-                           "save the file as UTF-8 without BOM")
+        raise _LoadFailure(
+            1, 1, "byte-order-mark", "file starts with a byte-order mark (BOM)", "save the file as UTF-8 without BOM"
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line, column = _line_of_offset(data, error.start)
-        raise _LoadFailure(line, column, "not-utf8", f"byte 0x{data[error.start]:02x} is not valid UTF-8",
-                           "save the file as UTF-8") from None
+        raise _LoadFailure(
+            line, column, "not-utf8", f"byte 0x{data[error.start]:02x} is not valid UTF-8", "save the file as UTF-8"
+        ) from None
     character_failures, lines_seen = [], set()
     for bad in _bad_characters(text):
-        line, column = _line_of_offset(data, len(text[:bad.start()].encode("utf-8")))
+        line, column = _line_of_offset(data, len(text[: bad.start()].encode("utf-8")))
         if line not in lines_seen:  # one a line: a tab-indented block is one mistake, not ten
             lines_seen.add(line)
             character_failures.append(_LoadFailure(line, column, *bad_character(bad.group(), "in the file")))
@@ -426,14 +464,24 @@ def parse_record_text(data: bytes, display_path: str, kind: str, record_id: str,
         # rather than "did not find expected key".
         if any(failure.line <= line <= failure.line + 2 for failure in unquoted):
             _raise_all(unquoted)
-        raise _LoadFailure(line, column, "yaml-syntax", f"YAML syntax error: {problem}",
-                           "check the indentation and quoting on this line and the one above") from None
+        raise _LoadFailure(
+            line,
+            column,
+            "yaml-syntax",
+            f"YAML syntax error: {problem}",
+            "check the indentation and quoting on this line and the one above",
+        ) from None
     except yaml.YAMLError as error:
         raise _LoadFailure(1, 1, "yaml-syntax", f"YAML error: {error}") from None
     if len(documents) > 1:
         line, column = documents[1][1]
-        raise _LoadFailure(line, column, "multiple-documents", "file holds more than one YAML document",
-                           "one record a file: remove the '---' separator")
+        raise _LoadFailure(
+            line,
+            column,
+            "multiple-documents",
+            "file holds more than one YAML document",
+            "one record a file: remove the '---' separator",
+        )
     if not documents:
         raise _LoadFailure(1, 1, "empty-file", "file is empty", "write the record's fields; see the format reference")
     _raise_all(composer.failures if soft_failures is not None else composer.failures + composer.soft_failures)
@@ -443,8 +491,13 @@ def parse_record_text(data: bytes, display_path: str, kind: str, record_id: str,
     if not isinstance(values, dict):
         line, column = composer.marks[()]
         found = "a list" if isinstance(values, list) else "a single value"
-        raise _LoadFailure(line, column, "not-a-mapping", f"a record must be a mapping of fields, found {found}",
-                           "write one 'field: value' per line at the top level")
+        raise _LoadFailure(
+            line,
+            column,
+            "not-a-mapping",
+            f"a record must be a mapping of fields, found {found}",
+            "write one 'field: value' per line at the top level",
+        )
     return RawRecord(kind, record_id, display_path, values, composer.marks, composer.spans)
 
 
@@ -472,9 +525,11 @@ def check_record_id(record_id: str) -> tuple[str, str] | None:
         else:
             detail = "is not lowercase a-z, 0-9 and single hyphens"
         suggestion = _id_like(ascii_form)
-        return (f"id '{record_id}' {detail}",
-                "rename the file: lowercase letters, digits and single hyphens"
-                + (f", e.g. '{suggestion}.yaml'" if suggestion else ""))
+        return (
+            f"id '{record_id}' {detail}",
+            "rename the file: lowercase letters, digits and single hyphens"
+            + (f", e.g. '{suggestion}.yaml'" if suggestion else ""),
+        )
     if record_id in RESERVED_IDS:
         return (f"id '{record_id}' is reserved for a generated page", "choose another file name")
     return None
@@ -490,9 +545,16 @@ def discover_record_files(content_dir: Path) -> tuple[list[tuple[str, Path]], li
         if not kind_dir.is_dir():
             continue
         if not _inside(kind_dir.resolve(), root):
-            problems.append(Problem(display_path(kind_dir), 1, 1, "symlink-outside",
-                                    f"content/{folder} is a symbolic link leading outside content/",
-                                    "replace the link by the folder itself"))
+            problems.append(
+                Problem(
+                    display_path(kind_dir),
+                    1,
+                    1,
+                    "symlink-outside",
+                    f"content/{folder} is a symbolic link leading outside content/",
+                    "replace the link by the folder itself",
+                )
+            )
             continue
         for entry in sorted(kind_dir.iterdir()):
             display = display_path(entry)
@@ -500,23 +562,47 @@ def discover_record_files(content_dir: Path) -> tuple[list[tuple[str, Path]], li
                 continue
             # A plain entry of a folder inside root is inside root: only links need resolving (10,000 calls ~1 s).
             if entry.is_symlink() and not _inside(entry.resolve(), root):
-                problems.append(Problem(display, 1, 1, "symlink-outside",
-                                        "symbolic link leads outside content/",
-                                        "replace the link by the file itself"))
+                problems.append(
+                    Problem(
+                        display,
+                        1,
+                        1,
+                        "symlink-outside",
+                        "symbolic link leads outside content/",
+                        "replace the link by the file itself",
+                    )
+                )
                 continue
             if entry.is_dir():
-                problems.append(Problem(display, 1, 1, "unexpected-folder",
-                                        f"folder inside content/{folder}/ is not read",
-                                        f"put record files directly in content/{folder}/"))
+                problems.append(
+                    Problem(
+                        display,
+                        1,
+                        1,
+                        "unexpected-folder",
+                        f"folder inside content/{folder}/ is not read",
+                        f"put record files directly in content/{folder}/",
+                    )
+                )
                 continue
             if entry.suffix == ".yml":
-                problems.append(Problem(display, 1, 1, "wrong-extension", "record files end in .yaml",
-                                        f"rename it to {entry.stem}.yaml"))
+                problems.append(
+                    Problem(
+                        display, 1, 1, "wrong-extension", "record files end in .yaml", f"rename it to {entry.stem}.yaml"
+                    )
+                )
                 continue
             if entry.suffix != ".yaml":
-                problems.append(Problem(display, 1, 1, "unexpected-file",
-                                        f"only .yaml record files belong in content/{folder}/",
-                                        "move or remove this file"))
+                problems.append(
+                    Problem(
+                        display,
+                        1,
+                        1,
+                        "unexpected-file",
+                        f"only .yaml record files belong in content/{folder}/",
+                        "move or remove this file",
+                    )
+                )
                 continue
             found.append((kind, entry))
     return found, problems
@@ -536,7 +622,7 @@ def display_path(path: Path) -> str:
     cwd = os.getcwd().rstrip(os.sep) + os.sep
     absolute = os.path.normpath(os.path.join(cwd, os.fspath(path)))  # as relpath's abspath(); join keeps absolutes
     if absolute.startswith(cwd):
-        return absolute[len(cwd):].replace(os.sep, "/")
+        return absolute[len(cwd) :].replace(os.sep, "/")
     try:
         relative = Path(os.path.relpath(path)).as_posix()
     except ValueError:  # another drive on Windows
@@ -555,14 +641,19 @@ def load_record_file(kind: str, file_path: Path, data: bytes | None = None) -> t
     try:
         if data is None:
             if file_path.stat().st_size > MAX_FILE_BYTES:
-                raise _LoadFailure(1, 1, "file-too-large",
-                                   f"file is {file_path.stat().st_size:,} bytes, more than the limit of "
-                                   f"{MAX_FILE_BYTES:,}", "split the record or shorten its description")
+                raise _LoadFailure(
+                    1,
+                    1,
+                    "file-too-large",
+                    f"file is {file_path.stat().st_size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}",
+                    "split the record or shorten its description",
+                )
             data = file_path.read_bytes()
         soft_failures: list[_LoadFailure] = []
         record = parse_record_text(data, shown, kind, record_id, soft_failures)
-        problems.extend(Problem(shown, each.line, each.column, each.code, each.message, each.hint)
-                        for each in soft_failures)
+        problems.extend(
+            Problem(shown, each.line, each.column, each.code, each.message, each.hint) for each in soft_failures
+        )
     except _LoadFailure as failure:
         for each in (failure, *failure.others):
             problems.append(Problem(shown, each.line, each.column, each.code, each.message, each.hint))

@@ -81,8 +81,9 @@ def save(out_dir: Path, digest: str, paths) -> None:
     """Remember the inputs and the state of every written file (after :func:`write.write_tree`)."""
     try:
         files = {relative: _stamp(out_dir / relative) for relative in paths}
-        (out_dir / MARKER).write_text(json.dumps({"format": _FORMAT, "inputs": digest, "files": files}),
-                                      encoding="utf-8")
+        (out_dir / MARKER).write_text(
+            json.dumps({"format": _FORMAT, "inputs": digest, "files": files}), encoding="utf-8"
+        )
     except OSError:  # without a manifest the next run simply generates again
         pass
 

@@ -12,7 +12,6 @@ import logging
 from pathlib import Path
 
 import jinja2
-
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -21,9 +20,9 @@ from mkdocs.structure.files import File, Files
 
 from .incremental import IncrementalRenderer
 from .pipeline import default_workers, load_dossier, published_ids
-from .published import record_published
 from .problems import DossierError, Severity
 from .provenance import ProvenanceIndex
+from .published import record_published
 from .render import Renderer, template_problem
 from .searchindex import tidy_search_index
 from .searchwords import han_names
@@ -72,8 +71,10 @@ class _DirtyBuildNotice(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno == logging.WARNING and str(record.msg).startswith(_DIRTY_BUILD_WARNING):
             record.levelno, record.levelname = logging.INFO, "INFO"
-            record.msg = ("Dirty build: only the pages a change reaches are rebuilt; the others keep their "
-                          "navigation from the first build until you restart the preview or run `make site`.")
+            record.msg = (
+                "Dirty build: only the pages a change reaches are rebuilt; the others keep their "
+                "navigation from the first build until you restart the preview or run `make site`."
+            )
             record.args = ()
         return True
 
@@ -125,12 +126,20 @@ class DossierPlugin(BasePlugin[DossierConfig]):
             if warning.severity is Severity.WARNING:
                 log.info(warning.format())
         templates = self._project_path(config, self.config.templates_dir) if self.config.templates_dir else None
-        renderer_args = (result.dossier, templates, {"name": config.site_name, "url": config.site_url or "",
-                                                     "directory_urls": config.use_directory_urls,
-                                                     "data_license": self.config.data_license,
-                                                     "data_license_url": self.config.data_license_url},
-                         ProvenanceIndex.for_project(Path(config.config_file_path).parent, content_dir,
-                                                     config.repo_url or "", config.edit_uri or ""))
+        renderer_args = (
+            result.dossier,
+            templates,
+            {
+                "name": config.site_name,
+                "url": config.site_url or "",
+                "directory_urls": config.use_directory_urls,
+                "data_license": self.config.data_license,
+                "data_license_url": self.config.data_license_url,
+            },
+            ProvenanceIndex.for_project(
+                Path(config.config_file_path).parent, content_dir, config.repo_url or "", config.edit_uri or ""
+            ),
+        )
         renderer = Renderer(*renderer_args)
         self.published = published_ids(result.dossier)
         _teach_search_segmenter(han_names(result.dossier), self._project_path(config, ".build"))
@@ -138,10 +147,14 @@ class DossierPlugin(BasePlugin[DossierConfig]):
             if self.serving:
                 first = not self.incremental.pages
                 # a new vocabulary renders all; the pages' "last changed" dates come from git: so does a commit
-                settings = (repr(renderer_args[2]) + result.dossier.vocabulary.digest
-                            + repr(sorted((renderer_args[3].dates or {}).items())))
+                settings = (
+                    repr(renderer_args[2])
+                    + result.dossier.vocabulary.digest
+                    + repr(sorted((renderer_args[3].dates or {}).items()))
+                )
                 self.pages = self.incremental.render(
-                    result.dossier, lambda view: Renderer(view, *renderer_args[1:]), templates, settings)
+                    result.dossier, lambda view: Renderer(view, *renderer_args[1:]), templates, settings
+                )
                 self.unchanged_paths = set() if first else set(self.pages) - self.incremental.changed
             else:
                 self.pages = renderer.render_all()

@@ -5,8 +5,20 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -21,8 +33,12 @@ class PartialDate:
     def parse(cls, text: str) -> PartialDate:
         """Parse YYYY, YYYY-MM or YYYY-MM-DD; raises ValueError naming what is wrong."""
         parts = text.split("-")
-        if not 1 <= len(parts) <= 3 or len(parts[0]) != 4 or any(len(p) != 2 for p in parts[1:]) or not all(
-                p.isascii() and p.isdigit() for p in parts):
+        if (
+            not 1 <= len(parts) <= 3
+            or len(parts[0]) != 4
+            or any(len(p) != 2 for p in parts[1:])
+            or not all(p.isascii() and p.isdigit() for p in parts)
+        ):
             raise ValueError(f"'{text}' is not a date")
         year, month, day = (int(p) for p in parts + ["0"] * (3 - len(parts)))
         if len(parts) >= 2 and not 1 <= month <= 12:

@@ -13,7 +13,7 @@ from .cache import ParseCache, check_record_files, fewer_collections
 from .check import TEXT_LINK_RE, CheckedFile, resolve_references, suggest_closest
 from .evidence import EvidenceCounts, check_stored_texts, whole_source_warnings
 from .link import Dossier, link_dossier
-from .loader import BIDI_CONTROL_RE, bad_character, display_path, discover_record_files
+from .loader import BIDI_CONTROL_RE, bad_character, discover_record_files, display_path
 from .model import Entity, Event, Origin, Page, Source
 from .problems import DossierError, Problem, Severity
 from .published import vanished_ids
@@ -65,10 +65,18 @@ def load_pages(pages_dir: Path) -> tuple[list[Page], list[PageLink], list[Proble
                 front = None
             title = front.get("title") if isinstance(front, dict) else None
         if not isinstance(title, str) or not title.strip():
-            problems.append(Problem(shown, 1, 1, "page-title", "page needs front matter with a title",
-                                    "start the file with ---, title: ..., ---"))
+            problems.append(
+                Problem(
+                    shown,
+                    1,
+                    1,
+                    "page-title",
+                    "page needs front matter with a title",
+                    "start the file with ---, title: ..., ---",
+                )
+            )
             continue
-        body = text[match.end():]
+        body = text[match.end() :]
         body_line = match.group(0).count("\n") + 1
         refused = _refused_characters(shown, text)
         if refused:
@@ -95,8 +103,9 @@ def _refused_characters(shown: str, text: str) -> list[Problem]:
 _PAGE_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def _check_page_links(links: list[PageLink], known_ids: set[str], source_ids: set[str],
-                      excerpts_by_source: dict[str, list[str]]) -> list[Problem]:
+def _check_page_links(
+    links: list[PageLink], known_ids: set[str], source_ids: set[str], excerpts_by_source: dict[str, list[str]]
+) -> list[Problem]:
     """Links of hand-written pages: known ids, and for [[source#excerpt]] an excerpt the source has.
 
     A source whose file had errors has no excerpt list (``excerpts_by_source``): its own errors come first.
@@ -105,18 +114,39 @@ def _check_page_links(links: list[PageLink], known_ids: set[str], source_ids: se
     for link in links:
         target, _, excerpt = link.target.partition("#")
         if target not in known_ids:
-            problems.append(Problem(link.path, link.line, link.column, "unknown-reference",
-                                    f"[[{link.target}]]: no record with id '{target}'",
-                                    suggest_closest(target, known_ids) or "fix the id"))
+            problems.append(
+                Problem(
+                    link.path,
+                    link.line,
+                    link.column,
+                    "unknown-reference",
+                    f"[[{link.target}]]: no record with id '{target}'",
+                    suggest_closest(target, known_ids) or "fix the id",
+                )
+            )
         elif excerpt and target in excerpts_by_source and excerpt not in excerpts_by_source[target]:
-            problems.append(Problem(link.path, link.line, link.column, "unknown-excerpt",
-                                    f"[[{link.target}]]: source '{target}' has no excerpt '{excerpt}'",
-                                    suggest_closest(excerpt, excerpts_by_source[target]) or
-                                    "add it to the source's 'excerpts:' or fix the id"))
+            problems.append(
+                Problem(
+                    link.path,
+                    link.line,
+                    link.column,
+                    "unknown-excerpt",
+                    f"[[{link.target}]]: source '{target}' has no excerpt '{excerpt}'",
+                    suggest_closest(excerpt, excerpts_by_source[target])
+                    or "add it to the source's 'excerpts:' or fix the id",
+                )
+            )
         elif excerpt and target not in source_ids and target in known_ids:
-            problems.append(Problem(link.path, link.line, link.column, "wrong-kind",
-                                    f"[[{link.target}]]: only sources have excerpts, and '{target}' is not one",
-                                    f"link the record as [[{target}]]"))
+            problems.append(
+                Problem(
+                    link.path,
+                    link.line,
+                    link.column,
+                    "wrong-kind",
+                    f"[[{link.target}]]: only sources have excerpts, and '{target}' is not one",
+                    f"link the record as [[{target}]]",
+                )
+            )
     return problems
 
 
@@ -151,16 +181,41 @@ def _warnings(checked_files: list[CheckedFile], page_links: list[PageLink]) -> l
             continue
         if raw.kind == "entity":
             if raw.record_id not in referenced:
-                warnings.append(Problem(raw.path, 1, 1, "unlinked-entity", f"nothing links to entity '{raw.record_id}'",
-                                        "add a relationship, an event participant or a [[link]] that names it",
-                                        Severity.WARNING))
+                warnings.append(
+                    Problem(
+                        raw.path,
+                        1,
+                        1,
+                        "unlinked-entity",
+                        f"nothing links to entity '{raw.record_id}'",
+                        "add a relationship, an event participant or a [[link]] that names it",
+                        Severity.WARNING,
+                    )
+                )
             if raw.record_id not in citing:
-                warnings.append(Problem(raw.path, 1, 1, "uncited-summary",
-                                        f"the summary of '{raw.record_id}' cites no source",
-                                        "end it with [[source-id]] or add 'sources:'", Severity.WARNING))
+                warnings.append(
+                    Problem(
+                        raw.path,
+                        1,
+                        1,
+                        "uncited-summary",
+                        f"the summary of '{raw.record_id}' cites no source",
+                        "end it with [[source-id]] or add 'sources:'",
+                        Severity.WARNING,
+                    )
+                )
         elif raw.kind == "event" and raw.record_id not in placed:
-            warnings.append(Problem(raw.path, 1, 1, "event-without-place", f"event '{raw.record_id}' has no place",
-                                    "add 'place:' if the source names one", Severity.WARNING))
+            warnings.append(
+                Problem(
+                    raw.path,
+                    1,
+                    1,
+                    "event-without-place",
+                    f"event '{raw.record_id}' has no place",
+                    "add 'place:' if the source names one",
+                    Severity.WARNING,
+                )
+            )
     return warnings
 
 
@@ -217,14 +272,22 @@ def load_dossier(content_dir: Path, cache_dir: Path | None = None, workers: int 
     problems.extend(resolve_references(checked_files, vocabulary, unreadable_ids))
     problems.extend(removed_types_in_use(vocabulary, _uses_of_removed(checked_files, vocabulary)))
     live_ids = {checked.raw.record_id for checked in checked_files} | unreadable_ids
-    problems.extend(vanished_ids(content_dir, live_ids, {former for checked in checked_files
-                                                         for former, _line, _column in checked.former_ids}))
+    problems.extend(
+        vanished_ids(
+            content_dir,
+            live_ids,
+            {former for checked in checked_files for former, _line, _column in checked.former_ids},
+        )
+    )
     pages, page_links, page_problems = load_pages(content_dir / "pages")
     problems.extend(page_problems)
     known_ids = {checked.raw.record_id for checked in checked_files} | unreadable_ids
     raw_by_id = {checked.raw.record_id: checked.raw for checked in checked_files}
-    excerpts_by_source = {checked.raw.record_id: [e.id for e in checked.record.excerpts] for checked in checked_files
-                          if isinstance(checked.record, Source)}
+    excerpts_by_source = {
+        checked.raw.record_id: [e.id for e in checked.record.excerpts]
+        for checked in checked_files
+        if isinstance(checked.record, Source)
+    }
     source_ids = {record_id for record_id, raw in raw_by_id.items() if raw.kind == "source"}
     problems.extend(_check_page_links(page_links, known_ids, source_ids, excerpts_by_source))
 
@@ -241,7 +304,11 @@ def load_dossier(content_dir: Path, cache_dir: Path | None = None, workers: int 
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:
         raise DossierError(problems)
-    dossier = link_dossier([r for r in records if isinstance(r, Entity)],
-                           [r for r in records if isinstance(r, Event)],
-                           [r for r in records if isinstance(r, Source)], pages, vocabulary)
+    dossier = link_dossier(
+        [r for r in records if isinstance(r, Entity)],
+        [r for r in records if isinstance(r, Event)],
+        [r for r in records if isinstance(r, Source)],
+        pages,
+        vocabulary,
+    )
     return LoadResult(dossier, problems, dossier.counts(), evidence)

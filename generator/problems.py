@@ -38,20 +38,26 @@ class Problem:
         kind = "error" if self.severity is Severity.ERROR else "warning"
         message = self.message + (f" ({self.hint})" if self.hint else "")
         message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return (f"::{kind} file={_github_property(self.path)},line={self.line},col={self.column},"
-                f"title={_github_property(self.code)}::{message}")
+        return (
+            f"::{kind} file={_github_property(self.path)},line={self.line},col={self.column},"
+            f"title={_github_property(self.code)}::{message}"
+        )
 
     def as_json(self) -> dict:
         return {
-            "path": self.path, "line": self.line, "column": self.column, "severity": self.severity.value,
-            "code": self.code, "message": self.message, "hint": self.hint,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
         }
 
 
 def _github_property(value: str) -> str:
     """Escape a property of a GitHub Actions workflow command (as @actions/core does)."""
-    return (value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A")
-            .replace(",", "%2C"))
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:
@@ -62,8 +68,10 @@ def summary_line(problems: list[Problem]) -> str:
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
     warnings = len(problems) - errors
     files = len({p.path for p in problems if p.severity is Severity.ERROR})
-    return (f"{errors} error{'s' if errors != 1 else ''} in {files} file{'s' if files != 1 else ''}, "
-            f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return (
+        f"{errors} error{'s' if errors != 1 else ''} in {files} file{'s' if files != 1 else ''}, "
+        f"{warnings} warning{'s' if warnings != 1 else ''}"
+    )
 
 
 def format_problems(problems: list[Problem], output_format: str = "text") -> str:
@@ -86,12 +94,20 @@ def format_report(problems: list[Problem], output_format: str = "text") -> str:
     errors = [p for p in ordered if p.severity is Severity.ERROR]
     warnings = [p for p in ordered if p.severity is Severity.WARNING]
     if output_format == "json":
-        return json.dumps({
-            "errors": [p.as_json() for p in errors],
-            "warnings": [p.as_json() for p in warnings],
-            "summary": {"errors": len(errors), "warnings": len(warnings),
-                        "files_with_errors": len({p.path for p in errors}), "text": summary_line(ordered)},
-        }, ensure_ascii=False, indent=2)
+        return json.dumps(
+            {
+                "errors": [p.as_json() for p in errors],
+                "warnings": [p.as_json() for p in warnings],
+                "summary": {
+                    "errors": len(errors),
+                    "warnings": len(warnings),
+                    "files_with_errors": len({p.path for p in errors}),
+                    "text": summary_line(ordered),
+                },
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
     sections = []
     if errors:
         sections.append(format_problems(errors, output_format))
@@ -99,8 +115,10 @@ def format_report(problems: list[Problem], output_format: str = "text") -> str:
         by_code: dict[str, int] = {}
         for warning in warnings:
             by_code[warning.code] = by_code.get(warning.code, 0) + 1
-        sections.append("warnings, listed once the errors are fixed (or with --format json): "
-                        + ", ".join(f"{count} {code}" for code, count in sorted(by_code.items())))
+        sections.append(
+            "warnings, listed once the errors are fixed (or with --format json): "
+            + ", ".join(f"{count} {code}" for code, count in sorted(by_code.items()))
+        )
     elif warnings:
         heading = "" if output_format == "github" else "warnings (they fail the check only with --strict):\n"
         sections.append(heading + format_problems(warnings, output_format))

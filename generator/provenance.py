@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,7 +29,7 @@ class RecordProvenance:
 
 
 def _utc_date(timestamp: int) -> str:
-    return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d")
+    return datetime.fromtimestamp(timestamp, tz=UTC).strftime("%Y-%m-%d")
 
 
 def git_last_changed(project_root: Path, folder: str = "content") -> dict[str, str] | None:
@@ -39,9 +39,24 @@ def git_last_changed(project_root: Path, folder: str = "content") -> dict[str, s
     """
     try:
         completed = subprocess.run(
-            ["git", "-c", "core.quotepath=off", "log", "--no-renames", "--relative",
-             "--format=%x00%ct", "--name-only", "--", folder],
-            cwd=project_root, capture_output=True, text=True, encoding="utf-8", timeout=120, check=False,
+            [
+                "git",
+                "-c",
+                "core.quotepath=off",
+                "log",
+                "--no-renames",
+                "--relative",
+                "--format=%x00%ct",
+                "--name-only",
+                "--",
+                folder,
+            ],
+            cwd=project_root,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=120,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return None
@@ -51,7 +66,7 @@ def git_last_changed(project_root: Path, folder: str = "content") -> dict[str, s
     current = ""
     for line in completed.stdout.splitlines():
         if line.startswith(_COMMIT_MARK):
-            current = _utc_date(int(line[len(_COMMIT_MARK):]))
+            current = _utc_date(int(line[len(_COMMIT_MARK) :]))
         elif line and current:
             dates.setdefault(line, current)  # newest commit comes first
     return dates
@@ -95,8 +110,9 @@ class ProvenanceIndex:
     _cache: dict[str, RecordProvenance] = field(default_factory=dict)
 
     @classmethod
-    def for_project(cls, project_root: Path | None, content_dir: Path | None = None, repo_url: str = "",
-                    edit_uri: str = "") -> ProvenanceIndex:
+    def for_project(
+        cls, project_root: Path | None, content_dir: Path | None = None, repo_url: str = "", edit_uri: str = ""
+    ) -> ProvenanceIndex:
         dates = None
         if project_root is not None:
             folder = "content"
@@ -124,7 +140,6 @@ class ProvenanceIndex:
         if cached is None:
             repo_path = self.repo_path(shown_path)
             date = (self.dates or {}).get(repo_path, "") or self.fallback_date
-            cached = RecordProvenance(repo_path or shown_path, edit_url(self.repo_url, self.edit_uri, repo_path),
-                                      date)
+            cached = RecordProvenance(repo_path or shown_path, edit_url(self.repo_url, self.edit_uri, repo_path), date)
             self._cache[shown_path] = cached
         return cached

@@ -37,8 +37,11 @@ def read_published(content_dir: Path) -> list[tuple[str, int]] | None:
         return None
     except (OSError, UnicodeDecodeError):
         return []
-    return [(line.strip(), number) for number, line in enumerate(text.splitlines(), 1)
-            if line.strip() and not line.lstrip().startswith("#")]
+    return [
+        (line.strip(), number)
+        for number, line in enumerate(text.splitlines(), 1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
 
 
 def vanished_ids(content_dir: Path, live_ids: set[str], former_ids: set[str]) -> list[Problem]:
@@ -50,14 +53,28 @@ def vanished_ids(content_dir: Path, live_ids: set[str], former_ids: set[str]) ->
     problems = []
     for record_id, line in published:
         if not ID_RE.match(record_id):
-            problems.append(Problem(shown, line, 1, "bad-id", f"'{record_id}' is not a record id",
-                                    "one id a line: lowercase a-z, 0-9 and hyphens; '#' starts a comment"))
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    1,
+                    "bad-id",
+                    f"'{record_id}' is not a record id",
+                    "one id a line: lowercase a-z, 0-9 and hyphens; '#' starts a comment",
+                )
+            )
         elif record_id not in live_ids and record_id not in former_ids:
-            problems.append(Problem(
-                shown, line, 1, "vanished-id",
-                f"'{record_id}' was published, but no record has it as its id or a former id: its page would vanish",
-                f"if the record was renamed, add 'former_ids: [{record_id}]' to it (python -m generator rename does "
-                f"this); if it was merged into another, add it there; if the page must really go, delete this line"))
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    1,
+                    "vanished-id",
+                    f"'{record_id}' was published, but no record has it as its id or a former id: its page would vanish",
+                    f"if the record was renamed, add 'former_ids: [{record_id}]' to it (python -m generator rename does "
+                    f"this); if it was merged into another, add it there; if the page must really go, delete this line",
+                )
+            )
     return problems
 
 

@@ -77,11 +77,13 @@ class _FileEdits:
 
     def replace_id_at(self, line: int, column: int, old: str, new: str) -> None:
         offset = _offset(self.starts, line, column)
-        if self.text[offset:offset + 1] in ("'", '"') and not self.text.startswith(old, offset):
+        if self.text[offset : offset + 1] in ("'", '"') and not self.text.startswith(old, offset):
             offset += 1  # a quoted scalar's position is its opening quote
         if not self.text.startswith(old, offset):
-            raise RenameError(f"{self.shown}:{line}:{column}: '{old}' is not written out here (an escape?); "
-                              f"write it plainly, then rename again")
+            raise RenameError(
+                f"{self.shown}:{line}:{column}: '{old}' is not written out here (an escape?); "
+                f"write it plainly, then rename again"
+            )
         self.edits.append(_Edit(offset, len(old), new))
 
     def insert(self, offset: int, text: str) -> None:
@@ -90,7 +92,7 @@ class _FileEdits:
     def result(self) -> str:
         text = self.text
         for edit in sorted(self.edits, reverse=True):
-            text = text[:edit.offset] + edit.text + text[edit.offset + edit.length:]
+            text = text[: edit.offset] + edit.text + text[edit.offset + edit.length :]
         return text
 
 
@@ -132,16 +134,19 @@ def _former_ids_edit(raw: RawRecord, edits: _FileEdits, old: str, new: str) -> t
         edits.insert(len(text), f"{separator}former_ids: [{old}]\n")
         return (old,)
     if not isinstance(formers, list) or not all(isinstance(item, str) for item in formers):
-        raise RenameError(f"{raw.path}:{raw.mark(('former_ids',))[0]}: former_ids must be a list of ids; fix it "
-                          f"first ('python -m generator check' says how)")
+        raise RenameError(
+            f"{raw.path}:{raw.mark(('former_ids',))[0]}: former_ids must be a list of ids; fix it "
+            f"first ('python -m generator check' says how)"
+        )
     if new in formers:
         edits.replace_id_at(*raw.mark(("former_ids", formers.index(new))), new, old)
         return tuple(old if item == new else item for item in formers)
     if old in formers:
         return tuple(formers)
     if not formers:
-        raise RenameError(f"{raw.path}:{raw.mark(('former_ids',))[0]}: former_ids is an empty list; remove it "
-                          f"and rename again")
+        raise RenameError(
+            f"{raw.path}:{raw.mark(('former_ids',))[0]}: former_ids is an empty list; remove it and rename again"
+        )
     line, column = raw.mark(("former_ids", len(formers) - 1))
     last = _offset(edits.starts, line, column)
     opening = _offset(edits.starts, *raw.mark(("former_ids",)))
@@ -184,11 +189,13 @@ def rename_record(content_dir: Path, old: str, new: str, write: bool = True) -> 
         file_edits[path] = edits
         formers = raw.values.get("former_ids")
         if path.stem != old and isinstance(formers, list) and new in formers:
-            raise RenameError(f"'{new}' is a former id of {raw.path}: its old address forwards there; "
-                              f"choose another id")
+            raise RenameError(
+                f"'{new}' is a former id of {raw.path}: its old address forwards there; choose another id"
+            )
     if unreadable:
-        raise RenameError("every record must be readable to find the references to rename; fix these first:\n"
-                          + "\n".join(unreadable))
+        raise RenameError(
+            "every record must be readable to find the references to rename; fix these first:\n" + "\n".join(unreadable)
+        )
 
     old_path = paths_by_id[old][1]
     record_edits = file_edits[old_path]
@@ -234,9 +241,10 @@ def describe(report: RenameReport, written: bool = True) -> str:
     verb = "renamed" if written else "would rename"
     lines = [f"{verb} {report.old_path} -> {report.new_path}"]
     files = len(report.references)
-    lines.append(f"{'rewrote' if written else 'would rewrite'} {report.total} reference"
-                 f"{'s' if report.total != 1 else ''} in {files} file{'s' if files != 1 else ''}"
-                 + (":" if files else ""))
+    lines.append(
+        f"{'rewrote' if written else 'would rewrite'} {report.total} reference"
+        f"{'s' if report.total != 1 else ''} in {files} file{'s' if files != 1 else ''}" + (":" if files else "")
+    )
     lines.extend(f"  {shown}: {count}" for shown, count in sorted(report.references.items()))
     lines.append(f"former_ids: [{', '.join(report.former_ids)}]: the old address forwards to the new page")
     return "\n".join(lines)

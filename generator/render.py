@@ -14,19 +14,19 @@ from pathlib import Path
 
 import jinja2
 
-from . import escape, reference, schema
-from .jsonschema import SITE_PATH as JSON_SCHEMA_PATH, schema_texts
-from .provenance import ProvenanceIndex
-from .graph import GRAPH_PATH, build_graph, graph_json
-from .exports import DATA_PAGE_PATH, build_exports, page_url
-from . import background
+from . import background, escape, reference, schema
 from .cache import fewer_collections
 from .check import TEXT_LINK_RE
 from .evidence import voice_words
+from .exports import DATA_PAGE_PATH, build_exports, page_url
+from .graph import GRAPH_PATH, build_graph, graph_json
+from .jsonschema import SITE_PATH as JSON_SCHEMA_PATH
+from .jsonschema import schema_texts
 from .link import Dossier
 from .loader import display_path
-from .problems import Problem
 from .model import Entity, Event, Excerpt, PartialDate, Source, human_period, split_citation
+from .problems import Problem
+from .provenance import ProvenanceIndex
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 _PLACEHOLDER_RE = re.compile("\0(\\d+)\0")
@@ -64,11 +64,31 @@ def human_day(iso_day: str) -> str:
 
 #: Language codes as readers know them; a code not listed shows as it is.
 LANGUAGE_NAMES = {
-    "ar": "Arabic", "de": "German", "en": "English", "es": "Spanish", "fa": "Persian", "fr": "French",
-    "he": "Hebrew", "hi": "Hindi", "id": "Indonesian", "it": "Italian", "ja": "Japanese", "kk": "Kazakh",
-    "ko": "Korean", "ms": "Malay", "nl": "Dutch", "pl": "Polish", "pt": "Portuguese", "ru": "Russian",
-    "th": "Thai", "tr": "Turkish", "uk": "Ukrainian", "vi": "Vietnamese", "zh": "Chinese",
-    "zh-hans": "Chinese (simplified)", "zh-hant": "Chinese (traditional)",
+    "ar": "Arabic",
+    "de": "German",
+    "en": "English",
+    "es": "Spanish",
+    "fa": "Persian",
+    "fr": "French",
+    "he": "Hebrew",
+    "hi": "Hindi",
+    "id": "Indonesian",
+    "it": "Italian",
+    "ja": "Japanese",
+    "kk": "Kazakh",
+    "ko": "Korean",
+    "ms": "Malay",
+    "nl": "Dutch",
+    "pl": "Polish",
+    "pt": "Portuguese",
+    "ru": "Russian",
+    "th": "Thai",
+    "tr": "Turkish",
+    "uk": "Ukrainian",
+    "vi": "Vietnamese",
+    "zh": "Chinese",
+    "zh-hans": "Chinese (simplified)",
+    "zh-hant": "Chinese (traditional)",
 }
 
 
@@ -168,7 +188,8 @@ class PageWriter:
         previews = self.memo.previews
         if record.id not in previews:
             previews[record.id] = escape.link_title(
-                self._flatten(getattr(record, "summary", None) or getattr(record, "note", None)))
+                self._flatten(getattr(record, "summary", None) or getattr(record, "note", None))
+            )
         return previews[record.id]
 
     def _flatten(self, text: str | None) -> str | None:
@@ -286,9 +307,16 @@ class PageWriter:
         references = []
         for index, citation in enumerate(self.cited):
             source_id, _ = split_citation(citation)
-            references.append(Reference(index + 1, citation, self.dossier.sources[source_id],
-                                        self.dossier.excerpt(citation), self.voice(citation),
-                                        self.places.get(citation, 0)))
+            references.append(
+                Reference(
+                    index + 1,
+                    citation,
+                    self.dossier.sources[source_id],
+                    self.dossier.excerpt(citation),
+                    self.voice(citation),
+                    self.places.get(citation, 0),
+                )
+            )
         return references
 
 
@@ -339,8 +367,9 @@ def group_event_roles(event_roles) -> list[tuple[str, list]]:
     by_role: dict[str, list] = {}
     for item in event_roles:
         by_role.setdefault(item.role, []).append(item)
-    return [(role, sorted(by_role[role], key=lambda item: item.event.sort_key)) for role in ROLE_ORDER
-            if role in by_role]
+    return [
+        (role, sorted(by_role[role], key=lambda item: item.event.sort_key)) for role in ROLE_ORDER if role in by_role
+    ]
 
 
 def lifecycle_spans(states) -> list[tuple]:
@@ -362,8 +391,14 @@ def template_problem(error: jinja2.TemplateError) -> Problem:
                 path, line = frame.tb_frame.f_code.co_filename, frame.tb_lineno
             frame = frame.tb_next
     shown = display_path(Path(path)) if path else "(template)"
-    return Problem(shown, line or 1, 1, "template", f"{type(error).__name__}: {error.message or error}",
-                   "fix the template; the built-in ones are in generator/templates/")
+    return Problem(
+        shown,
+        line or 1,
+        1,
+        "template",
+        f"{type(error).__name__}: {error.message or error}",
+        "fix the template; the built-in ones are in generator/templates/",
+    )
 
 
 class _MemoryBytecodeCache(jinja2.BytecodeCache):
@@ -393,8 +428,13 @@ def make_environment(override_dir: Path | None = None) -> jinja2.Environment:
         loaders.append(jinja2.FileSystemLoader(str(override_dir)))
     loaders.append(jinja2.FileSystemLoader(str(TEMPLATES_DIR)))
     environment = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-        autoescape=False, trim_blocks=True, lstrip_blocks=True, auto_reload=False,  # one environment a render
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,  # one environment a render
         bytecode_cache=_COMPILED_TEMPLATES,
     )
     environment.filters["md"] = escape.inline
@@ -415,8 +455,13 @@ def make_environment(override_dir: Path | None = None) -> jinja2.Environment:
 class Renderer:
     """Renders every page of a dossier: ``render_all()`` maps Markdown paths to their text."""
 
-    def __init__(self, dossier: Dossier, override_dir: Path | None = None, site_meta: dict | None = None,
-                 provenance: ProvenanceIndex | None = None):
+    def __init__(
+        self,
+        dossier: Dossier,
+        override_dir: Path | None = None,
+        site_meta: dict | None = None,
+        provenance: ProvenanceIndex | None = None,
+    ):
         self.dossier = dossier
         self.environment = make_environment(override_dir)
         self.site_meta = site_meta or {}
@@ -445,34 +490,49 @@ class Renderer:
     def _render(self, template_names: list[str], path: str, **context) -> str:
         template = self.environment.select_template(template_names)
         writer = PageWriter(self.dossier, path, memo=self._memo)
-        return template.render(doc=writer, dossier=self.dossier, site=self.site_meta,
-                               vocabulary=self.dossier.vocabulary, **context)
+        return template.render(
+            doc=writer, dossier=self.dossier, site=self.site_meta, vocabulary=self.dossier.vocabulary, **context
+        )
 
     def render_entity(self, entity: Entity) -> str:
         path = record_path(entity)
-        return self._render([f"entity-{entity.type}.md.j2", "entity.md.j2"], path, entity=entity,
-                            type_info=self.dossier.vocabulary.entity_types_by_name[entity.type],
-                            relations=self.dossier.relations_by_entity.get(entity.id, []),
-                            relation_groups=group_relations(self.dossier.relations_by_entity.get(entity.id, [])),
-                            event_roles=self.dossier.events_by_entity.get(entity.id, []),
-                            role_groups=group_event_roles(self.dossier.events_by_entity.get(entity.id, [])),
-                            lifecycle=lifecycle_spans(entity.lifecycle),
-                            mentions=self.dossier.mentions_by_record.get(entity.id, []))
+        return self._render(
+            [f"entity-{entity.type}.md.j2", "entity.md.j2"],
+            path,
+            entity=entity,
+            type_info=self.dossier.vocabulary.entity_types_by_name[entity.type],
+            relations=self.dossier.relations_by_entity.get(entity.id, []),
+            relation_groups=group_relations(self.dossier.relations_by_entity.get(entity.id, [])),
+            event_roles=self.dossier.events_by_entity.get(entity.id, []),
+            role_groups=group_event_roles(self.dossier.events_by_entity.get(entity.id, [])),
+            lifecycle=lifecycle_spans(entity.lifecycle),
+            mentions=self.dossier.mentions_by_record.get(entity.id, []),
+        )
 
     def render_event(self, event: Event) -> str:
         before, after = self.dossier.previous_and_next(event)
-        return self._render(["event.md.j2"], record_path(event), event=event, previous_event=before,
-                            next_event=after, mentions=self.dossier.mentions_by_record.get(event.id, []),
-                            lifecycle_changes=self.dossier.lifecycle_by_event.get(event.id, []))
+        return self._render(
+            ["event.md.j2"],
+            record_path(event),
+            event=event,
+            previous_event=before,
+            next_event=after,
+            mentions=self.dossier.mentions_by_record.get(event.id, []),
+            lifecycle_changes=self.dossier.lifecycle_by_event.get(event.id, []),
+        )
 
     def render_source(self, source: Source) -> str:
-        return self._render(["source.md.j2"], record_path(source), source=source,
-                            chain=self.relay_chain(source),
-                            relayed_by=self.dossier.relayed_by.get(source.id, []),
-                            relayed_by_chain=self.dossier.relayed_by_chain(source.id),
-                            citations=self.dossier.citations_by_source.get(source.id, []),
-                            excerpt_citations=_by_excerpt(self.dossier.citations_by_source.get(source.id, [])),
-                            voiced=self.dossier.voiced_by.get(source.id, []))
+        return self._render(
+            ["source.md.j2"],
+            record_path(source),
+            source=source,
+            chain=self.relay_chain(source),
+            relayed_by=self.dossier.relayed_by.get(source.id, []),
+            relayed_by_chain=self.dossier.relayed_by_chain(source.id),
+            citations=self.dossier.citations_by_source.get(source.id, []),
+            excerpt_citations=_by_excerpt(self.dossier.citations_by_source.get(source.id, [])),
+            voiced=self.dossier.voiced_by.get(source.id, []),
+        )
 
     def render_redirect(self, record, former_id: str) -> tuple[str, str]:
         """(path, HTML) of the page at a former id's address, forwarding to the record's page."""
@@ -481,11 +541,17 @@ class Renderer:
         target = page_url(record, directory_urls)
         relative_target = relative(path, target) if not target.endswith("/") else relative(path, target + "x")[:-1]
         site_url = self.site_meta.get("url") or ""
-        canonical = site_url.rstrip("/") + "/" + target if site_url.startswith(("http://", "https://")) \
-            else relative_target
+        canonical = (
+            site_url.rstrip("/") + "/" + target if site_url.startswith(("http://", "https://")) else relative_target
+        )
         text = self.environment.get_template("redirect.html.j2").render(
-            record=record, former_id=former_id, title=_title_of(record), target=relative_target,
-            canonical=canonical, site=self.site_meta)
+            record=record,
+            former_id=former_id,
+            title=_title_of(record),
+            target=relative_target,
+            canonical=canonical,
+            site=self.site_meta,
+        )
         return path, text
 
     def relay_chain(self, source: Source) -> list[tuple[int, Source]]:
@@ -520,8 +586,10 @@ class Renderer:
     def entity_types_by_event(self) -> dict[str, list[str]]:
         """The types of the entities each event involves, each once, in the vocabulary's order."""
         order = {t.name: index for index, t in enumerate(self.dossier.vocabulary.entity_types)}
-        return {event.id: sorted({self.dossier.entities[i].type for i in event_entities(event)}, key=order.get)
-                for event in self.dossier.events.values()}
+        return {
+            event.id: sorted({self.dossier.entities[i].type for i in event_entities(event)}, key=order.get)
+            for event in self.dossier.events.values()
+        }
 
     @fewer_collections()
     def render_all(self, only: set[str] | None = None) -> dict[str, str]:
@@ -555,16 +623,35 @@ class Renderer:
         present_types = self.present_types()
         for entity_type in present_types:
             path = type_index_path(entity_type.name)
-            yield path, self._render(["type-index.md.j2"], path, type_info=entity_type,
-                                     entities=self.dossier.entities_of_type(entity_type.name))
+            yield (
+                path,
+                self._render(
+                    ["type-index.md.j2"],
+                    path,
+                    type_info=entity_type,
+                    entities=self.dossier.entities_of_type(entity_type.name),
+                ),
+            )
         yield from self._tag_pages()
         yield "entities/index.md", self._render(["entities-index.md.j2"], "entities/index.md", types=present_types)
-        yield "sources/index.md", self._render(["sources-index.md.j2"], "sources/index.md",
-                                               sources=sorted(self.dossier.sources.values(),
-                                                              key=lambda s: (s.date is None, s.date, s.id)))
-        yield "timeline.md", self._render(["timeline.md.j2"], "timeline.md", events=self.dossier.events_in_order,
-                                          filter_choices=self.timeline_filter_choices(),
-                                          types_by_event=self.entity_types_by_event())
+        yield (
+            "sources/index.md",
+            self._render(
+                ["sources-index.md.j2"],
+                "sources/index.md",
+                sources=sorted(self.dossier.sources.values(), key=lambda s: (s.date is None, s.date, s.id)),
+            ),
+        )
+        yield (
+            "timeline.md",
+            self._render(
+                ["timeline.md.j2"],
+                "timeline.md",
+                events=self.dossier.events_in_order,
+                filter_choices=self.timeline_filter_choices(),
+                types_by_event=self.entity_types_by_event(),
+            ),
+        )
         graph = build_graph(self.dossier, self.site_meta.get("directory_urls", True))
         yield "graph.md", self._render(["graph.md.j2"], "graph.md", graph=graph)
         yield GRAPH_PATH, graph_json(graph)  # not Markdown: copied to the site as it is
@@ -575,33 +662,54 @@ class Renderer:
             home_written = home_written or path == "index.md"
             yield path, self._render(names, path, page=page, types=present_types, **self.home_context())
         if not home_written:
-            yield "index.md", self._render(["home.md.j2"], "index.md", page=None, types=present_types,
-                                           **self.home_context())
-        yield reference.PAGE_PATH, self._render(["format-reference.md.j2"], reference.PAGE_PATH,
-                                                rows_by_kind=reference.rows_by_kind(self.dossier.vocabulary),
-                                                schema_url=relative(reference.PAGE_PATH, JSON_SCHEMA_PATH))
+            yield (
+                "index.md",
+                self._render(["home.md.j2"], "index.md", page=None, types=present_types, **self.home_context()),
+            )
+        yield (
+            reference.PAGE_PATH,
+            self._render(
+                ["format-reference.md.j2"],
+                reference.PAGE_PATH,
+                rows_by_kind=reference.rows_by_kind(self.dossier.vocabulary),
+                schema_url=relative(reference.PAGE_PATH, JSON_SCHEMA_PATH),
+            ),
+        )
         schemas = schema_texts(self.dossier.vocabulary)
         schema_text = schemas[JSON_SCHEMA_PATH]
         yield from schemas.items()  # served with the site for editors and check-jsonschema
         data_files, downloads = self.exports()  # JSON, CSV, FtM and the Atom feed
         yield from data_files.items()
-        yield DATA_PAGE_PATH, self._render(["data.md.j2"], DATA_PAGE_PATH, downloads=downloads,
-                                           schema_path=JSON_SCHEMA_PATH, counts=self.dossier.counts(),
-                                           schema_size=len(schema_text.encode("utf-8")))
+        yield (
+            DATA_PAGE_PATH,
+            self._render(
+                ["data.md.j2"],
+                DATA_PAGE_PATH,
+                downloads=downloads,
+                schema_path=JSON_SCHEMA_PATH,
+                counts=self.dossier.counts(),
+                schema_size=len(schema_text.encode("utf-8")),
+            ),
+        )
 
     def home_context(self) -> dict:
         """The home page's key players (the most connected actors) and the dossier's last change."""
         vocabulary = self.dossier.vocabulary
         kinds = {t.name for t in vocabulary.entity_types if KEY_PLAYER_GROUP in t.groups} or {
-            t.name for t in vocabulary.entity_types}
+            t.name for t in vocabulary.entity_types
+        }
         actors = [e for e in self.dossier.entities.values() if e.type in kinds]
-        weight = {e.id: len(self.dossier.relations_by_entity.get(e.id, ())) +
-                  len(self.dossier.events_by_entity.get(e.id, ())) for e in actors}
+        weight = {
+            e.id: len(self.dossier.relations_by_entity.get(e.id, ())) + len(self.dossier.events_by_entity.get(e.id, ()))
+            for e in actors
+        }
         players = sorted(actors, key=lambda e: (-weight[e.id], e.name.lower()))[:KEY_PLAYERS]
         provenance = self.environment.globals["provenance"]
-        changes = [provenance(record.origin.path).last_changed
-                   for collection in (self.dossier.entities, self.dossier.events, self.dossier.sources)
-                   for record in collection.values()]
+        changes = [
+            provenance(record.origin.path).last_changed
+            for collection in (self.dossier.entities, self.dossier.events, self.dossier.sources)
+            for record in collection.values()
+        ]
         last = max((change for change in changes if change), default="")
         return {"key_players": players, "last_changed": human_day(last) if last else ""}
 
@@ -621,8 +729,12 @@ class Renderer:
         for tag, (entities, events) in by_tag.items():
             path = tag_page_path(tag)
             yield path, self._render(["tag.md.j2"], path, tag=tag, entities=entities, events=events)
-        yield "tags/index.md", self._render(["tags-index.md.j2"], "tags/index.md",
-                                            tags=[(tag, len(a) + len(b)) for tag, (a, b) in by_tag.items()])
+        yield (
+            "tags/index.md",
+            self._render(
+                ["tags-index.md.j2"], "tags/index.md", tags=[(tag, len(a) + len(b)) for tag, (a, b) in by_tag.items()]
+            ),
+        )
 
     def present_types(self) -> list:
         """The vocabulary's entity types that some entity has, in the vocabulary's order."""
@@ -633,8 +745,12 @@ class Renderer:
         """MkDocs-style nav built from the records: sections and their index pages, never every record."""
         present_types = self.present_types()
         nav: list = [{"Home": "index.md"}]
-        nav.append({"Entities": ["entities/index.md"] + [{escape.nav_title(t.plural): type_index_path(t.name)}
-                                                          for t in present_types]})  # vocabulary words: escaped too
+        nav.append(
+            {
+                "Entities": ["entities/index.md"]
+                + [{escape.nav_title(t.plural): type_index_path(t.name)} for t in present_types]
+            }
+        )  # vocabulary words: escaped too
         nav.append({"Timeline": "timeline.md"})
         nav.append({"Network": "graph.md"})
         nav.append({"Sources": "sources/index.md"})

@@ -52,7 +52,9 @@ def _comment_block(name: str, spec: schema.Spec, required: bool, indent: str, vo
     elif isinstance(spec, schema.MapOf):
         lines.append(f"{indent}#   keys:")
         key_docs = vocabulary.meanings(spec.vocab) if spec.vocab else {}
-        lines.extend(f"{indent}#     {key}: {key_docs.get(key, '')}".rstrip() for key in schema.keys_of(spec, vocabulary))
+        lines.extend(
+            f"{indent}#     {key}: {key_docs.get(key, '')}".rstrip() for key in schema.keys_of(spec, vocabulary)
+        )
     elif not isinstance(spec, (schema.Obj, schema.ListOf)):
         lines.append(f"{indent}#   {describe(spec, vocabulary)}")
     return lines
@@ -69,8 +71,9 @@ def _item_lines(name: str, spec: schema.Obj, required: bool, vocabulary: Vocabul
     """Each field of a list item explained, then an example item (commented out when optional)."""
     lines: list[str] = [f"#   each item: {spec.doc}"]
     for field_name, field_spec, field_required in spec.fields:
-        lines.extend("#   " + comment[2:]
-                     for comment in _comment_block(field_name, field_spec, field_required, "", vocabulary))
+        lines.extend(
+            "#   " + comment[2:] for comment in _comment_block(field_name, field_spec, field_required, "", vocabulary)
+        )
     mark = "" if required else "# "
     lines.append(f"{mark}{name}:")
     for index, (field_name, field_spec, _field_required) in enumerate(spec.fields):
@@ -79,19 +82,25 @@ def _item_lines(name: str, spec: schema.Obj, required: bool, vocabulary: Vocabul
     return lines
 
 
-def skeleton_text(kind: str, type_value: str | None = None, vocabulary: Vocabulary | None = None,
-                  example_ids: dict[str, str] | None = None) -> str:
+def skeleton_text(
+    kind: str,
+    type_value: str | None = None,
+    vocabulary: Vocabulary | None = None,
+    example_ids: dict[str, str] | None = None,
+) -> str:
     """The text of a new record of ``kind``; ``type_value`` fills ``type`` (entity) or ``kind`` (source).
 
     ``example_ids`` (record kind -> an id of the dossier's own) give the examples of lists of ids."""
     vocabulary = vocabulary or default_vocabulary()
     example_ids = example_ids or {}
     spec = schema.RECORD_SPECS[kind]
-    lines = [schema_comment(kind),
-             f"# A new {kind}: {spec.doc}",
-             "# Fill in every field that has no value yet, delete the comments you no longer need,",
-             "# then run: python -m generator check   (the format reference page lists every field)",
-             ""]
+    lines = [
+        schema_comment(kind),
+        f"# A new {kind}: {spec.doc}",
+        "# Fill in every field that has no value yet, delete the comments you no longer need,",
+        "# then run: python -m generator check   (the format reference page lists every field)",
+        "",
+    ]
     for name, field_spec, required in spec.fields:
         if name == "lifecycle" and kind == "entity" and type_value and type_value not in vocabulary.lifecycle_types:
             continue  # this type has no lifecycle in the vocabulary
@@ -136,22 +145,28 @@ def _check_type(kind: str, type_value: str | None, vocabulary: Vocabulary) -> No
     field_name = TYPE_FIELDS.get(kind)
     if field_name is None:
         raise ScaffoldError(f"--type does not apply to {kind} records")
-    choices = schema.choices_of(dict(
-        (name, field_spec) for name, field_spec, _required in schema.RECORD_SPECS[kind].fields)[field_name], vocabulary)
+    choices = schema.choices_of(
+        {name: field_spec for name, field_spec, _required in schema.RECORD_SPECS[kind].fields}[field_name],
+        vocabulary,
+    )
     if type_value not in choices:
         from .check import suggest_closest  # one suggestion rule everywhere
 
         hint = suggest_closest(type_value, choices) or "one of: " + ", ".join(choices)
-        raise ScaffoldError(f"'{type_value}' is not {'an entity type' if kind == 'entity' else 'a source kind'} "
-                            f"of this dossier's vocabulary ({' and '.join(vocabulary.files)}); {hint}")
+        raise ScaffoldError(
+            f"'{type_value}' is not {'an entity type' if kind == 'entity' else 'a source kind'} "
+            f"of this dossier's vocabulary ({' and '.join(vocabulary.files)}); {hint}"
+        )
 
 
 def example_id(content_dir: Path, kind: str = "entity") -> str | None:
     """An id of one of the dossier's own records, for examples in messages; None in an empty dossier."""
     folder = Path(content_dir) / schema.KIND_FOLDERS[kind]
     names = sorted(path.stem for path in folder.glob("*.yaml")) if folder.is_dir() else []
-    return next((name for name in names if "-" in name and not check_record_id(name)),
-                next((name for name in names if not check_record_id(name)), None))
+    return next(
+        (name for name in names if "-" in name and not check_record_id(name)),
+        next((name for name in names if not check_record_id(name)), None),
+    )
 
 
 def create_record(content_dir: Path, kind: str, record_id: str, type_value: str | None = None) -> Path:
@@ -162,18 +177,22 @@ def create_record(content_dir: Path, kind: str, record_id: str, type_value: str 
     if id_problem:
         message, _hint = id_problem
         example = example_id(content_dir, kind) or example_id(content_dir)
-        raise ScaffoldError(f"{message}; ids are lowercase letters a-z, digits and single hyphens"
-                            + (f", e.g. '{example}'" if example else ""))
+        raise ScaffoldError(
+            f"{message}; ids are lowercase letters a-z, digits and single hyphens"
+            + (f", e.g. '{example}'" if example else "")
+        )
     try:
         vocabulary = load_vocabulary(content_dir)
     except DossierError as error:
         raise ScaffoldError("the dossier's vocabulary has errors:\n" + str(error)) from None
-    for other_kind, folder in schema.KIND_FOLDERS.items():
+    for _other_kind, folder in schema.KIND_FOLDERS.items():
         for suffix in (".yaml", ".yml"):
             existing = content_dir / folder / f"{record_id}{suffix}"
             if existing.exists():
-                raise ScaffoldError(f"id '{record_id}' is already used by {display_path(existing)} "
-                                    f"(ids are unique across entities, events and sources)")
+                raise ScaffoldError(
+                    f"id '{record_id}' is already used by {display_path(existing)} "
+                    f"(ids are unique across entities, events and sources)"
+                )
     _check_type(kind, type_value, vocabulary)
     target = content_dir / schema.KIND_FOLDERS[kind] / f"{record_id}.yaml"
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -54,8 +54,8 @@ def pinned_libraries() -> list[str]:
 
 
 def _target_name(relative: Path) -> Path:
-    parts = ["." + part[len("dot-"):] if part.startswith("dot-") else part for part in relative.parts]
-    name = parts[-1][:-len(".j2")] if parts[-1].endswith(".j2") else parts[-1]
+    parts = ["." + part[len("dot-") :] if part.startswith("dot-") else part for part in relative.parts]
+    name = parts[-1][: -len(".j2")] if parts[-1].endswith(".j2") else parts[-1]
     return Path(*parts[:-1], name)
 
 
@@ -66,8 +66,7 @@ def init_project(target: Path, title: str | None = None, engine: str | None = No
         raise InitError(f"{target.as_posix()} exists and is not an empty folder; choose a new folder")
     title = title or target.resolve().name.replace("-", " ").replace("_", " ").strip().capitalize() or "Dossier"
     engine = engine or engine_requirement()
-    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                                     autoescape=False)
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
     written: list[Path] = []
     for source in sorted(STARTER_DIR.rglob("*")):
         if source.is_dir() or "__pycache__" in source.parts or source.suffix == ".pyc":

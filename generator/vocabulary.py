@@ -199,8 +199,11 @@ class Vocabulary:
 
     def defined_at(self, section: str, name: str) -> str:
         """Where a word is defined, as ``path:line:col``, for messages about records that use it."""
-        item = {"entity_types": self.entity_types_by_name, "relation_types": self.relation_types_by_name,
-                "source_kinds": self.source_kinds_by_name}[section].get(name)
+        item = {
+            "entity_types": self.entity_types_by_name,
+            "relation_types": self.relation_types_by_name,
+            "source_kinds": self.source_kinds_by_name,
+        }[section].get(name)
         return f"{item.origin.path}:{item.origin.line}:{item.origin.column}" if item else self.files[-1]
 
     def type_label(self, name: str) -> str:
@@ -219,12 +222,20 @@ _ENTRY_FIELDS = {
     "source_kinds": ("label", "short", "description", "relay_verb"),
 }
 _REQUIRED_FIELDS = {
-    "groups": ("label",), "entity_types": ("label", "plural"), "relation_types": ("label",),
+    "groups": ("label",),
+    "entity_types": ("label", "plural"),
+    "relation_types": ("label",),
     "source_kinds": ("label",),
 }
 _FTM_FIELDS = ("schema", "subject", "object", "property")
-_SINGULAR = {"groups": "group", "entity_types": "entity type", "relation_types": "relation type",
-             "fact_keys": "fact key", "lifecycle_states": "lifecycle state", "source_kinds": "source kind"}
+_SINGULAR = {
+    "groups": "group",
+    "entity_types": "entity type",
+    "relation_types": "relation type",
+    "fact_keys": "fact key",
+    "lifecycle_states": "lifecycle state",
+    "source_kinds": "source kind",
+}
 
 
 @dataclass
@@ -261,8 +272,9 @@ class _Merger:
             data = path.read_bytes()
             raw = parse_record_text(data, shown, "vocabulary", path.stem)
         except _LoadFailure as failure:
-            self.problems.append(Problem(shown, failure.line, failure.column, failure.code, failure.message,
-                                         failure.hint))
+            self.problems.append(
+                Problem(shown, failure.line, failure.column, failure.code, failure.message, failure.hint)
+            )
             return
         except OSError as error:
             self.problems.append(Problem(shown, 1, 1, "unreadable", f"cannot read the vocabulary: {error.strerror}"))
@@ -276,8 +288,12 @@ class _Merger:
         values = raw.values
         for key in values:
             if key not in _TOP_KEYS:
-                self.error(at(key, KEY), "unknown-field", f"unknown vocabulary section '{key}'",
-                           _closest(key, _TOP_KEYS) or "sections: " + ", ".join(_TOP_KEYS))
+                self.error(
+                    at(key, KEY),
+                    "unknown-field",
+                    f"unknown vocabulary section '{key}'",
+                    _closest(key, _TOP_KEYS) or "sections: " + ", ".join(_TOP_KEYS),
+                )
         extends = values.get("extends")
         if extends is not None:
             if not isinstance(extends, str):
@@ -287,8 +303,12 @@ class _Merger:
                 if parent.resolve() in seen or parent.resolve() == path.resolve():
                     self.error(at("extends"), "extends-loop", f"'{extends}' extends itself", "remove the loop")
                 elif not parent.is_file():
-                    self.error(at("extends"), "unknown-vocabulary", f"no vocabulary '{extends}'",
-                               "write 'extends: default' or the path of a vocabulary file next to this one")
+                    self.error(
+                        at("extends"),
+                        "unknown-vocabulary",
+                        f"no vocabulary '{extends}'",
+                        "write 'extends: default' or the path of a vocabulary file next to this one",
+                    )
                 else:
                     self.read(parent, seen + (path.resolve(),))
         self.files.append(raw.path)
@@ -317,8 +337,12 @@ class _Merger:
         for name, body in value.items():
             key_origin = at(section, name, KEY)
             if not _NAME_RE.match(name):
-                self.error(key_origin, "bad-name", f"{_SINGULAR[section]} '{name}' is not a well-formed name",
-                           "names are lowercase letters a-z, digits and single hyphens")
+                self.error(
+                    key_origin,
+                    "bad-name",
+                    f"{_SINGULAR[section]} '{name}' is not a well-formed name",
+                    "names are lowercase letters a-z, digits and single hyphens",
+                )
                 continue
             existing = entries.get(name)
             entry = _Entry(key_origin, dict(existing.fields) if existing else {}, existing is None)
@@ -327,21 +351,34 @@ class _Merger:
                 flag = body.get("in_force") if section == "lifecycle_states" and isinstance(body, dict) else None
                 if flag is not None:
                     if not (isinstance(flag, Plain) and flag.type_name == "bool"):
-                        self.error(at(section, name, "in_force"), "wrong-type",
-                                   f"{section}.{name}.in_force must be true or false", "write in_force: true")
+                        self.error(
+                            at(section, name, "in_force"),
+                            "wrong-type",
+                            f"{section}.{name}.in_force must be true or false",
+                            "write in_force: true",
+                        )
                         continue
-                    entry.fields["in_force"] = _Value(flag.raw.lower() in ("true", "yes", "on", "y"),
-                                                      at(section, name, "in_force"))
+                    entry.fields["in_force"] = _Value(
+                        flag.raw.lower() in ("true", "yes", "on", "y"), at(section, name, "in_force")
+                    )
                     body = {key: item for key, item in body.items() if key != "in_force"}
-                if isinstance(body, dict) and set(body) <= {"description", "label"} and all(
-                        isinstance(item, str) for item in body.values()):
+                if (
+                    isinstance(body, dict)
+                    and set(body) <= {"description", "label"}
+                    and all(isinstance(item, str) for item in body.values())
+                ):
                     if "label" in body:
                         entry.fields["label"] = _Value(body["label"].strip(), at(section, name, "label"))
                     body = body.get("description")
                 if not isinstance(body, str) or not body.strip():
-                    self.error(at(section, name), "wrong-type", f"{section}.{name} must be a description text",
-                               "write what it means in a few words (or give 'label:', 'description:'"
-                               + (" and 'in_force:'" if section == "lifecycle_states" else "") + ")")
+                    self.error(
+                        at(section, name),
+                        "wrong-type",
+                        f"{section}.{name} must be a description text",
+                        "write what it means in a few words (or give 'label:', 'description:'"
+                        + (" and 'in_force:'" if section == "lifecycle_states" else "")
+                        + ")",
+                    )
                     continue
                 entry.fields["description"] = _Value(body.strip(), at(section, name))
                 continue
@@ -353,9 +390,12 @@ class _Merger:
             for field_name, field_value in body.items():
                 where = at(section, name, field_name)
                 if field_name not in allowed:
-                    self.error(at(section, name, field_name, KEY), "unknown-field",
-                               f"unknown field '{section}.{name}.{field_name}'",
-                               _closest(field_name, allowed) or "fields: " + ", ".join(allowed))
+                    self.error(
+                        at(section, name, field_name, KEY),
+                        "unknown-field",
+                        f"unknown field '{section}.{name}.{field_name}'",
+                        _closest(field_name, allowed) or "fields: " + ", ".join(allowed),
+                    )
                     continue
                 converted = self._field(section, name, field_name, field_value, where, at)
                 if converted is not None:
@@ -374,11 +414,17 @@ class _Merger:
             self.error(where, "wrong-type", f"{label} must be true or false")
             return None
         if field_name == "ftm" and section == "relation_types":
-            if not isinstance(value, dict) or not set(value) <= set(_FTM_FIELDS) or not all(
-                    isinstance(item, str) for item in value.values()):
-                self.error(where, "wrong-type", f"{label} must be a mapping with schema, subject and object, "
-                                                f"or with property",
-                           "e.g. {schema: Ownership, subject: owner, object: asset} or {property: addressEntity}")
+            if (
+                not isinstance(value, dict)
+                or not set(value) <= set(_FTM_FIELDS)
+                or not all(isinstance(item, str) for item in value.values())
+            ):
+                self.error(
+                    where,
+                    "wrong-type",
+                    f"{label} must be a mapping with schema, subject and object, or with property",
+                    "e.g. {schema: Ownership, subject: owner, object: asset} or {property: addressEntity}",
+                )
                 return None
             return {key: (item, at(section, name, field_name, key)) for key, item in value.items()}
         if not isinstance(value, str) or not value.strip():
@@ -398,8 +444,12 @@ class _Merger:
             return
         for key, names in value.items():
             if key not in ("place", "topics"):
-                self.error(at("events", key, KEY), "unknown-field", f"unknown field 'events.{key}'",
-                           _closest(key, ("place", "topics")) or "fields: place, topics")
+                self.error(
+                    at("events", key, KEY),
+                    "unknown-field",
+                    f"unknown field 'events.{key}'",
+                    _closest(key, ("place", "topics")) or "fields: place, topics",
+                )
                 continue
             listed = self._names(names, at("events", key), f"events.{key}", at, "events", key)
             if listed is not None:
@@ -410,8 +460,12 @@ class _Merger:
             return
         for key, text in value.items():
             if key not in WORDING_KEYS:
-                self.error(at("wording", key, KEY), "unknown-field", f"unknown wording '{key}'",
-                           _closest(key, WORDING_KEYS) or "keys: " + ", ".join(WORDING_KEYS))
+                self.error(
+                    at("wording", key, KEY),
+                    "unknown-field",
+                    f"unknown wording '{key}'",
+                    _closest(key, WORDING_KEYS) or "keys: " + ", ".join(WORDING_KEYS),
+                )
             elif not isinstance(text, str) or not text.strip():
                 self.error(at("wording", key), "wrong-type", f"wording.{key} must be text")
             else:
@@ -422,15 +476,23 @@ class _Merger:
             return
         for section, names in value.items():
             if section not in _SECTIONS:
-                self.error(at("remove", section, KEY), "unknown-field", f"cannot remove from '{section}'",
-                           _closest(section, _SECTIONS) or "sections: " + ", ".join(_SECTIONS))
+                self.error(
+                    at("remove", section, KEY),
+                    "unknown-field",
+                    f"cannot remove from '{section}'",
+                    _closest(section, _SECTIONS) or "sections: " + ", ".join(_SECTIONS),
+                )
                 continue
-            for name, origin in self._names(names, at("remove", section), f"remove.{section}", at,
-                                            "remove", section) or ():
+            for name, origin in (
+                self._names(names, at("remove", section), f"remove.{section}", at, "remove", section) or ()
+            ):
                 if self.sections[section].pop(name, None) is None:
-                    self.error(origin, "unknown-type", f"{_SINGULAR[section]} '{name}' cannot be removed: "
-                                                       f"no vocabulary before this one declares it",
-                               _closest(name, self.sections[section]) or "remove the line")
+                    self.error(
+                        origin,
+                        "unknown-type",
+                        f"{_SINGULAR[section]} '{name}' cannot be removed: no vocabulary before this one declares it",
+                        _closest(name, self.sections[section]) or "remove the line",
+                    )
                 else:
                     self.removed[(section, name)] = origin
 
@@ -439,11 +501,18 @@ class _Merger:
             return
         for section, names in value.items():
             if section != "entity_types":
-                self.error(at("order", section, KEY), "unknown-field", f"cannot order '{section}'",
-                           "only entity_types has an order (it orders the site's sections)")
+                self.error(
+                    at("order", section, KEY),
+                    "unknown-field",
+                    f"cannot order '{section}'",
+                    "only entity_types has an order (it orders the site's sections)",
+                )
                 continue
-            self.order = [_Value(name, origin) for name, origin in
-                          self._names(names, at("order", section), "order.entity_types", at, "order", section) or ()]
+            self.order = [
+                _Value(name, origin)
+                for name, origin in self._names(names, at("order", section), "order.entity_types", at, "order", section)
+                or ()
+            ]
 
 
 def _closest(word: str, choices) -> str:
@@ -478,15 +547,22 @@ class _Builder:
     def missing(self, section: str, name: str, entry: _Entry) -> bool:
         absent = [f for f in _REQUIRED_FIELDS.get(section, ()) if f not in entry.fields]
         for field_name in absent:
-            self.error(entry.origin, "missing-field", f"{_SINGULAR[section]} '{name}' has no {field_name}",
-                       f"add '{field_name}:' under it")
+            self.error(
+                entry.origin,
+                "missing-field",
+                f"{_SINGULAR[section]} '{name}' has no {field_name}",
+                f"add '{field_name}:' under it",
+            )
         return bool(absent)
 
     def build(self) -> Vocabulary | None:
         merger = self.merger
         sections = merger.sections
-        groups = tuple(Group(name, self.text(entry, "label"), self.text(entry, "description"), entry.origin)
-                       for name, entry in sections["groups"].items() if not self.missing("groups", name, entry))
+        groups = tuple(
+            Group(name, self.text(entry, "label"), self.text(entry, "description"), entry.origin)
+            for name, entry in sections["groups"].items()
+            if not self.missing("groups", name, entry)
+        )
         group_names = {group.name for group in groups}
         ftm_names = _ftm_schemata()
         entity_types: list[EntityType] = []
@@ -494,32 +570,59 @@ class _Builder:
             if self.missing("entity_types", name, entry):
                 continue
             if name in group_names:
-                self.error(entry.origin, "duplicate-type", f"'{name}' is both an entity type and a group",
-                           "rename one: relations and event fields name types and groups alike")
+                self.error(
+                    entry.origin,
+                    "duplicate-type",
+                    f"'{name}' is both an entity type and a group",
+                    "rename one: relations and event fields name types and groups alike",
+                )
             member_of = []
-            for group, origin in (entry.fields["groups"].value if "groups" in entry.fields else ()):
+            for group, origin in entry.fields["groups"].value if "groups" in entry.fields else ():
                 if group not in group_names:
-                    self.error(origin, "unknown-group", f"entity type '{name}': no group '{group}'",
-                               _closest(group, group_names) or "declare it under 'groups:' or remove it")
+                    self.error(
+                        origin,
+                        "unknown-group",
+                        f"entity type '{name}': no group '{group}'",
+                        _closest(group, group_names) or "declare it under 'groups:' or remove it",
+                    )
                 elif group in member_of:
                     self.error(origin, "duplicate-item", f"entity type '{name}': group '{group}' is listed twice")
                 else:
                     member_of.append(group)
-            colour = self.text(entry, "colour", _FALLBACK_COLOURS[int(hashlib.sha1(name.encode()).hexdigest(), 16)
-                                                                   % len(_FALLBACK_COLOURS)])
+            colour = self.text(
+                entry,
+                "colour",
+                _FALLBACK_COLOURS[int(hashlib.sha1(name.encode()).hexdigest(), 16) % len(_FALLBACK_COLOURS)],
+            )
             if not _COLOUR_RE.match(colour):
-                self.error(entry.fields["colour"].origin, "bad-colour",
-                           f"entity type '{name}': '{colour}' is not a colour",
-                           "write a hex colour in quotes, such as '#1e88e5' or '#18e'")
+                self.error(
+                    entry.fields["colour"].origin,
+                    "bad-colour",
+                    f"entity type '{name}': '{colour}' is not a colour",
+                    "write a hex colour in quotes, such as '#1e88e5' or '#18e'",
+                )
             ftm = self.text(entry, "ftm") or None
             if ftm and ftm_names is not None and ftm not in ftm_names:
-                self.error(entry.fields["ftm"].origin, "unknown-ftm-schema",
-                           f"entity type '{name}': FollowTheMoney has no schema '{ftm}'",
-                           _closest(ftm, ftm_names) or "see https://followthemoney.tech/explorer/schemata/")
+                self.error(
+                    entry.fields["ftm"].origin,
+                    "unknown-ftm-schema",
+                    f"entity type '{name}': FollowTheMoney has no schema '{ftm}'",
+                    _closest(ftm, ftm_names) or "see https://followthemoney.tech/explorer/schemata/",
+                )
             lifecycle = entry.fields["lifecycle"].value if "lifecycle" in entry.fields else False
-            entity_types.append(EntityType(name, self.text(entry, "label"), self.text(entry, "plural"),
-                                           self.text(entry, "description"), tuple(member_of), colour, ftm,
-                                           lifecycle, entry.origin))
+            entity_types.append(
+                EntityType(
+                    name,
+                    self.text(entry, "label"),
+                    self.text(entry, "plural"),
+                    self.text(entry, "description"),
+                    tuple(member_of),
+                    colour,
+                    ftm,
+                    lifecycle,
+                    entry.origin,
+                )
+            )
         entity_types = self._ordered(entity_types)
         type_names = [t.name for t in entity_types]
         members = {group: tuple(t.name for t in entity_types if group in t.groups) for group in group_names}
@@ -532,8 +635,12 @@ class _Builder:
                 elif end in type_names:
                     expanded.append(end)
                 else:
-                    self.error(origin, "unknown-type", f"{owner}: no entity type or group '{end}'",
-                               _closest(end, type_names + sorted(group_names)) or "declare it or remove it")
+                    self.error(
+                        origin,
+                        "unknown-type",
+                        f"{owner}: no entity type or group '{end}'",
+                        _closest(end, type_names + sorted(group_names)) or "declare it or remove it",
+                    )
                     continue
                 written.append(end)
             return tuple(written), tuple(dict.fromkeys(expanded))
@@ -545,32 +652,58 @@ class _Builder:
             label = self.text(entry, "label")
             symmetric = entry.fields["symmetric"].value if "symmetric" in entry.fields else False
             inverse = self.text(entry, "inverse")
-            subject_ends, subject_types = expand(entry.fields["from"].value if "from" in entry.fields else (),
-                                                 f"relation type '{name}'")
-            target_ends, target_types = expand(entry.fields["to"].value if "to" in entry.fields else (),
-                                               f"relation type '{name}'")
+            subject_ends, subject_types = expand(
+                entry.fields["from"].value if "from" in entry.fields else (), f"relation type '{name}'"
+            )
+            target_ends, target_types = expand(
+                entry.fields["to"].value if "to" in entry.fields else (), f"relation type '{name}'"
+            )
             if symmetric and inverse and inverse != label:
-                self.error(entry.fields["inverse"].origin, "symmetric-inverse",
-                           f"relation type '{name}' is symmetric, but its inverse '{inverse}' differs from "
-                           f"'{label}'", "remove 'inverse:' or 'symmetric: true'")
+                self.error(
+                    entry.fields["inverse"].origin,
+                    "symmetric-inverse",
+                    f"relation type '{name}' is symmetric, but its inverse '{inverse}' differs from '{label}'",
+                    "remove 'inverse:' or 'symmetric: true'",
+                )
             elif not symmetric and not inverse:
-                self.error(entry.origin, "missing-inverse", f"relation type '{name}' has no inverse label",
-                           f"add 'inverse:' (how it reads on the target's page, as 'owned by' for 'owns'), "
-                           f"or 'symmetric: true'")
+                self.error(
+                    entry.origin,
+                    "missing-inverse",
+                    f"relation type '{name}' has no inverse label",
+                    "add 'inverse:' (how it reads on the target's page, as 'owned by' for 'owns'), "
+                    "or 'symmetric: true'",
+                )
                 continue
             ftm = None
             if "ftm" in entry.fields:
                 ftm = self._ftm_mapping(name, entry.fields["ftm"], ftm_names)
-            relation_types.append(RelationType(name, label, label if symmetric else inverse,
-                                               self.text(entry, "description"), subject_ends, target_ends,
-                                               subject_types, target_types, ftm, entry.origin))
+            relation_types.append(
+                RelationType(
+                    name,
+                    label,
+                    label if symmetric else inverse,
+                    self.text(entry, "description"),
+                    subject_ends,
+                    target_ends,
+                    subject_types,
+                    target_types,
+                    ftm,
+                    entry.origin,
+                )
+            )
 
-        source_kinds = tuple(SourceKind(name, self.text(entry, "label"),
-                                        self.text(entry, "short") or self.text(entry, "label").lower(),
-                                        self.text(entry, "description"), entry.origin,
-                                        self.text(entry, "relay_verb", "relaying"))
-                             for name, entry in sections["source_kinds"].items()
-                             if not self.missing("source_kinds", name, entry))
+        source_kinds = tuple(
+            SourceKind(
+                name,
+                self.text(entry, "label"),
+                self.text(entry, "short") or self.text(entry, "label").lower(),
+                self.text(entry, "description"),
+                entry.origin,
+                self.text(entry, "relay_verb", "relaying"),
+            )
+            for name, entry in sections["source_kinds"].items()
+            if not self.missing("source_kinds", name, entry)
+        )
         events = {}
         for key in ("place", "topics"):
             if key in merger.events:
@@ -579,26 +712,47 @@ class _Builder:
                 events[key] = ()
         absent_wording = [key for key in WORDING_KEYS if key not in merger.wording]
         if absent_wording:  # only when a vocabulary extends nothing
-            self.error(Origin(merger.files[-1] if merger.files else "vocabulary.yaml"), "missing-field",
-                       "the vocabulary has no wording for " + ", ".join(absent_wording),
-                       "write 'extends: default', or give each under 'wording:'")
+            self.error(
+                Origin(merger.files[-1] if merger.files else "vocabulary.yaml"),
+                "missing-field",
+                "the vocabulary has no wording for " + ", ".join(absent_wording),
+                "write 'extends: default', or give each under 'wording:'",
+            )
         if merger.problems:
             return None
         return Vocabulary(
-            groups=groups, entity_types=tuple(entity_types), relation_types=tuple(relation_types),
-            fact_keys={name: entry.fields["description"].value for name, entry in sections["fact_keys"].items()
-                       if "description" in entry.fields},
-            lifecycle_states={name: entry.fields["description"].value
-                              for name, entry in sections["lifecycle_states"].items() if "description" in entry.fields},
-            source_kinds=source_kinds, event_place=events["place"], event_topics=events["topics"],
+            groups=groups,
+            entity_types=tuple(entity_types),
+            relation_types=tuple(relation_types),
+            fact_keys={
+                name: entry.fields["description"].value
+                for name, entry in sections["fact_keys"].items()
+                if "description" in entry.fields
+            },
+            lifecycle_states={
+                name: entry.fields["description"].value
+                for name, entry in sections["lifecycle_states"].items()
+                if "description" in entry.fields
+            },
+            source_kinds=source_kinds,
+            event_place=events["place"],
+            event_topics=events["topics"],
             wording=Wording(**{key: merger.wording[key].value for key in WORDING_KEYS}),
-            files=tuple(merger.files), removed=dict(merger.removed), digest=merger.digest.hexdigest()[:16],
-            state_labels={name: entry.fields["label"].value for name, entry in sections["lifecycle_states"].items()
-                          if "label" in entry.fields},
-            in_force_states=tuple(name for name, entry in sections["lifecycle_states"].items()
-                                  if entry.fields.get("in_force") and entry.fields["in_force"].value
-                                  and "description" in entry.fields),
-            event_origins={key: value.origin for key, value in merger.events.items()})
+            files=tuple(merger.files),
+            removed=dict(merger.removed),
+            digest=merger.digest.hexdigest()[:16],
+            state_labels={
+                name: entry.fields["label"].value
+                for name, entry in sections["lifecycle_states"].items()
+                if "label" in entry.fields
+            },
+            in_force_states=tuple(
+                name
+                for name, entry in sections["lifecycle_states"].items()
+                if entry.fields.get("in_force") and entry.fields["in_force"].value and "description" in entry.fields
+            ),
+            event_origins={key: value.origin for key, value in merger.events.items()},
+        )
 
     def _ordered(self, entity_types: list[EntityType]) -> list[EntityType]:
         if not self.merger.order:
@@ -607,8 +761,12 @@ class _Builder:
         ordered: list[EntityType] = []
         for item in self.merger.order:
             if item.value not in by_name:
-                self.error(item.origin, "unknown-type", f"order: no entity type '{item.value}'",
-                           _closest(item.value, by_name) or "remove it from the order")
+                self.error(
+                    item.origin,
+                    "unknown-type",
+                    f"order: no entity type '{item.value}'",
+                    _closest(item.value, by_name) or "remove it from the order",
+                )
             elif by_name[item.value] in ordered:
                 self.error(item.origin, "duplicate-type", f"order: '{item.value}' is listed twice", "remove one")
             else:
@@ -620,14 +778,20 @@ class _Builder:
         if "property" in fields and len(fields) == 1:
             return FtmMapping(property=fields["property"])
         if set(fields) != {"schema", "subject", "object"}:
-            self.error(value.origin, "wrong-type", f"relation type '{name}': ftm needs schema, subject and object, "
-                                                   f"or property alone",
-                       "e.g. {schema: Ownership, subject: owner, object: asset}")
+            self.error(
+                value.origin,
+                "wrong-type",
+                f"relation type '{name}': ftm needs schema, subject and object, or property alone",
+                "e.g. {schema: Ownership, subject: owner, object: asset}",
+            )
             return None
         if ftm_names is not None and fields["schema"] not in ftm_names:
-            self.error(value.value["schema"][1], "unknown-ftm-schema",
-                       f"relation type '{name}': FollowTheMoney has no schema '{fields['schema']}'",
-                       _closest(fields["schema"], ftm_names) or "see https://followthemoney.tech/explorer/schemata/")
+            self.error(
+                value.value["schema"][1],
+                "unknown-ftm-schema",
+                f"relation type '{name}': FollowTheMoney has no schema '{fields['schema']}'",
+                _closest(fields["schema"], ftm_names) or "see https://followthemoney.tech/explorer/schemata/",
+            )
             return None
         return FtmMapping(fields["schema"], fields["subject"], fields["object"])
 
@@ -675,8 +839,15 @@ def removed_types_in_use(vocabulary: Vocabulary, used: dict[tuple[str, str], lis
         shown = ", ".join(f"{p.path}:{p.line}:{p.column}" for p in places[:3])
         more = f" and {len(places) - 3} more" if len(places) > 3 else ""
         count = f"{len(places)} record{'s' if len(places) != 1 else ''}"
-        problems.append(Problem(origin.path, origin.line, origin.column, "removed-in-use",
-                                f"{_SINGULAR[section]} '{name}' is removed, but {count} still "
-                                f"{'uses' if len(places) == 1 else 'use'} it: {shown}{more}",
-                                "change those records first, or keep the type"))
+        problems.append(
+            Problem(
+                origin.path,
+                origin.line,
+                origin.column,
+                "removed-in-use",
+                f"{_SINGULAR[section]} '{name}' is removed, but {count} still "
+                f"{'uses' if len(places) == 1 else 'use'} it: {shown}{more}",
+                "change those records first, or keep the type",
+            )
+        )
     return problems

@@ -34,18 +34,19 @@ def write_tree(pages: Mapping[str, str] | Iterable[tuple[str, str]], out_dir: Pa
     """Write ``pages`` (a mapping, or (path, text) pairs as a renderer yields them) below ``out_dir``."""
     out_dir = Path(out_dir)
     if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
-        raise OutputFolderError(f"{out_dir} is not empty and was not made by the generator; "
-                                f"choose an empty or new folder")
+        raise OutputFolderError(
+            f"{out_dir} is not empty and was not made by the generator; choose an empty or new folder"
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / MARKER).touch()
     report = WriteReport()
     root = out_dir.resolve()
     seen: set[str] = set()
-    for relative_path, text in (pages.items() if isinstance(pages, Mapping) else pages):
+    for relative_path, text in pages.items() if isinstance(pages, Mapping) else pages:
         if relative_path not in seen:  # a path given twice is written twice, the last text staying
             seen.add(relative_path)
             report.paths.append(relative_path)
-        target = (out_dir / relative_path)
+        target = out_dir / relative_path
         if root not in target.resolve().parents:  # ids are checked, but never write outside the folder
             raise OutputFolderError(f"refusing to write {relative_path} outside {out_dir}")
         encoded = text.encode("utf-8")

@@ -34,8 +34,9 @@ def source_date_epoch(root: Path) -> str | None:
     if os.environ.get("SOURCE_DATE_EPOCH"):
         return os.environ["SOURCE_DATE_EPOCH"]
     try:
-        result = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True,
-                                check=False)
+        result = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True, check=False
+        )
     except OSError:
         return None
     value = result.stdout.strip()
@@ -87,8 +88,13 @@ def build(root: Path, site: Path) -> int:
     fresh = Path(tempfile.mkdtemp(prefix=f"{site.name}.new-", dir=build_dir))
     fresh.chmod(0o755)  # mkdtemp makes it private; the site is for a web server to read
     try:
-        result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(fresh)],
-                                cwd=root, env=env, capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(fresh)],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
     except BaseException:  # interrupted: leave no half-built folder behind
         shutil.rmtree(fresh, ignore_errors=True)
         raise
@@ -96,8 +102,10 @@ def build(root: Path, site: Path) -> int:
     warnings = [line for line in result.stderr.splitlines() if line.startswith(WARNING_PREFIXES)]
     if result.returncode != 0 or warnings or not (fresh / "index.html").is_file():
         shutil.rmtree(fresh, ignore_errors=True)
-        print(f"{site} left unchanged: the build failed (exit {result.returncode}, "
-              f"{len(warnings)} warnings or errors)", file=sys.stderr)
+        print(
+            f"{site} left unchanged: the build failed (exit {result.returncode}, {len(warnings)} warnings or errors)",
+            file=sys.stderr,
+        )
         return 1
     swap_in(fresh, site)
     pages = sum(1 for _ in site.rglob("index.html"))

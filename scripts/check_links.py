@@ -47,9 +47,11 @@ import lxml.html
 ROOT = Path(__file__).resolve().parent.parent
 LINKCHECKER = Path(sys.executable).with_name("linkchecker")
 URL_ATTRIBUTES = ("href", "src")
-_HOST_RE = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"  # a domain name
-                      r"|^(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])$"  # IPv4
-                      r"|^\[[0-9A-Fa-f:.]+\]$")  # IPv6
+_HOST_RE = re.compile(
+    r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"  # a domain name
+    r"|^(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])$"  # IPv4
+    r"|^\[[0-9A-Fa-f:.]+\]$"
+)  # IPv6
 _MAIL_RE = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,63}$")
 
 
@@ -85,7 +87,7 @@ class LoopbackServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}/"
 
-    def __enter__(self) -> "LoopbackServer":
+    def __enter__(self) -> LoopbackServer:
         self.thread.start()
         return self
 
@@ -153,7 +155,9 @@ def _linkchecker_config(folder: Path, online: bool, rate: float) -> Path:
         "[filtering]\n"
         f"checkextern={1 if online else 0}\n"
         "[output]\n"
-        "[AnchorCheck]\n", encoding="utf-8")
+        "[AnchorCheck]\n",
+        encoding="utf-8",
+    )
     return config
 
 
@@ -171,7 +175,7 @@ def run_linkchecker(targets: list[str], config: Path, ignore: list[str] = (), ex
 
 
 def _relative(url: str, base: str) -> str:
-    return "/" + url[len(base):] if url.startswith(base) else url
+    return "/" + url[len(base) :] if url.startswith(base) else url
 
 
 def _reason(row: dict) -> str:
@@ -182,8 +186,11 @@ def _reason(row: dict) -> str:
 
 def redirect_pages(site: Path) -> list[str]:
     """Pages left at former addresses (a meta refresh): nothing links to them, so they are crawled from too."""
-    return sorted(page.relative_to(site).as_posix() for page in site.rglob("*.html")
-                  if b'http-equiv="refresh"' in page.read_bytes()[:2048])
+    return sorted(
+        page.relative_to(site).as_posix()
+        for page in site.rglob("*.html")
+        if b'http-equiv="refresh"' in page.read_bytes()[:2048]
+    )
 
 
 def internal_link_problems(site: Path) -> list[Broken]:
@@ -230,8 +237,14 @@ def _load_cache(path: Path | None, days: float) -> dict:
     return {url: stamp for url, stamp in cache.items() if isinstance(stamp, (int, float)) and stamp >= oldest}
 
 
-def check_site(site: Path, online: bool = False, rate: float = 2.0, retries: int = 2, cache_days: float = 7,
-               cache_path: Path | None = None) -> list[Broken]:
+def check_site(
+    site: Path,
+    online: bool = False,
+    rate: float = 2.0,
+    retries: int = 2,
+    cache_days: float = 7,
+    cache_path: Path | None = None,
+) -> list[Broken]:
     """Every broken link of the built site in ``site``; empty when all is well."""
     if not (site / "index.html").is_file():
         return [Broken(str(site), "index.html", "no built site here")]
@@ -260,8 +273,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--retries", type=int, default=2, help="online: retries of a failing address")
     parser.add_argument("--cache-days", type=float, default=7.0, help="online: how long a good address is trusted")
     parser.add_argument("--cache", type=Path, default=ROOT / ".build" / "link-cache.json")
-    parser.add_argument("--report", type=Path, default=None,
-                        help="also write the result as Markdown to this file (the weekly issue's body)")
+    parser.add_argument(
+        "--report",
+        type=Path,
+        default=None,
+        help="also write the result as Markdown to this file (the weekly issue's body)",
+    )
     args = parser.parse_args(argv)
     started = time.monotonic()
     problems = check_site(args.site, args.online, args.rate, args.retries, args.cache_days, args.cache)
@@ -278,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def markdown_report(summary: str, lines: list[str]) -> str:
     """The result as Markdown: when, how many, and each broken link in a code block (its text is inert)."""
-    checked = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    checked = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     text = [f"Link check of {checked}: {summary}.", ""]
     if lines:
         fence = "`" * max(3, 1 + max((len(run) for line in lines for run in re.findall(r"`+", line)), default=0))

@@ -26,27 +26,33 @@ def icu_build_problems():
         missing.append("a C++ compiler")
     include = sysconfig.get_paths().get("include") or ""
     if not os.path.isfile(os.path.join(include, "Python.h")):
-        missing.append("Python's headers ({} has no Python.h)".format(include))
+        missing.append(f"Python's headers ({include} has no Python.h)")
     return missing
 
 
 def main():
     found = "{}.{}.{}".format(*sys.version_info[:3])
     if sys.version_info < MINIMUM:
-        return ("error: this project needs Python {}.{} or newer; {} is Python {}.\n"
-                "Run `make PYTHON=/path/to/python3.11 ...` (or newer), e.g. from your system's packages or pyenv."
-                .format(MINIMUM[0], MINIMUM[1], sys.executable, found))
+        return (
+            f"error: this project needs Python {MINIMUM[0]}.{MINIMUM[1]} or newer; {sys.executable} is Python {found}.\n"
+            "Run `make PYTHON=/path/to/python3.11 ...` (or newer), e.g. from your system's packages or pyenv."
+        )
     try:
         import ensurepip  # noqa: F401 - Debian and Ubuntu ship venv's pip bootstrap in python3-venv
         import venv  # noqa: F401
     except ImportError:
-        return ("error: {} (Python {}) has no working venv module.\n"
-                "On Debian or Ubuntu: sudo apt-get install python3-venv".format(sys.executable, found))
+        return (
+            f"error: {sys.executable} (Python {found}) has no working venv module.\n"
+            "On Debian or Ubuntu: sudo apt-get install python3-venv"
+        )
     missing = icu_build_problems()
     if missing:
-        return ("error: pyicu (pinned; followthemoney needs it) is compiled while .venv is made, and this machine "
-                "lacks {}.\nOn Debian or Ubuntu: sudo apt-get install {}  (or: make build-deps)"
-                .format(", ".join(missing), DEBIAN_PACKAGES))
+        return (
+            "error: pyicu (pinned; followthemoney needs it) is compiled while .venv is made, and this machine "
+            "lacks {}.\nOn Debian or Ubuntu: sudo apt-get install {}  (or: make build-deps)".format(
+                ", ".join(missing), DEBIAN_PACKAGES
+            )
+        )
     return None
 
 

@@ -56,8 +56,9 @@ class Browser:
 def browser_version(executable: str) -> str:
     """What ``executable --version`` prints, or '' when it does not run or is not Chromium/Chrome."""
     try:
-        result = subprocess.run([executable, "--version"], capture_output=True, text=True, timeout=30,
-                                stdin=subprocess.DEVNULL)
+        result = subprocess.run(
+            [executable, "--version"], capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL
+        )
     except (OSError, subprocess.SubprocessError):
         return ""
     for line in result.stdout.splitlines():
@@ -87,9 +88,11 @@ def find_browser(environ=os.environ) -> Browser:
         executable = shutil.which(named) or named
         version = browser_version(executable)
         if not version:
-            raise BrowserNotFound(f"{ENV_VAR}={named}: not a Chromium or Chrome that runs here "
-                                  f"(`{named} --version` must print its version); unset it or give the path "
-                                  f"of one, e.g. {ENV_VAR}={DEBIAN_CHROMIUM}")
+            raise BrowserNotFound(
+                f"{ENV_VAR}={named}: not a Chromium or Chrome that runs here "
+                f"(`{named} --version` must print its version); unset it or give the path "
+                f"of one, e.g. {ENV_VAR}={DEBIAN_CHROMIUM}"
+            )
         return Browser(executable, f"{ENV_VAR} ({version})")
     candidates = [DEBIAN_CHROMIUM] + [found for name in COMMANDS if (found := shutil.which(name))]
     seen: set[str] = set()

@@ -35,10 +35,18 @@ class GitHub:
     def request(self, method: str, path: str, payload: dict | None = None):
         url = path if path.startswith("http") else f"{self.api_url}/repos/{self.repository}{path}"
         data = json.dumps(payload).encode("utf-8") if payload is not None else None
-        request = urllib.request.Request(url, data=data, method=method, headers={
-            "Accept": "application/vnd.github+json", "Authorization": f"Bearer {self.token}",
-            "X-GitHub-Api-Version": "2022-11-28", "Content-Type": "application/json",
-            "User-Agent": "dossier-github-report"})
+        request = urllib.request.Request(
+            url,
+            data=data,
+            method=method,
+            headers={
+                "Accept": "application/vnd.github+json",
+                "Authorization": f"Bearer {self.token}",
+                "X-GitHub-Api-Version": "2022-11-28",
+                "Content-Type": "application/json",
+                "User-Agent": "dossier-github-report",
+            },
+        )
         with urllib.request.urlopen(request, timeout=30) as response:
             body = response.read()
             return json.loads(body) if body else None, response.headers.get("Link", "")
@@ -105,22 +113,31 @@ def main(argv: list[str] | None = None) -> int:
         with open(args.body_file, encoding="utf-8") as stream:
             body = stream.read()
     except FileNotFoundError:  # the step that writes it failed before the end: say so rather than nothing
-        run = "/".join(os.environ.get(k, "") for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY")) + \
-            "/actions/runs/" + os.environ.get("GITHUB_RUN_ID", "")
+        run = (
+            "/".join(os.environ.get(k, "") for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY"))
+            + "/actions/runs/"
+            + os.environ.get("GITHUB_RUN_ID", "")
+        )
         body = f"The run wrote no report ({args.body_file} is missing); its log says why: {run}\n"
     if args.command == "comment" and args.marker not in body:
         body = f"{args.marker}\n{body}"
     in_summary = write_summary(body)
     if len(body) > MAX_BODY:
         cut = body.rfind("\n", 0, MAX_BODY)
-        body = body[:cut if cut > 0 else MAX_BODY] + (
+        body = body[: cut if cut > 0 else MAX_BODY] + (
             f"\n\n… cut here: the whole report ({len(body):,} characters) is in the job summary of "
             + "/".join(os.environ.get(k, "") for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY"))
-            + "/actions/runs/" + os.environ.get("GITHUB_RUN_ID", "") + "\n")
+            + "/actions/runs/"
+            + os.environ.get("GITHUB_RUN_ID", "")
+            + "\n"
+        )
     repository, token = os.environ.get("GITHUB_REPOSITORY", ""), os.environ.get("GITHUB_TOKEN", "")
     if not repository or not token:
-        print("GITHUB_REPOSITORY or GITHUB_TOKEN is not set: nothing posted"
-              + (" (the report is in the job summary)" if in_summary else ""), file=sys.stderr)
+        print(
+            "GITHUB_REPOSITORY or GITHUB_TOKEN is not set: nothing posted"
+            + (" (the report is in the job summary)" if in_summary else ""),
+            file=sys.stderr,
+        )
         return 0 if in_summary else 1
     github = GitHub(os.environ.get("GITHUB_API_URL", "https://api.github.com"), repository, token)
     try:
@@ -130,11 +147,16 @@ def main(argv: list[str] | None = None) -> int:
             print(update_issue(github, args.title, args.label, body))
     except urllib.error.HTTPError as error:
         if error.code in (401, 403, 404) and in_summary:
-            print(f"GitHub refused to write ({error.code} {error.reason}): the token may not write here "
-                  f"(a pull request from a fork); the report is in the job summary", file=sys.stderr)
+            print(
+                f"GitHub refused to write ({error.code} {error.reason}): the token may not write here "
+                f"(a pull request from a fork); the report is in the job summary",
+                file=sys.stderr,
+            )
             return 0
-        print(f"GitHub API error {error.code} {error.reason}: {error.read().decode('utf-8', 'replace')[:500]}",
-              file=sys.stderr)
+        print(
+            f"GitHub API error {error.code} {error.reason}: {error.read().decode('utf-8', 'replace')[:500]}",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -66,8 +66,13 @@ def make_project(project_dir: Path, content_dir: Path) -> Path:
 def mkdocs_build(config_path: Path, site_dir: Path) -> subprocess.CompletedProcess:
     """Run a strict ``mkdocs build`` into ``site_dir`` (never the real site/)."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_path),
-                           "-d", str(site_dir)], cwd=config_path.parent, env=env, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_path), "-d", str(site_dir)],
+        cwd=config_path.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
 
 
 def load_synth():
@@ -90,6 +95,7 @@ def thousand_record_content(tmp_path_factory) -> Path:
 def real_site(tmp_path_factory) -> Path:
     """The project's own dossier built with ``mkdocs build --strict`` into a temporary folder."""
     from reader_site import build_site
+
     return build_site(tmp_path_factory.mktemp("real") / "site")
 
 
@@ -97,6 +103,7 @@ def real_site(tmp_path_factory) -> Path:
 def real_server(real_site):
     """``real_site`` served on 127.0.0.1."""
     from reader_site import LoopbackServer
+
     with LoopbackServer(real_site) as server:
         yield server
 
@@ -106,6 +113,7 @@ def browser():
     """The browser scripts/find_browser.py finds, headless through Playwright, for the browser tests."""
     from playwright.sync_api import sync_playwright
     from reader_site import browser_or_skip
+
     found = browser_or_skip()
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(**found.launch_options())
@@ -121,22 +129,32 @@ def asof_site(tmp_path_factory) -> Path:
     Rule is adopted in January 2025, effective from March and rescinded in May.
     """
     from reader_site import build_site
+
     work = tmp_path_factory.mktemp("asof")
     content = work / "content"
     shutil.copytree(MINI, content)
     acme = content / "entities" / "acme.yaml"
-    acme.write_text(acme.read_text(encoding="utf-8").replace(
-        "    target: exampleland\n", "    target: exampleland\n    since: '2025-06'\n"), encoding="utf-8")
+    acme.write_text(
+        acme.read_text(encoding="utf-8").replace(
+            "    target: exampleland\n", "    target: exampleland\n    since: '2025-06'\n"
+        ),
+        encoding="utf-8",
+    )
     rule = content / "entities" / "export-rule.yaml"
-    rule.write_text(rule.read_text(encoding="utf-8").replace(
-        "  - state: rescinded\n",
-        "  - state: effective\n    date: '2025-03'\n    sources: [paper-2025]\n  - state: rescinded\n"), encoding="utf-8")
+    rule.write_text(
+        rule.read_text(encoding="utf-8").replace(
+            "  - state: rescinded\n",
+            "  - state: effective\n    date: '2025-03'\n    sources: [paper-2025]\n  - state: rescinded\n",
+        ),
+        encoding="utf-8",
+    )
     return build_site(work / "site", content, work)
 
 
 @pytest.fixture(scope="session")
 def asof_server(asof_site):
     from reader_site import LoopbackServer
+
     with LoopbackServer(asof_site) as server:
         yield server
 
@@ -170,10 +188,17 @@ def copy_project(target: Path) -> Path:
 
     Files keep their modification times, so ``make`` finds the venv up to date.
     """
+
     def ignore(folder, names):
         at_root, in_results = Path(folder) == ROOT, Path(folder) == ROOT / "bench" / "results"
-        return [n for n in names if n in _NOT_COPIED or n.endswith(".egg-info")
-                or (at_root and n in _NOT_COPIED_AT_ROOT) or (in_results and n == "tmp")]
+        return [
+            n
+            for n in names
+            if n in _NOT_COPIED
+            or n.endswith(".egg-info")
+            or (at_root and n in _NOT_COPIED_AT_ROOT)
+            or (in_results and n == "tmp")
+        ]
 
     shutil.copytree(ROOT, target, ignore=ignore, symlinks=True)
     (target / ".venv").symlink_to(ROOT / ".venv", target_is_directory=True)
@@ -186,15 +211,22 @@ def run_documented(command: str, cwd: Path, timeout: float = 600, **kwargs) -> s
     """Run a command of README.md or CONTRIBUTING.md exactly as written there, with bash, in ``cwd``."""
     assert command in {c for _file, c in documented_commands()}, f"not a documented command: {command!r}"
     env = dict(os.environ, **kwargs.pop("env", {}))
-    return subprocess.run(["bash", "-c", command], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=timeout, **kwargs)
+    return subprocess.run(
+        ["bash", "-c", command], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, **kwargs
+    )
 
 
 def start_documented(command: str, cwd: Path, output, env: dict | None = None) -> subprocess.Popen:
     """Start a documented command exactly as written, in the background, in its own process group."""
     assert command in {c for _file, c in documented_commands()}, f"not a documented command: {command!r}"
-    return subprocess.Popen(["bash", "-c", command], cwd=cwd, stdout=output, stderr=subprocess.STDOUT,
-                            start_new_session=True, env=dict(os.environ, **(env or {})))
+    return subprocess.Popen(
+        ["bash", "-c", command],
+        cwd=cwd,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        env=dict(os.environ, **(env or {})),
+    )
 
 
 @pytest.fixture
@@ -210,5 +242,8 @@ def threads_of_earlier_tests_ignored(monkeypatch):
     from generator import background
 
     before = set(threading.enumerate())
-    monkeypatch.setattr(background, "may_fork", lambda: hasattr(os, "fork") and all(
-        thread in before for thread in threading.enumerate()))
+    monkeypatch.setattr(
+        background,
+        "may_fork",
+        lambda: hasattr(os, "fork") and all(thread in before for thread in threading.enumerate()),
+    )

@@ -12,7 +12,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import make_project, mkdocs_build
 
 ROOT = Path(__file__).resolve().parent.parent

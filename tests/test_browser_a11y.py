@@ -13,9 +13,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import load_mkdocs_config
-from reader_site import ROOT, LoopbackServer, Watched, browser_or_skip
+from reader_site import LoopbackServer, Watched, browser_or_skip
 
 BROWSER = browser_or_skip()
 
@@ -104,15 +103,19 @@ def _violations_here(page, url: str, scheme: str) -> list[str]:
         const r = await axe.run(document, { resultTypes: ['violations'] });
         return r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
                                         nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + n.failureSummary) })); }""")
-    return [f"{url} [{scheme}]: {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in result]
+    return [
+        f"{url} [{scheme}]: {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in result
+    ]
 
 
 def test_citation_markers_are_24_px_tap_targets_on_a_phone(browser, site_url):
     watched = Watched(browser, width=390)
     try:
         watched.page.goto(site_url + "entities/alibaba/")
-        sizes = watched.page.evaluate("[...document.querySelectorAll('.dossier-cite a')]"
-                                      ".map(a => { const r = a.getBoundingClientRect(); return [r.width, r.height]; })")
+        sizes = watched.page.evaluate(
+            "[...document.querySelectorAll('.dossier-cite a')]"
+            ".map(a => { const r = a.getBoundingClientRect(); return [r.width, r.height]; })"
+        )
         assert len(sizes) > 5
         assert all(width >= 24 and height >= 24 for width, height in sizes), sizes
         watched.check_clean()

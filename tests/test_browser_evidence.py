@@ -4,10 +4,8 @@ and the jump back, on the mini dossier (its paper has excerpts with a voice chai
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
-
 from conftest import MINI
 from reader_site import LoopbackServer, browser_or_skip, build_site
 

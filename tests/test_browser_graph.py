@@ -11,7 +11,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from reader_site import ROOT, Watched, browser_or_skip
 
 BROWSER = browser_or_skip()
@@ -76,16 +75,18 @@ def test_labels_are_readable_and_apart_at_the_default_zoom(browser, real_server,
         assert not small, f"labels under {MIN_LABEL_PX} px: {small}"
         overlapping = []
         for i, a in enumerate(labels):
-            for b in labels[i + 1:]:
+            for b in labels[i + 1 :]:
                 x = min(a["box"]["x2"], b["box"]["x2"]) - max(a["box"]["x1"], b["box"]["x1"])
                 y = min(a["box"]["y2"], b["box"]["y2"]) - max(a["box"]["y1"], b["box"]["y1"])
                 if x > 1 and y > 1:
                     overlapping.append((a["id"], b["id"]))
         assert not overlapping, f"labels drawn on top of each other: {overlapping}"
         if which == "whole":  # the most connected entity is labelled
-            graph = page.evaluate("document.querySelector('.dossier-graph').dossierGraph.nodes()"
-                                  ".sort((a, b) => b.data('weight') - a.data('weight') || (a.id() < b.id() ? -1 : 1))"
-                                  ".map(n => n.id())")
+            graph = page.evaluate(
+                "document.querySelector('.dossier-graph').dossierGraph.nodes()"
+                ".sort((a, b) => b.data('weight') - a.data('weight') || (a.id() < b.id() ? -1 : 1))"
+                ".map(n => n.id())"
+            )
             assert graph[0] in {label["id"] for label in labels}
         else:
             assert "alibaba" in {label["id"] for label in labels}
@@ -96,8 +97,10 @@ def test_labels_are_readable_and_apart_at_the_default_zoom(browser, real_server,
         watched.context.close()
 
 
-SCROLL_TO_CANVAS = ("window.scrollTo({top: document.querySelector('.dossier-graph__canvas').getBoundingClientRect().top"
-                    " + window.scrollY - 150, behavior: 'instant'})")
+SCROLL_TO_CANVAS = (
+    "window.scrollTo({top: document.querySelector('.dossier-graph__canvas').getBoundingClientRect().top"
+    " + window.scrollY - 150, behavior: 'instant'})"
+)
 
 
 def _settle_scroll(page: Page) -> None:
@@ -169,13 +172,15 @@ def test_the_graph_follows_the_dark_colour_scheme(watched, real_server):
             return { canvas: getComputedStyle(c.querySelector('.dossier-graph__canvas')).backgroundColor, label }; }""")
 
     def brightness(css: str) -> float:
-        numbers = [float(part) for part in css[css.index("(") + 1:css.index(")")].replace(",", " ").split()[:3]]
+        numbers = [float(part) for part in css[css.index("(") + 1 : css.index(")")].replace(",", " ").split()[:3]]
         return sum(numbers) / 3
 
     light = colours()
     page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
-    page.wait_for_function("getComputedStyle(document.querySelector('.dossier-graph__canvas')).backgroundColor"
-                           f" !== {json.dumps(light['canvas'])}")
+    page.wait_for_function(
+        "getComputedStyle(document.querySelector('.dossier-graph__canvas')).backgroundColor"
+        f" !== {json.dumps(light['canvas'])}"
+    )
     page.wait_for_timeout(100)
     dark = colours()
     assert brightness(light["canvas"]) > 200 and brightness(dark["canvas"]) < 80, (light, dark)
@@ -238,12 +243,17 @@ def test_the_graph_as_of_a_month_keeps_only_what_held_then(watched, asof_server,
     assert container.get_attribute("data-asof") == "2025-04"
 
     def drawn_edges():
-        return {tuple(pair) for pair in page.evaluate(
-            "document.querySelector('.dossier-graph').dossierGraph.edges().map(e => [e.source().id(), e.target().id()])")}
+        return {
+            tuple(pair)
+            for pair in page.evaluate(
+                "document.querySelector('.dossier-graph').dossierGraph.edges().map(e => [e.source().id(), e.target().id()])"
+            )
+        }
 
     def greyed():
-        return set(page.evaluate("document.querySelector('.dossier-graph').dossierGraph.nodes('.inactive')"
-                                 ".map(n => n.id())"))
+        return set(
+            page.evaluate("document.querySelector('.dossier-graph').dossierGraph.nodes('.inactive').map(n => n.id())")
+        )
 
     all_edges = {(edge["source"], edge["target"]) for edge in graph["edges"]}
     assert drawn_edges() == all_edges - {("acme", "exampleland")}  # not yet in April 2025

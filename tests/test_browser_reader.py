@@ -12,7 +12,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from reader_site import ROOT, LoopbackServer, Watched, browser_or_skip, build_site
 
 BROWSER = browser_or_skip()
@@ -58,8 +57,12 @@ def _search(page: Page, query: str) -> list[str]:
 
 @pytest.mark.parametrize("query", ["Алибаба", "阿里巴巴", "Ханчжоу", "深度求索"])
 def test_alias_search_in_russian_and_chinese_finds_the_entity(watched, real_server, query):
-    expected = {"Алибаба": "entities/alibaba/", "阿里巴巴": "entities/alibaba/",
-                "Ханчжоу": "entities/hangzhou/", "深度求索": "entities/deepseek/"}[query]
+    expected = {
+        "Алибаба": "entities/alibaba/",
+        "阿里巴巴": "entities/alibaba/",
+        "Ханчжоу": "entities/hangzhou/",
+        "深度求索": "entities/deepseek/",
+    }[query]
     watched.page.goto(real_server.url)
     hrefs = _search(watched.page, query)
     assert hrefs, f"no result for {query}"
@@ -85,8 +88,9 @@ def test_timeline_filter_narrows_the_list_and_the_url_keeps_it(watched, real_ser
     expect(form).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "timeline.png"), full_page=True)
     participant = "alibaba"
-    expected = sum(1 for i in range(total)
-                   if participant in (items.nth(i).get_attribute("data-participants") or "").split())
+    expected = sum(
+        1 for i in range(total) if participant in (items.nth(i).get_attribute("data-participants") or "").split()
+    )
     assert 0 < expected < total
     form.locator("select[name=participant]").select_option(participant)
     expect(page.locator("li[data-date]:not([hidden])")).to_have_count(expected)
@@ -116,8 +120,9 @@ def test_timeline_date_range_keeps_only_overlapping_events(watched, real_server)
     dates = [visible.nth(i).get_attribute("data-date") for i in range(visible.count())]
     assert dates and all(date.startswith("2025") for date in dates), dates
     hidden = page.locator("li[data-date][hidden]")
-    assert hidden.count() > 0 and all(not hidden.nth(i).get_attribute("data-date").startswith("2025")
-                                      for i in range(hidden.count()))
+    assert hidden.count() > 0 and all(
+        not hidden.nth(i).get_attribute("data-date").startswith("2025") for i in range(hidden.count())
+    )
     watched.check_clean()
 
 
@@ -134,15 +139,18 @@ def test_whole_graph_draws_every_entity_and_a_click_opens_its_page(watched, real
 
     place_count = sum(1 for node in graph["nodes"] if node["type"] == "place")
     page.locator(".dossier-graph__legend input[value=place]").uncheck()
-    page.wait_for_function(f"document.querySelector('.dossier-graph').dataset.nodesDrawn == "
-                           f"'{len(graph['nodes']) - place_count}'")
+    page.wait_for_function(
+        f"document.querySelector('.dossier-graph').dataset.nodesDrawn == '{len(graph['nodes']) - place_count}'"
+    )
     page.locator(".dossier-graph__legend input[value=place]").check()
 
     target = next(node for node in graph["nodes"] if node["id"] == "alibaba")
     page.locator(".dossier-graph__canvas").scroll_into_view_if_needed()
     box = page.locator(".dossier-graph__canvas").bounding_box()
-    position = page.evaluate("id => document.querySelector('.dossier-graph').dossierGraph"
-                             ".getElementById(id).renderedPosition()", target["id"])
+    position = page.evaluate(
+        "id => document.querySelector('.dossier-graph').dossierGraph.getElementById(id).renderedPosition()",
+        target["id"],
+    )
     with page.expect_navigation():
         page.mouse.click(box["x"] + position["x"], box["y"] + position["y"])
     assert page.url.endswith("/" + target["url"]), page.url
@@ -201,8 +209,10 @@ def test_large_dossier_graph_draws_a_bounded_number_of_nodes(browser, large_site
             assert int(container.get_attribute("data-nodes-drawn")) == graph["limits"]["whole"]
             assert "most connected" in page.locator(".dossier-graph__status").inner_text()
             draw_ms = int(container.get_attribute("data-draw-ms"))
-            print(f"1,000-record graph: {graph['limits']['whole']} of {len(graph['nodes'])} entities drawn "
-                  f"in {draw_ms} ms")
+            print(
+                f"1,000-record graph: {graph['limits']['whole']} of {len(graph['nodes'])} entities drawn "
+                f"in {draw_ms} ms"
+            )
             assert draw_ms < 15000, "the capped whole-dossier graph should lay out in seconds"
             page.screenshot(path=str(SCREENSHOTS / "graph-1000.png"))
             page.goto(server.url + "timeline/")
@@ -234,11 +244,20 @@ def test_graph_legend_and_colours_of_another_dossier_come_from_its_vocabulary(wa
         _wait_for_graph(page)
         labels = page.locator(".dossier-graph__legend label.dossier-graph__type")
         assert [labels.nth(i).inner_text().strip() for i in range(labels.count())] == [
-            "Companies", "Regulators", "Courts", "Deals", "Games", "Places", "Organizations"]
+            "Companies",
+            "Regulators",
+            "Courts",
+            "Deals",
+            "Games",
+            "Places",
+            "Organizations",
+        ]
         swatch = page.locator(".dossier-graph__legend input[value=regulator] + .dossier-graph__swatch")
         assert swatch.evaluate("node => getComputedStyle(node).backgroundColor") == "rgb(46, 125, 50)"  # #2e7d32
-        colour = page.evaluate("document.querySelector('.dossier-graph').dossierGraph"
-                               ".getElementById('contoso-fabrikam-deal').data('colour')")
+        colour = page.evaluate(
+            "document.querySelector('.dossier-graph').dossierGraph"
+            ".getElementById('contoso-fabrikam-deal').data('colour')"
+        )
         assert colour == "#ff6f00"
         page.screenshot(path=str(SCREENSHOTS / "merger-graph.png"), full_page=True)
         watched.check_clean()

@@ -13,7 +13,6 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-
 from reader_site import ROOT, Watched, browser_or_skip
 
 BROWSER = browser_or_skip()
@@ -93,14 +92,21 @@ def test_the_as_of_view_lists_what_held_then_and_keeps_the_month_in_the_address(
     rule = panel.locator("li[data-rule='export-rule']")
     assert rule.get_attribute("data-in-force") == "true"
     assert "effective since March 2025" in rule.inner_text()
-    held = [panel.locator("li[data-relationship]").nth(i).get_attribute("data-relationship")
-            for i in range(panel.locator("li[data-relationship]").count())]
+    held = [
+        panel.locator("li[data-relationship]").nth(i).get_attribute("data-relationship")
+        for i in range(panel.locator("li[data-relationship]").count())
+    ]
     assert held == ["acme develops widget-x"]  # located in Exampleland only from June 2025
-    dates = [page.locator("li[data-date]:not([hidden])").nth(i).get_attribute("data-date")
-             for i in range(page.locator("li[data-date]:not([hidden])").count())]
+    dates = [
+        page.locator("li[data-date]:not([hidden])").nth(i).get_attribute("data-date")
+        for i in range(page.locator("li[data-date]:not([hidden])").count())
+    ]
     assert dates and all(date[:7] <= "2025-04" for date in dates)
-    assert panel.locator("a", has_text="See the network as of April 2025").get_attribute("href").endswith(
-        "graph/?asof=2025-04")
+    assert (
+        panel.locator("a", has_text="See the network as of April 2025")
+        .get_attribute("href")
+        .endswith("graph/?asof=2025-04")
+    )
 
     field = page.locator("#timeline-filters input[name=asof]")
     field.fill("2025-06")
@@ -125,25 +131,32 @@ def _search(page: Page, query: str) -> list[dict]:
     search_input.press("End")  # mkdocs-material reads the query on keyup
     expect(page.locator(".md-search-result__meta")).to_contain_text("matching", timeout=20000)
     links = page.locator(".md-search-result__item > a.md-search-result__link")
-    return [{"href": urlsplit(links.nth(i).get_attribute("href")).path,
-             "title": links.nth(i).locator("article > h1, article > h2").first.inner_text(),
-             "snippet": links.nth(i).locator("article").inner_text()} for i in range(links.count())]
+    return [
+        {
+            "href": urlsplit(links.nth(i).get_attribute("href")).path,
+            "title": links.nth(i).locator("article > h1, article > h2").first.inner_text(),
+            "snippet": links.nth(i).locator("article").inner_text(),
+        }
+        for i in range(links.count())
+    ]
 
 
-@pytest.mark.parametrize("query, record", [("Alibaba", "entities/alibaba/"), ("Qwen", "entities/qwen/"),
-                                           ("Алибаба", "entities/alibaba/")])
+@pytest.mark.parametrize(
+    "query, record", [("Alibaba", "entities/alibaba/"), ("Qwen", "entities/qwen/"), ("Алибаба", "entities/alibaba/")]
+)
 def test_search_snippets_are_the_summary_without_table_debris_or_markers(watched, real_server, query, record):
     page = watched.page
     page.goto(real_server.url)
     results = _search(page, query)
     hit = next(result for result in results if result["href"].endswith("/" + record))
-    snippet = hit["snippet"][len(hit["title"]):].strip()
+    snippet = hit["snippet"][len(hit["title"]) :].strip()
     assert not MARKER_RE.search(snippet), snippet
     for debris in ("Field", "Value", "Type Company", "Also known as Also"):
         assert debris not in snippet, snippet
     # the summary for a name; for an alias, the plain sentence that holds it
-    expected_start = {"Alibaba": "Chinese internet giant", "Qwen": "Large language model",
-                      "Алибаба": "Also known as"}[query]
+    expected_start = {"Alibaba": "Chinese internet giant", "Qwen": "Large language model", "Алибаба": "Also known as"}[
+        query
+    ]
     assert snippet.startswith(expected_start), snippet
     for result in results:
         assert not MARKER_RE.search(result["snippet"]), result

@@ -8,7 +8,6 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-
 from conftest import ROOT, make_project, mkdocs_build, write_record
 
 
@@ -50,9 +49,11 @@ def mini_site(tmp_path_factory) -> Path:
 
 
 def test_one_html_page_per_record(mini_site):
-    for folder, ids in {"entities": ["acme", "widget-x", "exampleland", "export-rule", "daily-paper"],
-                        "events": ["2025-01-rule-adopted", "2025-03-02-acme-report"],
-                        "sources": ["paper-2025", "insiders"]}.items():
+    for folder, ids in {
+        "entities": ["acme", "widget-x", "exampleland", "export-rule", "daily-paper"],
+        "events": ["2025-01-rule-adopted", "2025-03-02-acme-report"],
+        "sources": ["paper-2025", "insiders"],
+    }.items():
         for record_id in ids:
             assert (mini_site / folder / record_id / "index.html").is_file(), f"{folder}/{record_id}"
 
@@ -85,8 +86,10 @@ def test_every_internal_link_and_fragment_resolves(mini_site):
 
 def test_citations_number_and_link_to_references(mini_site):
     html = (mini_site / "entities" / "acme" / "index.html").read_text(encoding="utf-8")
-    assert ('<a href="#ref-1" id="cite-1-1" title="“The company is based in Exampleland, the paper writes.” — '
-            'Daily Paper, 2 March 2025, in its own voice, attributed to no one else">[1]</a>') in html
+    assert (
+        '<a href="#ref-1" id="cite-1-1" title="“The company is based in Exampleland, the paper writes.” — '
+        'Daily Paper, 2 March 2025, in its own voice, attributed to no one else">[1]</a>'
+    ) in html
     assert 'id="ref-1"' in html
     assert '<a href="#cite-1-1" title="Back to citation 1, place 1">↑1</a>' in html
 
@@ -109,8 +112,16 @@ def test_search_index_leaves_out_lists_of_records_and_keeps_records(mini_site):
     sections = {doc["location"].split("#")[1] for doc in docs if "#" in doc["location"]}
     for listing in ("timeline/", "graph/", "entities/", "sources/", "types/company/"):
         assert listing not in pages, listing
-    for section in ("relationships", "declared-in-this-record", "declared-by-other-records", "timeline",
-                    "as-a-participant", "records-that-rest-on-this-source", "references", "mentioned-in"):
+    for section in (
+        "relationships",
+        "declared-in-this-record",
+        "declared-by-other-records",
+        "timeline",
+        "as-a-participant",
+        "records-that-rest-on-this-source",
+        "references",
+        "mentioned-in",
+    ):
         assert section not in sections, section
     assert {"entities/acme/", "events/2025-03-02-acme-report/", "sources/paper-2025/"} <= pages
     assert "description" in sections  # prose stays searchable
@@ -123,12 +134,19 @@ def test_misspelt_reference_fails_build_with_file_line_and_suggestion(tmp_path):
 
     content = tmp_path / "content"
     shutil.copytree(MINI, content)
-    write_record(content, "events", "2025-04-typo", "date: '2025-04'\ntitle: T\nsummary: About [[acmme]].\n"
-                                                     "sources: [paper-2025]\n")
+    write_record(
+        content,
+        "events",
+        "2025-04-typo",
+        "date: '2025-04'\ntitle: T\nsummary: About [[acmme]].\nsources: [paper-2025]\n",
+    )
     result = mkdocs_build(make_project(tmp_path, content), tmp_path / "site")
     assert result.returncode == 1
-    assert re.search(r"content/events/2025-04-typo\.yaml:3:16: error\[unknown-reference\]: summary: no record with "
-                     r"id 'acmme'\n\s+hint: did you mean 'acme'\?", result.stderr), result.stderr
+    assert re.search(
+        r"content/events/2025-04-typo\.yaml:3:16: error\[unknown-reference\]: summary: no record with "
+        r"id 'acmme'\n\s+hint: did you mean 'acme'\?",
+        result.stderr,
+    ), result.stderr
 
 
 def test_real_site_builds_strict_without_warnings(tmp_path):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import write_record
+
 from generator.cli import main
 from generator.pipeline import load_dossier
 from generator.problems import DossierError
@@ -20,61 +20,115 @@ def errors_for(content_dir) -> list[str]:
 
 
 #: Where the engine's default vocabulary defines 'develops': messages about a relation name its definition.
-DEVELOPS_LINE = next(number for number, line in enumerate(DEFAULT_PATH.read_text(encoding="utf-8").splitlines(), 1)
-                     if line == "  develops:")
+DEVELOPS_LINE = next(
+    number
+    for number, line in enumerate(DEFAULT_PATH.read_text(encoding="utf-8").splitlines(), 1)
+    if line == "  develops:"
+)
 
 CASES = {
     "unknown_field_suggests_closest": (
-        "entities", "broken", HEADER + "summry: x\n",
-        ["content/entities/broken.yaml:3:1: error[unknown-field]: unknown field 'summry'\n"
-         "    hint: did you mean 'summary'?",
-         "content/entities/broken.yaml:1:1: error[missing-field]: missing required field 'summary'\n"
-         "    hint: add 'summary:' (one paragraph in your own words; may link [[id]] and cite [[source-id]])"]),
+        "entities",
+        "broken",
+        HEADER + "summry: x\n",
+        [
+            "content/entities/broken.yaml:3:1: error[unknown-field]: unknown field 'summry'\n"
+            "    hint: did you mean 'summary'?",
+            "content/entities/broken.yaml:1:1: error[missing-field]: missing required field 'summary'\n"
+            "    hint: add 'summary:' (one paragraph in your own words; may link [[id]] and cite [[source-id]])",
+        ],
+    ),
     "wrong_type": (
-        "entities", "broken", HEADER + "summary: x\naliases: Foo\n",
-        ["content/entities/broken.yaml:4:10: error[wrong-type]: aliases must be a list\n"
-         "    hint: write each item on its own line starting with '- '"]),
+        "entities",
+        "broken",
+        HEADER + "summary: x\naliases: Foo\n",
+        [
+            "content/entities/broken.yaml:4:10: error[wrong-type]: aliases must be a list\n"
+            "    hint: write each item on its own line starting with '- '"
+        ],
+    ),
     "impossible_date": (
-        "events", "broken", "date: '2025-02-30'\ntitle: T\nsummary: S\nsources: [paper-2025]\n",
-        ["content/events/broken.yaml:1:7: error[bad-date]: date: February 2025 has no day 30 (it has 28 days)\n"
-         "    hint: dates are YYYY, YYYY-MM or YYYY-MM-DD, e.g. '2025-04' or '2025-11-27'"]),
+        "events",
+        "broken",
+        "date: '2025-02-30'\ntitle: T\nsummary: S\nsources: [paper-2025]\n",
+        [
+            "content/events/broken.yaml:1:7: error[bad-date]: date: February 2025 has no day 30 (it has 28 days)\n"
+            "    hint: dates are YYYY, YYYY-MM or YYYY-MM-DD, e.g. '2025-04' or '2025-11-27'"
+        ],
+    ),
     "misspelt_reference_suggests_closest_id": (
-        "entities", "broken",
+        "entities",
+        "broken",
         HEADER + "summary: x\nrelationships:\n  - type: develops\n    target: widgit-x\n    sources: [paper-2025]\n",
-        ["content/entities/broken.yaml:6:13: error[unknown-reference]: relationships[0].target: no record with "
-         "id 'widgit-x'\n    hint: did you mean 'widget-x'?"]),
+        [
+            "content/entities/broken.yaml:6:13: error[unknown-reference]: relationships[0].target: no record with "
+            "id 'widgit-x'\n    hint: did you mean 'widget-x'?"
+        ],
+    ),
     "relationship_to_wrong_kind_of_entity": (
-        "entities", "broken",
-        HEADER + "summary: x\nrelationships:\n  - type: develops\n    target: exampleland\n"
-                 "    sources: [paper-2025]\n",
-        ["content/entities/broken.yaml:6:13: error[wrong-relationship]: relationships[0]: 'develops' points at "
-         "a place ('exampleland')\n    hint: 'develops' (defined at generator/vocabulary/default.yaml:"
-         f"{DEVELOPS_LINE}:3) must point at asset (product, service, chip)"]),
+        "entities",
+        "broken",
+        HEADER + "summary: x\nrelationships:\n  - type: develops\n    target: exampleland\n    sources: [paper-2025]\n",
+        [
+            "content/entities/broken.yaml:6:13: error[wrong-relationship]: relationships[0]: 'develops' points at "
+            "a place ('exampleland')\n    hint: 'develops' (defined at generator/vocabulary/default.yaml:"
+            f"{DEVELOPS_LINE}:3) must point at asset (product, service, chip)"
+        ],
+    ),
     "reference_to_wrong_record_kind": (
-        "events", "broken",
+        "events",
+        "broken",
         "date: '2025'\ntitle: T\nsummary: S\nparticipants:\n  - entity: paper-2025\nsources: [paper-2025]\n",
-        ["content/events/broken.yaml:5:13: error[wrong-kind]: participants[0].entity: 'paper-2025' is a source, "
-         "but an entity is expected"]),
+        [
+            "content/events/broken.yaml:5:13: error[wrong-kind]: participants[0].entity: 'paper-2025' is a source, "
+            "but an entity is expected"
+        ],
+    ),
     "duplicate_key": (
-        "entities", "broken", HEADER + "summary: x\nname: Again\n",
-        ["content/entities/broken.yaml:4:1: error[duplicate-key]: duplicate key 'name' (first given on line 2)\n"
-         "    hint: keep one of them; YAML would silently drop the other"]),
+        "entities",
+        "broken",
+        HEADER + "summary: x\nname: Again\n",
+        [
+            "content/entities/broken.yaml:4:1: error[duplicate-key]: duplicate key 'name' (first given on line 2)\n"
+            "    hint: keep one of them; YAML would silently drop the other"
+        ],
+    ),
     "yaml_tag": (
-        "entities", "broken", HEADER + "summary: !!python/object:os.system x\n",
-        ["content/entities/broken.yaml:3:10: error[yaml-tag]: YAML tag 'tag:yaml.org,2002:python/object:os.system'"
-         " is not allowed\n    hint: remove the tag; records hold only plain text, lists and mappings"]),
+        "entities",
+        "broken",
+        HEADER + "summary: !!python/object:os.system x\n",
+        [
+            "content/entities/broken.yaml:3:10: error[yaml-tag]: YAML tag 'tag:yaml.org,2002:python/object:os.system'"
+            " is not allowed\n    hint: remove the tag; records hold only plain text, lists and mappings"
+        ],
+    ),
     "yaml11_boolean_where_text_belongs": (
-        "entities", "broken", "type: place\nname: NO\nsummary: x\n",
-        ["content/entities/broken.yaml:2:7: error[needs-quotes]: name: NO is read as a bool, not as text\n"
-         "    hint: put it in quotes: 'NO' (YAML reads it as true/false otherwise)"]),
+        "entities",
+        "broken",
+        "type: place\nname: NO\nsummary: x\n",
+        [
+            "content/entities/broken.yaml:2:7: error[needs-quotes]: name: NO is read as a bool, not as text\n"
+            "    hint: put it in quotes: 'NO' (YAML reads it as true/false otherwise)"
+        ],
+    ),
     "missing_text_link_target": (
-        "entities", "broken", HEADER + "summary: Linked to [[acmee]].\n",
-        ["content/entities/broken.yaml:3:20: error[unknown-reference]: summary: no record with id 'acmee'\n"
-         "    hint: did you mean 'acme'?"]),
+        "entities",
+        "broken",
+        HEADER + "summary: Linked to [[acmee]].\n",
+        [
+            "content/entities/broken.yaml:3:20: error[unknown-reference]: summary: no record with id 'acmee'\n"
+            "    hint: did you mean 'acme'?"
+        ],
+    ),
     "unknown_entity_type": (
-        "entities", "broken", "type: compnay\nname: B\nsummary: x\n",
-        ["content/entities/broken.yaml:1:7: error[unknown-value]: type: 'compnay' is not allowed\n"
-         "    hint: did you mean 'company'?"]),
+        "entities",
+        "broken",
+        "type: compnay\nname: B\nsummary: x\n",
+        [
+            "content/entities/broken.yaml:1:7: error[unknown-value]: type: 'compnay' is not allowed\n"
+            "    hint: did you mean 'company'?"
+        ],
+    ),
 }
 
 
@@ -91,7 +145,8 @@ def test_ill_formed_id_is_rejected(mini_content, monkeypatch):
     monkeypatch.chdir(mini_content.parent)
     assert errors_for(mini_content.relative_to(mini_content.parent)) == [
         "content/entities/Bad_Id.yaml:1:1: error[bad-id]: id 'Bad_Id' is not lowercase a-z, 0-9 and single "
-        "hyphens\n    hint: rename the file: lowercase letters, digits and single hyphens, e.g. 'bad-id.yaml'"]
+        "hyphens\n    hint: rename the file: lowercase letters, digits and single hyphens, e.g. 'bad-id.yaml'"
+    ]
 
 
 def test_duplicate_id_across_kinds_names_both_files(mini_content, monkeypatch):
@@ -99,7 +154,8 @@ def test_duplicate_id_across_kinds_names_both_files(mini_content, monkeypatch):
     monkeypatch.chdir(mini_content.parent)
     assert errors_for(mini_content.relative_to(mini_content.parent)) == [
         "content/sources/acme.yaml:1:1: error[duplicate-id]: id 'acme' is already used by "
-        "content/entities/acme.yaml\n    hint: ids are unique across entities, events and sources: rename one file"]
+        "content/entities/acme.yaml\n    hint: ids are unique across entities, events and sources: rename one file"
+    ]
 
 
 def test_all_errors_reported_in_one_run_sorted_with_summary(mini_content, monkeypatch, capsys):
@@ -121,7 +177,8 @@ def test_clean_run_exits_zero_and_counts_records(mini_content, monkeypatch, caps
     monkeypatch.chdir(mini_content.parent)
     assert main(["check", "--content", "content"]) == 0
     assert capsys.readouterr().out.strip().splitlines()[-1] == (
-        "checked 5 entities, 2 events, 2 sources: no errors, 0 warnings")
+        "checked 5 entities, 2 events, 2 sources: no errors, 0 warnings"
+    )
 
 
 def test_real_content_passes_check():
@@ -136,7 +193,8 @@ def test_misspelt_link_in_a_hand_written_page_names_page_line_and_suggestion(min
     monkeypatch.chdir(mini_content.parent)
     assert errors_for(mini_content.relative_to(mini_content.parent)) == [
         "content/pages/notes.md:5:5: error[unknown-reference]: [[acmee]]: no record with id 'acmee'\n"
-        "    hint: did you mean 'acme'?"]
+        "    hint: did you mean 'acme'?"
+    ]
 
 
 def test_a_record_that_cannot_be_read_gives_one_error_not_one_per_reference(mini_content, monkeypatch):

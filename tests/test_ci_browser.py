@@ -7,7 +7,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from reader_site import ROOT, load_find_browser
 
 find_browser = load_find_browser()
@@ -46,8 +45,11 @@ def test_environment_naming_something_that_is_no_browser_is_an_error_not_a_fallb
 
 
 def test_ubuntu_snap_stub_is_passed_over_for_an_installed_chrome(nothing_installed):
-    fake_program(nothing_installed, "chromium-browser",
-                 "Command '/usr/bin/chromium-browser' requires the chromium snap to be installed.")
+    fake_program(
+        nothing_installed,
+        "chromium-browser",
+        "Command '/usr/bin/chromium-browser' requires the chromium snap to be installed.",
+    )
     chrome = fake_program(nothing_installed, "google-chrome", "Google Chrome 141.0.7390.54")
     browser = find_browser.find_browser({})
     assert browser.executable == str(chrome)
@@ -78,15 +80,22 @@ def test_no_browser_says_exactly_what_to_run(nothing_installed):
 
 def test_install_script_finds_the_browser_named_in_the_environment_and_installs_nothing(tmp_path):
     chrome = fake_program(tmp_path, "my-chrome", "Chromium 150.0.1")
-    result = subprocess.run(["bash", "scripts/install-browser.sh"], cwd=ROOT, capture_output=True, text=True,
-                            env=dict(os.environ, DOSSIER_BROWSER=str(chrome)), timeout=120)
+    result = subprocess.run(
+        ["bash", "scripts/install-browser.sh"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, DOSSIER_BROWSER=str(chrome)),
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"browser tests use {chrome}: DOSSIER_BROWSER (Chromium 150.0.1)"
     assert "apt-get" not in result.stderr and "fetching" not in result.stderr
 
 
 def test_install_script_refuses_unknown_options():
-    result = subprocess.run(["bash", "scripts/install-browser.sh", "--sytem"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        ["bash", "scripts/install-browser.sh", "--sytem"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 2
     assert "unknown option '--sytem' (use --system or nothing)" in result.stderr

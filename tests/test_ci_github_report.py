@@ -12,7 +12,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
 from conftest import ROOT
 
 
@@ -46,14 +45,15 @@ class FakeGitHub:
                 assert self.headers["Authorization"] == "Bearer secret-token"
                 if url.path == "/repos/owner/dossier/issues/7/comments":
                     page = int(query.get("page", ["1"])[0])  # two to a page, to exercise the Link header
-                    items = fake.comments[(page - 1) * 2: page * 2]
+                    items = fake.comments[(page - 1) * 2 : page * 2]
                     more = len(fake.comments) > page * 2
                     link = f'<{fake.url}{url.path}?per_page=100&page={page + 1}>; rel="next"' if more else ""
                     return self._send(200, items, link)
                 if url.path == "/repos/owner/dossier/issues":
                     label = query.get("labels", [""])[0]
-                    return self._send(200, [i for i in fake.issues
-                                            if (not label or label in i["labels"]) and i["state"] == "open"])
+                    return self._send(
+                        200, [i for i in fake.issues if (not label or label in i["labels"]) and i["state"] == "open"]
+                    )
                 return self._send(404, {"message": "Not Found"})
 
             def _write(self):
@@ -73,8 +73,13 @@ class FakeGitHub:
                     fake.comments.append(comment)
                     return self._send(201, comment)
                 if self.path == "/repos/owner/dossier/issues":
-                    issue = {"number": 50 + len(fake.issues), "title": payload["title"], "body": payload["body"],
-                             "labels": payload["labels"], "state": "open"}
+                    issue = {
+                        "number": 50 + len(fake.issues),
+                        "title": payload["title"],
+                        "body": payload["body"],
+                        "labels": payload["labels"],
+                        "state": "open",
+                    }
                     fake.issues.append(issue)
                     return self._send(201, issue)
                 return self._send(404, {"message": "Not Found"})
@@ -110,20 +115,32 @@ def report(github: FakeGitHub, tmp_path, *arguments: str, body: str, summary: bo
     env.update(GITHUB_API_URL=github.url, GITHUB_REPOSITORY="owner/dossier", GITHUB_TOKEN="secret-token")
     if summary:
         env["GITHUB_STEP_SUMMARY"] = str(tmp_path / "summary.md")
-    return subprocess.run([sys.executable, str(ROOT / "scripts" / "github_report.py"), *arguments,
-                           "--body-file", str(body_file)], env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "github_report.py"), *arguments, "--body-file", str(body_file)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_pull_request_comment_is_created_once_then_updated_in_place(github, tmp_path):
-    github.comments += [{"id": 1, "body": "Looks good"}, {"id": 2, "body": "one question"},
-                        {"id": 3, "body": "another reviewer"}]
+    github.comments += [
+        {"id": 1, "body": "Looks good"},
+        {"id": 2, "body": "one question"},
+        {"id": 3, "body": "another reviewer"},
+    ]
     first = report(github, tmp_path, "comment", "--pr", "7", body="<!-- dossier-diff -->\n1 added.\n")
     assert first.returncode == 0, first.stderr
     assert first.stdout == "commented on pull request #7 (comment 1003)\n"
     second = report(github, tmp_path, "comment", "--pr", "7", body="<!-- dossier-diff -->\n2 added.\n")
     assert second.stdout == "updated comment 1003 on pull request #7\n"  # found on the second page of comments
-    assert [c["body"] for c in github.comments] == ["Looks good", "one question", "another reviewer",
-                                                    "<!-- dossier-diff -->\n2 added.\n"]
+    assert [c["body"] for c in github.comments] == [
+        "Looks good",
+        "one question",
+        "another reviewer",
+        "<!-- dossier-diff -->\n2 added.\n",
+    ]
     assert (tmp_path / "summary.md").read_text(encoding="utf-8").count("<!-- dossier-diff -->") == 2
 
 
@@ -143,8 +160,9 @@ def test_refused_write_without_a_job_summary_fails(github, tmp_path):
 
 
 def test_standing_issue_is_opened_once_then_its_body_replaced(github, tmp_path):
-    github.issues.append({"number": 3, "title": "External links", "body": "someone else's", "labels": ["links"],
-                          "state": "closed"})
+    github.issues.append(
+        {"number": 3, "title": "External links", "body": "someone else's", "labels": ["links"], "state": "closed"}
+    )
     arguments = ("issue", "--title", "External link check", "--label", "external-links")
     first = report(github, tmp_path, *arguments, body="3 broken links\n")
     assert first.returncode == 0, first.stderr
@@ -157,8 +175,9 @@ def test_standing_issue_is_opened_once_then_its_body_replaced(github, tmp_path):
 
 def test_standing_issue_whose_label_was_dropped_is_found_by_its_title(github, tmp_path):
     github.issues.append({"number": 9, "title": "External link check", "body": "old", "labels": [], "state": "open"})
-    result = report(github, tmp_path, "issue", "--title", "External link check", "--label", "external-links",
-                    body="new\n")
+    result = report(
+        github, tmp_path, "issue", "--title", "External link check", "--label", "external-links", body="new\n"
+    )
     assert result.stdout == "updated issue #9\n"
     assert len(github.issues) == 1 and github.issues[0]["body"] == "new\n"
 

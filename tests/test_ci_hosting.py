@@ -12,21 +12,27 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 PLACEHOLDER = re.compile(r"example\.(org|com|net)|github\.com/example\b|your-?(user(name)?|org|repo)\b", re.IGNORECASE)
-ADDRESSES = {"DOSSIER_SITE_URL": "https://dossier-team.github.io/chips-dossier/",
-             "DOSSIER_REPO_URL": "https://github.com/dossier-team/chips-dossier",
-             "DOSSIER_EDIT_URI": "edit/trunk/"}
+ADDRESSES = {
+    "DOSSIER_SITE_URL": "https://dossier-team.github.io/chips-dossier/",
+    "DOSSIER_REPO_URL": "https://github.com/dossier-team/chips-dossier",
+    "DOSSIER_EDIT_URI": "edit/trunk/",
+}
 ENTITY = Path("entities") / "alibaba" / "index.html"
 
 
 def build(site: Path, addresses: dict[str, str]) -> Path:
     env = {key: value for key, value in os.environ.items() if not key.startswith("DOSSIER_")}
     env.update(addresses, NO_MKDOCS_2_WARNING="1")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)], cwd=ROOT,
-                            env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "WARNING" not in result.stderr, result.stderr[-3000:]
     return site
@@ -74,10 +80,13 @@ def test_mkdocs_yml_takes_the_addresses_from_the_environment():
 def test_with_addresses_citation_edit_link_and_header_link_use_them(sites):
     page = sites["addressed"] / ENTITY
     html = page.read_text(encoding="utf-8")
-    assert citation(page).startswith("“Alibaba”. Chips Across Borders — a dossier. "
-                                     "https://dossier-team.github.io/chips-dossier/entities/alibaba/.")
-    assert ('<a class="dossier-edit-link" href="https://github.com/dossier-team/chips-dossier/edit/trunk/content/'
-            'entities/alibaba.yaml"') in html
+    assert citation(page).startswith(
+        "“Alibaba”. Chips Across Borders — a dossier. https://dossier-team.github.io/chips-dossier/entities/alibaba/."
+    )
+    assert (
+        '<a class="dossier-edit-link" href="https://github.com/dossier-team/chips-dossier/edit/trunk/content/'
+        'entities/alibaba.yaml"'
+    ) in html
     assert '<a href="https://github.com/dossier-team/chips-dossier" title="Go to repository" class="md-source">' in html
     assert '<link rel="canonical" href="https://dossier-team.github.io/chips-dossier/entities/alibaba/">' in html
     sitemap = (sites["addressed"] / "sitemap.xml").read_text(encoding="utf-8")

@@ -11,10 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
-
-from conftest import ROOT
 
 OLDEST = "3.11.0"  # README: "Python 3.11+"; Debian 12 has 3.11.2
 CHECK_PYTHON = ROOT / "scripts" / "check_python.py"
@@ -51,30 +50,38 @@ def test_makefile_checks_the_python_before_making_the_venv():
 
 
 def test_too_old_python_gets_a_clear_message_not_a_traceback():
-    fake_old = ("import sys; sys.version_info = (3, 10, 13, 'final', 0); "
-                f"exec(compile(open({str(CHECK_PYTHON)!r}).read(), 'check_python.py', 'exec'))")
+    fake_old = (
+        "import sys; sys.version_info = (3, 10, 13, 'final', 0); "
+        f"exec(compile(open({str(CHECK_PYTHON)!r}).read(), 'check_python.py', 'exec'))"
+    )
     result = subprocess.run([sys.executable, "-c", fake_old], capture_output=True, text=True)
     assert result.returncode == 1
-    assert result.stderr.startswith(f"error: this project needs Python 3.11 or newer; {sys.executable} is Python "
-                                    "3.10.13.\nRun `make PYTHON=/path/to/python3.11 ...`")
+    assert result.stderr.startswith(
+        f"error: this project needs Python 3.11 or newer; {sys.executable} is Python "
+        "3.10.13.\nRun `make PYTHON=/path/to/python3.11 ...`"
+    )
 
 
 def test_missing_build_tools_for_pyicu_are_named_with_the_packages_to_install(tmp_path):
     empty_path = tmp_path / "bin"
     empty_path.mkdir()
-    result = subprocess.run([sys.executable, str(CHECK_PYTHON)], capture_output=True, text=True,
-                            env={"PATH": str(empty_path)})
+    result = subprocess.run(
+        [sys.executable, str(CHECK_PYTHON)], capture_output=True, text=True, env={"PATH": str(empty_path)}
+    )
     assert result.returncode == 1
-    assert result.stderr == ("error: pyicu (pinned; followthemoney needs it) is compiled while .venv is made, and this "
-                             "machine lacks pkg-config, a C++ compiler.\nOn Debian or Ubuntu: sudo apt-get install "
-                             "libicu-dev pkg-config g++ python3-dev  (or: make build-deps)\n")
+    assert result.stderr == (
+        "error: pyicu (pinned; followthemoney needs it) is compiled while .venv is made, and this "
+        "machine lacks pkg-config, a C++ compiler.\nOn Debian or Ubuntu: sudo apt-get install "
+        "libicu-dev pkg-config g++ python3-dev  (or: make build-deps)\n"
+    )
 
 
 @pytest.mark.skipif(not Path("/usr/bin/python3").exists(), reason="no system Python at /usr/bin/python3")
 def test_system_python_passes_the_check_or_is_told_why():
     result = subprocess.run(["/usr/bin/python3", str(CHECK_PYTHON)], capture_output=True, text=True)
-    version = subprocess.run(["/usr/bin/python3", "-c", "import sys; print(sys.version_info[:2] >= (3, 11))"],
-                             capture_output=True, text=True).stdout.strip()
+    version = subprocess.run(
+        ["/usr/bin/python3", "-c", "import sys; print(sys.version_info[:2] >= (3, 11))"], capture_output=True, text=True
+    ).stdout.strip()
     if version == "True" and result.returncode != 0:
         assert "apt-get install" in result.stderr.splitlines()[-1]
     elif version == "True":

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -29,13 +28,19 @@ def steps(workflow: dict):
 
 
 def actionlint(*paths: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / "actionlint"), "-no-color", *map(str, paths)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [str(BIN / "actionlint"), "-no-color", *map(str, paths)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def schema_check(*paths: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
-                           *map(str, paths)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *map(str, paths)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_there_are_the_two_workflows():
@@ -49,9 +54,13 @@ def test_workflows_pass_actionlint():
 
 def test_actionlint_really_checks(tmp_path):
     broken = tmp_path / "broken.yml"
-    broken.write_text((ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8")
-                      .replace("${{ github.base_ref }}", "${{ github.base_reff }}")
-                      .replace("actions/checkout@v5", "actions/checkout@v3"), encoding="utf-8")
+    broken.write_text(
+        (ROOT / ".github" / "workflows" / "ci.yml")
+        .read_text(encoding="utf-8")
+        .replace("${{ github.base_ref }}", "${{ github.base_reff }}")
+        .replace("actions/checkout@v5", "actions/checkout@v3"),
+        encoding="utf-8",
+    )
     result = actionlint(broken)
     assert result.returncode == 1
     assert 'property "base_reff" is not defined in object type' in result.stdout
@@ -66,8 +75,12 @@ def test_workflows_are_valid_against_githubs_workflow_schema():
 
 def test_schema_check_really_checks(tmp_path):
     broken = tmp_path / "broken.yml"
-    broken.write_text((ROOT / ".github" / "workflows" / "links.yml").read_text(encoding="utf-8")
-                      .replace("runs-on: ubuntu-24.04", "runs_on: ubuntu-24.04"), encoding="utf-8")
+    broken.write_text(
+        (ROOT / ".github" / "workflows" / "links.yml")
+        .read_text(encoding="utf-8")
+        .replace("runs-on: ubuntu-24.04", "runs_on: ubuntu-24.04"),
+        encoding="utf-8",
+    )
     result = schema_check(broken)
     assert result.returncode == 1
     assert "Schema validation errors were encountered" in result.stdout + result.stderr
@@ -77,8 +90,9 @@ def test_every_action_is_pinned_to_a_version():
     for workflow_path in WORKFLOWS:
         for job_id, step in steps(yaml.safe_load(workflow_path.read_text(encoding="utf-8"))):
             if "uses" in step:
-                assert re.fullmatch(r"[\w.-]+/[\w.-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})", step["uses"]), \
+                assert re.fullmatch(r"[\w.-]+/[\w.-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})", step["uses"]), (
                     f"{workflow_path.name} {job_id}: {step['uses']}"
+                )
 
 
 def test_every_setup_python_caches_pip_downloads():
@@ -151,11 +165,16 @@ def test_external_link_check_is_weekly_never_on_pull_requests_and_keeps_its_cach
 def test_link_check_report_for_the_standing_issue(tmp_path):
     site = tmp_path / "site"
     site.mkdir()
-    (site / "index.html").write_text('<html><body><a href="missing/">gone</a><a href="a`b/">tick</a></body></html>',
-                                     encoding="utf-8")
+    (site / "index.html").write_text(
+        '<html><body><a href="missing/">gone</a><a href="a`b/">tick</a></body></html>', encoding="utf-8"
+    )
     report = tmp_path / "report.md"
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_links.py"), str(site), "--report",
-                             str(report)], capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "check_links.py"), str(site), "--report", str(report)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 1
     text = report.read_text(encoding="utf-8")
     assert re.match(r"Link check of \d{4}-\d\d-\d\d \d\d:\d\d UTC: 2 broken links in .*site, offline", text)

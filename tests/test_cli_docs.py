@@ -16,8 +16,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
-
 from conftest import MINI, ROOT, write_record
+
 from generator import __version__, codes
 from generator.cli import EXIT_STATUS, build_parser
 
@@ -26,8 +26,13 @@ _CODE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
-                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+    )
 
 
 def engine_codes() -> set[str]:
@@ -41,8 +46,11 @@ def engine_codes() -> set[str]:
             if isinstance(node, ast.Call):
                 name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
                 if name in ("Problem", "_LoadFailure", "add", "_fail", "error"):
-                    found.update(arg.value for arg in node.args if isinstance(arg, ast.Constant)
-                                 and isinstance(arg.value, str) and _CODE.match(arg.value))
+                    found.update(
+                        arg.value
+                        for arg in node.args
+                        if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and _CODE.match(arg.value)
+                    )
             if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple) and len(node.value.elts) == 3:
                 first = node.value.elts[0]
                 if isinstance(first, ast.Constant) and isinstance(first.value, str) and _CODE.match(first.value):
@@ -59,7 +67,7 @@ def test_every_code_the_engine_reports_is_described_and_no_other():
 def test_contributing_table_is_the_generated_one():
     text = CONTRIBUTING.read_text(encoding="utf-8")
     start = text.index(codes.START_MARKER) + len(codes.START_MARKER) + 1
-    assert text[start:text.index(codes.END_MARKER)] == codes.code_table()
+    assert text[start : text.index(codes.END_MARKER)] == codes.code_table()
     assert codes.with_table(text) == text
 
 
@@ -125,19 +133,24 @@ def test_build_json_has_the_shape_of_check_json(tmp_path):
     shutil.copytree(MINI, content)
     write_record(content, "entities", "lonely", "type: company\nname: L\nsummary: x [[paper-2025]]\n")
     checked = json.loads(run("check", "--format", "json", "--content", str(content), cwd=tmp_path).stdout)
-    built = run("build", "--format", "json", "--content", str(content), "--out", str(tmp_path / "out"),
-                cwd=tmp_path)
+    built = run("build", "--format", "json", "--content", str(content), "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert built.returncode == 0, built.stderr
     document = json.loads(built.stdout)
-    assert document.pop("build") == {"out": str(tmp_path / "out"), "pages": document_pages(tmp_path / "out"),
-                                     "written": document_pages(tmp_path / "out"), "unchanged": 0, "removed": 0,
-                                     "skipped": False}
+    assert document.pop("build") == {
+        "out": str(tmp_path / "out"),
+        "pages": document_pages(tmp_path / "out"),
+        "written": document_pages(tmp_path / "out"),
+        "unchanged": 0,
+        "removed": 0,
+        "skipped": False,
+    }
     assert document == checked and checked["warnings"][0]["code"] == "unlinked-entity"
 
     write_record(content, "events", "broken", "date: '2025-13'\ntitle: T\nsummary: S\nsources: [paper-2025]\n")
     failed_check = run("check", "--format", "json", "--content", str(content), cwd=tmp_path)
-    failed_build = run("build", "--format", "json", "--content", str(content), "--out", str(tmp_path / "out"),
-                       cwd=tmp_path)
+    failed_build = run(
+        "build", "--format", "json", "--content", str(content), "--out", str(tmp_path / "out"), cwd=tmp_path
+    )
     assert failed_check.returncode == failed_build.returncode == 1
     document = json.loads(failed_build.stdout)
     assert document.pop("build") is None

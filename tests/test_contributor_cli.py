@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import MINI, ROOT, write_record
 
 GITHUB_LINE = re.compile(r"^::(error|warning) file=([^,]+),line=(\d+),col=(\d+),title=([a-z0-9-]+)::(.+)$")
@@ -50,8 +49,12 @@ def broken_content(content) -> Path:
 
 
 def check(content: Path, *options: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", "check", "--content", str(content), *options],
-                          cwd=content.parent, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "check", "--content", str(content), *options],
+        cwd=content.parent,
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_text_lists_every_error_sorted_with_hints_and_summary(broken_content):
@@ -135,8 +138,9 @@ def test_warnings_in_json_and_github(content):
     assert {"unlinked-entity", "uncited-summary"} <= codes
     github = check(content, "--format", "github", "--strict")
     assert github.returncode == 1
-    assert any(line.startswith("::warning file=") and "title=unlinked-entity" in line
-               for line in github.stdout.splitlines())
+    assert any(
+        line.startswith("::warning file=") and "title=unlinked-entity" in line for line in github.stdout.splitlines()
+    )
 
 
 def test_clean_content_exits_zero_in_every_format(content):

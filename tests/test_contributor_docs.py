@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import yaml
-
 from conftest import ROOT
 
 CONTRIBUTING = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
@@ -35,8 +34,13 @@ def _example_project(tmp_path: Path) -> Path:
 
 
 def _check(project: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", "check", "--no-cache"], cwd=project,
-                          capture_output=True, text=True, env=_env())
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "check", "--no-cache"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=_env(),
+    )
 
 
 def _env() -> dict:
@@ -49,19 +53,29 @@ def test_worked_example_passes_the_checks_and_is_formatted(tmp_path):
     project = _example_project(tmp_path)
     result = _check(project)
     assert result.returncode == 0, result.stdout
-    formatted = subprocess.run([sys.executable, "-m", "generator", "fmt", "--check", *EXAMPLE_FILES.values()],
-                               cwd=project, capture_output=True, text=True, env=_env())
+    formatted = subprocess.run(
+        [sys.executable, "-m", "generator", "fmt", "--check", *EXAMPLE_FILES.values()],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=_env(),
+    )
     assert formatted.returncode == 0, formatted.stdout
 
 
 def test_worked_example_error_transcript_is_what_check_prints(tmp_path):
     project = _example_project(tmp_path)
     company = project / EXAMPLE_FILES["company"]
-    company.write_text(company.read_text(encoding="utf-8").replace("[[singapore]] in March", "[[singapur]] in March")
-                       .replace("type: located-in", "type: located"), encoding="utf-8")
+    company.write_text(
+        company.read_text(encoding="utf-8")
+        .replace("[[singapore]] in March", "[[singapur]] in March")
+        .replace("type: located-in", "type: located"),
+        encoding="utf-8",
+    )
     source = project / EXAMPLE_FILES["source"]
-    source.write_text(source.read_text(encoding="utf-8").replace("date: '2026-03-12'", "date: 2026-3-12"),
-                      encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("date: '2026-03-12'", "date: 2026-3-12"), encoding="utf-8"
+    )
     result = _check(project)
     assert result.returncode == 1
     transcript = next(block for block in _blocks("text") if "error[" in block)

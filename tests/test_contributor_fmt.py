@@ -12,17 +12,19 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import MINI, ROOT, write_record
+
 from generator import schema
 from generator.fmt import FormatError, format_files, format_record_text
 from generator.jsonschema import schema_comment
-
-SCHEMA_COMMENT = schema_comment("entity")
 from generator.pipeline import load_dossier
 
+SCHEMA_COMMENT = schema_comment("entity")
+
 KINDS_BY_FOLDER = {folder: kind for kind, folder in schema.KIND_FOLDERS.items()}
-CONTENT_RECORDS = sorted(p for folder in schema.KIND_FOLDERS.values() for p in (ROOT / "content" / folder).glob("*.yaml"))
+CONTENT_RECORDS = sorted(
+    p for folder in schema.KIND_FOLDERS.values() for p in (ROOT / "content" / folder).glob("*.yaml")
+)
 
 _COMMENT_RE = re.compile(r"(?:^|\s)(#.*)$")
 
@@ -47,8 +49,9 @@ def test_round_trip_keeps_values_and_comments_of_every_record(path: Path):
 
 
 def test_content_is_formatted():
-    result = subprocess.run([sys.executable, "-m", "generator", "fmt", "--check"], cwd=ROOT, capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "fmt", "--check"], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -87,9 +90,9 @@ def test_messy_record_gets_schema_order_and_keeps_every_comment():
     assert "value: 'yes'" in formatted  # still text for YAML 1.1
     assert "summary: A company. [[paper-2025]]" in formatted  # plain where plain reads back the same
     assert "description: >-\n  A long text\n  folded over lines.\n" in formatted  # folded block kept
-    facts = formatted[formatted.index("facts:"):formatted.index("relationships:")]
+    facts = formatted[formatted.index("facts:") : formatted.index("relationships:")]
     assert facts.index("country:") < facts.index("industry:")  # fact keys in schema order
-    relationship = formatted[formatted.index("relationships:"):formatted.index("tags:")]
+    relationship = formatted[formatted.index("relationships:") : formatted.index("tags:")]
     assert relationship.index("type: owns") < relationship.index("target:") < relationship.index("sources:")
 
 
@@ -100,21 +103,26 @@ def test_dates_are_single_quoted_and_unquoted_dates_get_quotes():
     formatted = format_record_text(unquoted, "event")
     assert formatted.splitlines()[1] == "date: '2025-01-02'"
     assert yaml.safe_load(formatted)["date"] == "2025-01-02"
-    year = "type: company\nname: N\nsummary: S\nrelationships:\n  - type: owns\n    target: b\n    since: 2024\n" \
-           "    sources: [a]\n"
+    year = (
+        "type: company\nname: N\nsummary: S\nrelationships:\n  - type: owns\n    target: b\n    since: 2024\n"
+        "    sources: [a]\n"
+    )
     assert "    since: '2024'\n" in format_record_text(year, "entity")
 
 
 def test_fmt_check_fails_on_an_unquoted_full_date(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(MINI, content)
-    dated = write_record(content, "sources", "dated", schema_comment("source") + "\n"
-                                                      "title: T\nkind: report\ndate: 2025-11-27\n")
-    result = subprocess.run([sys.executable, "-m", "generator", "fmt", "--check", str(dated)], cwd=tmp_path,
-                            capture_output=True, text=True)
+    dated = write_record(
+        content, "sources", "dated", schema_comment("source") + "\ntitle: T\nkind: report\ndate: 2025-11-27\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "fmt", "--check", str(dated)], cwd=tmp_path, capture_output=True, text=True
+    )
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == (
-        "would reformat content/sources/dated.yaml:4:7: 'date: 2025-11-27' -> \"date: '2025-11-27'\"")
+        "would reformat content/sources/dated.yaml:4:7: 'date: 2025-11-27' -> \"date: '2025-11-27'\""
+    )
 
 
 def test_refuses_when_a_value_would_change():
@@ -146,8 +154,9 @@ def test_unparseable_file_is_reported_and_fails(tmp_path):
     write_record(content, "entities", "broken", "type: company\nname: [unclosed\n")
     report = format_files(content, write=True)
     assert [path for path, _reason in report.failed] and report.failed[0][0].endswith("broken.yaml")
-    result = subprocess.run([sys.executable, "-m", "generator", "fmt", "--content", str(content)], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "fmt", "--content", str(content)], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 1
     assert "broken.yaml:1:1: error[fmt]" in result.stderr
 
@@ -171,9 +180,10 @@ def _without_origins(dossier) -> dict:
             return [strip(item) for item in value]
         return value
 
-    return {kind: {record_id: strip(dataclasses.asdict(record)) for record_id, record in records.items()}
-            for kind, records in (("entities", dossier.entities), ("events", dossier.events),
-                                  ("sources", dossier.sources))}
+    return {
+        kind: {record_id: strip(dataclasses.asdict(record)) for record_id, record in records.items()}
+        for kind, records in (("entities", dossier.entities), ("events", dossier.events), ("sources", dossier.sources))
+    }
 
 
 def test_cache_skips_canonical_files_and_looks_again_at_changed_ones(tmp_path, monkeypatch):
@@ -188,13 +198,15 @@ def test_cache_skips_canonical_files_and_looks_again_at_changed_ones(tmp_path, m
 
     seen = []
     real = fmt_module.format_record_text
-    monkeypatch.setattr(fmt_module, "format_record_text",
-                        lambda text, kind, **options: seen.append(kind) or real(text, kind, **options))
+    monkeypatch.setattr(
+        fmt_module, "format_record_text", lambda text, kind, **options: seen.append(kind) or real(text, kind, **options)
+    )
     second = format_files(content, write=False, cache_dir=cache)
     assert seen == [] and second.unchanged == 9
 
     acme = content / "entities" / "acme.yaml"
-    acme.write_text(acme.read_text(encoding="utf-8").replace("type: company\n", "") + "type: company\n",
-                    encoding="utf-8")
+    acme.write_text(
+        acme.read_text(encoding="utf-8").replace("type: company\n", "") + "type: company\n", encoding="utf-8"
+    )
     third = format_files(content, write=False, cache_dir=cache)
     assert seen == ["entity"] and [Path(p).name for p in third.changed] == ["acme.yaml"]

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import MINI, make_project
 
-from conftest import MINI, ROOT, make_project
 from generator import provenance
 from generator.jsonschema import json_schema_text
 from generator.vocabulary import load_vocabulary
@@ -23,8 +23,13 @@ HOSTILE_NAME = 'Acme <script>alert(1)</script> & "Co"'
 
 
 def _git(project: Path, *arguments: str, date: str | None = None) -> None:
-    env = dict(os.environ, GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="test@example.org", GIT_COMMITTER_NAME="Test",
-               GIT_COMMITTER_EMAIL="test@example.org")
+    env = dict(
+        os.environ,
+        GIT_AUTHOR_NAME="Test",
+        GIT_AUTHOR_EMAIL="test@example.org",
+        GIT_COMMITTER_NAME="Test",
+        GIT_COMMITTER_EMAIL="test@example.org",
+    )
     if date:
         env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
     subprocess.run(["git", *arguments], cwd=project, env=env, check=True, capture_output=True)
@@ -35,15 +40,17 @@ def _project(tmp_path: Path, with_git: bool, repo_url: str = "https://github.com
     content = project / "content"
     shutil.copytree(MINI, content)
     acme = content / "entities" / "acme.yaml"
-    acme.write_text(acme.read_text(encoding="utf-8").replace("name: Acme Group", f"name: '{HOSTILE_NAME}'", 1),
-                    encoding="utf-8")
+    acme.write_text(
+        acme.read_text(encoding="utf-8").replace("name: Acme Group", f"name: '{HOSTILE_NAME}'", 1), encoding="utf-8"
+    )
     config_path = make_project(project, content)
     config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
     config["site_url"] = "https://example.org/dossier/"  # what DOSSIER_SITE_URL gives a real build
     config["repo_url"] = repo_url
     config["edit_uri"] = "edit/main/"
     config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and "dossier" in p)] + [
-        {"dossier": {"content_dir": "content"}}]
+        {"dossier": {"content_dir": "content"}}
+    ]
     config["docs_dir"] = "content/pages"
     config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     if with_git:
@@ -61,8 +68,13 @@ def _build(project: Path, site: Path, source_date_epoch: str | None = None) -> N
     env["NO_MKDOCS_2_WARNING"] = "1"
     if source_date_epoch is not None:
         env["SOURCE_DATE_EPOCH"] = source_date_epoch
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"),
-                             "-d", str(site)], cwd=project, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -85,8 +97,10 @@ def git_site(tmp_path_factory) -> Path:
 def test_record_page_names_its_file_and_links_to_edit_it(git_site):
     footer = _footer(git_site / "entities" / "widget-x" / "index.html")
     assert "Built from <code>content/entities/widget-x.yaml</code>" in footer
-    assert ('<a class="dossier-edit-link" href="https://github.com/example/dossier/edit/main/content/entities/'
-            'widget-x.yaml" rel="nofollow">Edit this record</a>') in footer
+    assert (
+        '<a class="dossier-edit-link" href="https://github.com/example/dossier/edit/main/content/entities/'
+        'widget-x.yaml" rel="nofollow">Edit this record</a>'
+    ) in footer
 
 
 def test_last_change_comes_from_the_git_history_of_each_file(git_site):
@@ -105,8 +119,10 @@ def test_how_to_cite_block_has_title_site_url_and_date(git_site):
     assert "How to cite this page" in footer
     citation = re.search(r'<p class="dossier-citation">(.*?)</p>', footer, re.DOTALL).group(1)
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", citation)).split())
-    assert text == ("“Widget X”. Chips Across Borders — a dossier. https://example.org/dossier/entities/widget-x/. "
-                    "Last changed 2025-05-07.")
+    assert text == (
+        "“Widget X”. Chips Across Borders — a dossier. https://example.org/dossier/entities/widget-x/. "
+        "Last changed 2025-05-07."
+    )
 
 
 def test_footer_escapes_record_text(git_site):
@@ -126,7 +142,8 @@ def test_reference_page_and_schema_are_in_the_site(git_site):
     assert "relationships[].target" in reference
     # the schema of this dossier: the record format with the words of its own vocabulary
     assert (git_site / "schema" / "record.schema.json").read_text(encoding="utf-8") == json_schema_text(
-        load_vocabulary(MINI))
+        load_vocabulary(MINI)
+    )
 
 
 def test_same_commit_builds_the_same_bytes(tmp_path):
@@ -154,8 +171,10 @@ def test_edit_link_attribute_is_escaped(tmp_path):
     project = _project(tmp_path, with_git=False, repo_url='https://github.com/example/d"onmouseover="alert(1)')
     _build(project, tmp_path / "site")
     footer = _footer(tmp_path / "site" / "entities" / "acme" / "index.html")
-    assert 'href="https://github.com/example/d&#34;onmouseover=&#34;alert(1)/edit/main/content/entities/acme.yaml"' \
+    assert (
+        'href="https://github.com/example/d&#34;onmouseover=&#34;alert(1)/edit/main/content/entities/acme.yaml"'
         in footer
+    )
     assert ' onmouseover="' not in footer
 
 
@@ -179,9 +198,12 @@ def test_one_git_call_for_all_files(tmp_path, monkeypatch):
 
 def test_edit_url_joins_like_mkdocs():
     assert provenance.edit_url("https://github.com/o/r", "edit/main/", "content/a.yaml") == (
-        "https://github.com/o/r/edit/main/content/a.yaml")
+        "https://github.com/o/r/edit/main/content/a.yaml"
+    )
     assert provenance.edit_url("https://github.com/o/r/", "", "content/a.yaml") == (
-        "https://github.com/o/r/edit/main/content/a.yaml")
+        "https://github.com/o/r/edit/main/content/a.yaml"
+    )
     assert provenance.edit_url("https://github.com/o/r", "https://gitlab.example/e/", "c.yaml") == (
-        "https://gitlab.example/e/c.yaml")
+        "https://gitlab.example/e/c.yaml"
+    )
     assert provenance.edit_url("ftp://x", "edit/", "c.yaml") == ""

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import MINI, ROOT
+
 from generator import schema
 from generator.jsonschema import schema_comment
 from generator.pipeline import load_dossier
@@ -29,8 +29,12 @@ def content(tmp_path) -> Path:
 
 
 def _new(content: Path, *arguments: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", "new", "--content", str(content), *arguments],
-                          cwd=ROOT, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "new", "--content", str(content), *arguments],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
 
 
 def _fill(path: Path, values: dict[str, str]) -> None:
@@ -84,15 +88,36 @@ def test_new_entity_event_and_source_check_after_filling(content):
 
     _fill(entity, {"name": "Globex", "summary": "A company that [[acme]] competes with. [[globex-press-release]]"})
     _fill(source, {"title": "Globex is founded"})
-    _fill(event, {"date": "'2025-06'", "title": "Globex is founded",
-                  "summary": "'[[globex]] is founded. [[globex-press-release]]'", "sources": "[globex-press-release]"})
+    _fill(
+        event,
+        {
+            "date": "'2025-06'",
+            "title": "Globex is founded",
+            "summary": "'[[globex]] is founded. [[globex-press-release]]'",
+            "sources": "[globex-press-release]",
+        },
+    )
     result = load_dossier(content)
     assert "globex" in result.dossier.entities and "2025-06-globex-founded" in result.dossier.events
-    check = subprocess.run([sys.executable, "-m", "generator", "check", "--content", str(content)], cwd=ROOT,
-                           capture_output=True, text=True)
+    check = subprocess.run(
+        [sys.executable, "-m", "generator", "check", "--content", str(content)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert check.returncode == 0, check.stdout
-    schema_check = subprocess.run([str(CHECK_JSONSCHEMA), "--schemafile", str(ROOT / "schema/record.schema.json"),
-                                   str(entity), str(event), str(source)], capture_output=True, text=True)
+    schema_check = subprocess.run(
+        [
+            str(CHECK_JSONSCHEMA),
+            "--schemafile",
+            str(ROOT / "schema/record.schema.json"),
+            str(entity),
+            str(event),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert schema_check.returncode == 0, schema_check.stdout
 
 
@@ -100,8 +125,9 @@ def test_uncommenting_optional_list_examples_gives_valid_yaml_structure(content)
     path = create_record(content, "entity", "initech", "company")
     text = path.read_text(encoding="utf-8")
     # uncomment the aliases example: it must land as a list of mappings under 'aliases'
-    text = text.replace("# aliases:\n#   - name:\n#     lang:\n#     note:\n",
-                        "aliases:\n  - name: Инитех\n    lang: ru\n")
+    text = text.replace(
+        "# aliases:\n#   - name:\n#     lang:\n#     note:\n", "aliases:\n  - name: Инитех\n    lang: ru\n"
+    )
     assert "aliases:\n  - name: Инитех" in text
     text = re.sub(r"^name:$", "name: Initech", text, flags=re.MULTILINE)
     text = re.sub(r"^summary:$", "summary: A company. [[paper-2025]]", text, flags=re.MULTILINE)
@@ -109,8 +135,9 @@ def test_uncommenting_optional_list_examples_gives_valid_yaml_structure(content)
     assert load_dossier(content).dossier.entities["initech"].aliases[0].lang == "ru"
 
 
-@pytest.mark.parametrize("bad_id", ["Globex", "globex_inc", "globex--inc", "-globex", "glоbex", "index", "a" * 65,
-                                    "../escape"])
+@pytest.mark.parametrize(
+    "bad_id", ["Globex", "globex_inc", "globex--inc", "-globex", "glоbex", "index", "a" * 65, "../escape"]
+)
 def test_refuses_ill_formed_id(content, bad_id):
     result = _new(content, "entity", "--type", "company", "--", bad_id)
     assert result.returncode == 1

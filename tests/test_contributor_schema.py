@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import MINI, ROOT, write_record
 from jsonschema import Draft202012Validator
 
-from conftest import MINI, ROOT, write_record
 from generator import jsonschema, reference, schema
 from generator.pipeline import load_dossier
 from generator.problems import DossierError
@@ -28,17 +28,23 @@ def _all_records(content_dir: Path) -> list[Path]:
 
 
 def _check_jsonschema(*files: Path, schema_file: Path = SCHEMA_FILE) -> subprocess.CompletedProcess:
-    return subprocess.run([str(CHECK_JSONSCHEMA), "--schemafile", str(schema_file), *map(str, files)],
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [str(CHECK_JSONSCHEMA), "--schemafile", str(schema_file), *map(str, files)], capture_output=True, text=True
+    )
 
 
 def test_committed_schemas_match_schema_py():
     texts = jsonschema.schema_texts(load_vocabulary(ROOT / "content"))
     for relative, text in texts.items():
         assert (ROOT / relative).read_text(encoding="utf-8") == text, (
-            f"{relative} is stale: run 'python -m generator schema' and commit it")
-    assert sorted(texts) == ["schema/entity.schema.json", "schema/event.schema.json",
-                             "schema/record.schema.json", "schema/source.schema.json"]
+            f"{relative} is stale: run 'python -m generator schema' and commit it"
+        )
+    assert sorted(texts) == [
+        "schema/entity.schema.json",
+        "schema/event.schema.json",
+        "schema/record.schema.json",
+        "schema/source.schema.json",
+    ]
 
 
 def test_schema_command_check_fails_on_a_stale_copy(tmp_path):
@@ -49,8 +55,9 @@ def test_schema_command_check_fails_on_a_stale_copy(tmp_path):
     assert subprocess.run([*run, "--check"], cwd=ROOT, capture_output=True).returncode == 1
     assert subprocess.run(run, cwd=ROOT, capture_output=True).returncode == 0
     assert stale.read_text(encoding="utf-8") == jsonschema.json_schema_text()
-    assert (tmp_path / "schema/entity.schema.json").read_text(encoding="utf-8") == \
-        jsonschema.schema_texts()["schema/entity.schema.json"]
+    assert (tmp_path / "schema/entity.schema.json").read_text(encoding="utf-8") == jsonschema.schema_texts()[
+        "schema/entity.schema.json"
+    ]
     assert subprocess.run([*run, "--check"], cwd=ROOT, capture_output=True).returncode == 0
 
 
@@ -74,8 +81,9 @@ def test_check_jsonschema_accepts_every_record_in_content():
     result = _check_jsonschema(*files)
     assert result.returncode == 0, result.stdout + result.stderr
     for kind, folder in schema.KIND_FOLDERS.items():
-        result = _check_jsonschema(*sorted((ROOT / "content" / folder).glob("*.yaml")),
-                                   schema_file=ROOT / jsonschema.kind_schema_path(kind))
+        result = _check_jsonschema(
+            *sorted((ROOT / "content" / folder).glob("*.yaml")), schema_file=ROOT / jsonschema.kind_schema_path(kind)
+        )
         assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -107,17 +115,18 @@ relationships:
 def test_a_typo_in_a_relation_type_is_reported_as_such_not_as_a_missing_date(schema_path):
     document = json.loads((ROOT / schema_path).read_text(encoding="utf-8"))
     relation_types = ", ".join(repr(r.name) for r in load_vocabulary(ROOT / "content").relation_types)
-    assert _editor_messages(TYPO_IN_RELATION, "entity", document) == [
-        f"5:11: 'ownz' is not one of [{relation_types}]"]
+    assert _editor_messages(TYPO_IN_RELATION, "entity", document) == [f"5:11: 'ownz' is not one of [{relation_types}]"]
 
 
 def test_each_kind_schema_names_the_missing_field_of_that_kind():
     event_schema = json.loads((ROOT / jsonschema.kind_schema_path("event")).read_text(encoding="utf-8"))
     assert _editor_messages("title: T\nsummary: S\nsources: [a]\n", "event", event_schema) == [
-        "1:1: 'date' is a required property"]
+        "1:1: 'date' is a required property"
+    ]
     source_schema = json.loads((ROOT / jsonschema.kind_schema_path("source")).read_text(encoding="utf-8"))
     assert _editor_messages("title: T\nkind: report\npublisher: The Verge\n", "source", source_schema) == [
-        "3:12: 'The Verge' does not match '^[a-z0-9]+(?:-[a-z0-9]+)*$'"]
+        "3:12: 'The Verge' does not match '^[a-z0-9]+(?:-[a-z0-9]+)*$'"
+    ]
 
 
 # Each case: a record file that the engine rejects with ``code``, and check-jsonschema must reject too.
@@ -144,19 +153,34 @@ BROKEN_RECORDS = [
     ("entities", "list-for-name", ENTITY.replace("name: Acme", "name: [Acme]"), "wrong-type"),
     ("entities", "bad-tag", ENTITY + "tags: [Bad Tag]\n", "bad-format"),
     ("entities", "fact-without-sources", ENTITY + "facts:\n  country:\n    value: x\n", "missing-field"),
-    ("entities", "unknown-fact", ENTITY + "facts:\n  colour:\n    value: x\n    sources: [paper-2025]\n",
-     "unknown-field"),
-    ("entities", "relationship-bad-type",
-     ENTITY + "relationships:\n  - type: ownz\n    target: widget-x\n    sources: [paper-2025]\n", "unknown-value"),
-    ("entities", "relationship-empty-sources",
-     ENTITY + "relationships:\n  - type: owns\n    target: widget-x\n    sources: []\n", "empty-list"),
+    (
+        "entities",
+        "unknown-fact",
+        ENTITY + "facts:\n  colour:\n    value: x\n    sources: [paper-2025]\n",
+        "unknown-field",
+    ),
+    (
+        "entities",
+        "relationship-bad-type",
+        ENTITY + "relationships:\n  - type: ownz\n    target: widget-x\n    sources: [paper-2025]\n",
+        "unknown-value",
+    ),
+    (
+        "entities",
+        "relationship-empty-sources",
+        ENTITY + "relationships:\n  - type: owns\n    target: widget-x\n    sources: []\n",
+        "empty-list",
+    ),
     ("entities", "bad-alias-lang", ENTITY + "aliases:\n  - name: A\n    lang: Russian!\n", "bad-format"),
     ("entities", "too-long-name", ENTITY.replace("name: Acme", "name: " + "a" * 201), "too-long"),
-    ("entities", "empty-summary", ENTITY.replace("summary: A company. [[paper-2025]]", "summary: ''"),
-     "empty-value"),
+    ("entities", "empty-summary", ENTITY.replace("summary: A company. [[paper-2025]]", "summary: ''"), "empty-value"),
     ("entities", "null-name", ENTITY.replace("name: Acme", "name:"), "empty-value"),
-    ("entities", "lifecycle-bad-date",
-     ENTITY + "lifecycle:\n  - state: adopted\n    date: '2025-13'\n    sources: [paper-2025]\n", "bad-date"),
+    (
+        "entities",
+        "lifecycle-bad-date",
+        ENTITY + "lifecycle:\n  - state: adopted\n    date: '2025-13'\n    sources: [paper-2025]\n",
+        "bad-date",
+    ),
     ("events", "bad-date", EVENT.replace("'2025-01'", "'2025/01'"), "bad-date"),
     ("events", "missing-sources", EVENT.replace("sources: [paper-2025]\n", ""), "missing-field"),
     ("events", "bad-qualifier", EVENT + "qualifier: midway\n", "unknown-value"),
@@ -190,8 +214,11 @@ def test_engine_and_check_jsonschema_both_reject(tmp_path, folder, record_id, te
 def test_the_valid_versions_of_the_broken_records_pass_both(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(MINI, content)
-    paths = [write_record(content, "entities", "acme-two", ENTITY), write_record(content, "events", "ev", EVENT),
-             write_record(content, "sources", "src", SOURCE)]
+    paths = [
+        write_record(content, "entities", "acme-two", ENTITY),
+        write_record(content, "events", "ev", EVENT),
+        write_record(content, "sources", "src", SOURCE),
+    ]
     load_dossier(content)
     result = _check_jsonschema(*paths, *_all_records(content))
     assert result.returncode == 0, result.stdout

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import yaml
-
 from conftest import make_project, mkdocs_build
+
 from generator import cli
 
 BROKEN = {

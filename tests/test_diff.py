@@ -11,23 +11,33 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import MINI
 
-GIT_ENV = dict(os.environ, GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="test@invalid", GIT_COMMITTER_NAME="Test",
-               GIT_COMMITTER_EMAIL="test@invalid", GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1")
+GIT_ENV = dict(
+    os.environ,
+    GIT_AUTHOR_NAME="Test",
+    GIT_AUTHOR_EMAIL="test@invalid",
+    GIT_COMMITTER_NAME="Test",
+    GIT_COMMITTER_EMAIL="test@invalid",
+    GIT_CONFIG_GLOBAL=os.devnull,
+    GIT_CONFIG_NOSYSTEM="1",
+)
 INITECH = "type: company\nname: Initech\nsummary: A company nobody links to. [[paper-2025]]\n"
 GLOBEX = "type: company\nname: Globex\nsummary: A rival of [[acme]]. [[paper-2025]]\n"
 
 
 def git(repo: Path, *arguments: str) -> str:
-    return subprocess.run(["git", *arguments], cwd=repo, env=GIT_ENV, check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(["git", *arguments], cwd=repo, env=GIT_ENV, check=True, capture_output=True, text=True).stdout
 
 
 def diff(repo: Path, *arguments: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", "diff", *arguments], cwd=repo, capture_output=True,
-                          text=True, env=dict(GIT_ENV, PYTHONPATH=str(Path(__file__).resolve().parent.parent)))
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "diff", *arguments],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=dict(GIT_ENV, PYTHONPATH=str(Path(__file__).resolve().parent.parent)),
+    )
 
 
 @pytest.fixture
@@ -49,8 +59,12 @@ def history(tmp_path) -> Path:
     text = text.replace("    value: Exampleland", "    value: Exampleland and beyond")
     text = text.replace("  Acme is *reportedly* growing.", "  Acme <b>bold</b> | pipe `tick` @octocat")
     acme.write_text(text, encoding="utf-8")
-    git(repo, "mv", "content/events/2025-03-02-acme-report.yaml",
-        "content/events/2025-03-02-daily-paper-reports-on-acme.yaml")
+    git(
+        repo,
+        "mv",
+        "content/events/2025-03-02-acme-report.yaml",
+        "content/events/2025-03-02-daily-paper-reports-on-acme.yaml",
+    )
     git(repo, "rm", "-q", "content/entities/initech.yaml")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "change")
@@ -74,7 +88,8 @@ def test_diff_lists_added_changed_renamed_and_removed_records(history):
     assert section(report, "Renamed").strip() == (
         "- `2025-03-02-acme-report` → `2025-03-02-daily-paper-reports-on-acme` "
         "(`content/events/2025-03-02-acme-report.yaml` → `content/events/2025-03-02-daily-paper-reports-on-acme.yaml`)"
-        ": `Paper reports on Acme`")
+        ": `Paper reports on Acme`"
+    )
 
 
 def test_each_changed_field_shows_its_old_and_new_value(history):
@@ -82,8 +97,10 @@ def test_each_changed_field_shows_its_old_and_new_value(history):
     assert changed.startswith("- `acme` (`content/entities/acme.yaml`): `Acme Holdings`\n")
     rows = [line.strip() for line in changed.splitlines() if line.strip().startswith("| `")]
     assert "| `name` | `Acme Group` | `Acme Holdings` |" in rows
-    assert "| `facts.country` | `{\"value\": \"Exampleland\", \"sources\": [\"paper-2025#based-in-exampleland\"]}` | " \
-           "`{\"value\": \"Exampleland and beyond\", \"sources\": [\"paper-2025#based-in-exampleland\"]}` |" in rows
+    assert (
+        '| `facts.country` | `{"value": "Exampleland", "sources": ["paper-2025#based-in-exampleland"]}` | '
+        '`{"value": "Exampleland and beyond", "sources": ["paper-2025#based-in-exampleland"]}` |' in rows
+    )
     assert "| `tags (items)` | `–` | `foundries` |" in rows
     assert len(rows) == 4, rows
 
@@ -98,9 +115,19 @@ def test_record_text_in_the_report_is_inert(history):
 def test_pages_affected_include_the_records_that_link_to_a_change(history):
     pages = section(diff(history, "base").stdout, r"Pages affected \(\d+\)")
     listed = set(re.findall(r"^- `([^`]+)`$", pages, re.MULTILINE))
-    assert {"entities/acme/", "entities/widget-x/", "entities/daily-paper/", "events/2025-01-rule-adopted/",
-            "entities/globex/", "entities/initech/", "events/2025-03-02-acme-report/",
-            "events/2025-03-02-daily-paper-reports-on-acme/", "entities/", "events/", "timeline/"} <= listed
+    assert {
+        "entities/acme/",
+        "entities/widget-x/",
+        "entities/daily-paper/",
+        "events/2025-01-rule-adopted/",
+        "entities/globex/",
+        "entities/initech/",
+        "events/2025-03-02-acme-report/",
+        "events/2025-03-02-daily-paper-reports-on-acme/",
+        "entities/",
+        "events/",
+        "timeline/",
+    } <= listed
     assert "sources/insiders/" in listed  # cited by the renamed event, before and after
     assert "entities/export-rule/" not in listed  # links to neither Acme nor anything else touched
 
@@ -128,13 +155,16 @@ def test_out_writes_the_report_to_a_file(history):
 def test_unknown_revision_is_a_clear_error_not_a_traceback(history):
     result = diff(history, "no-such-branch")
     assert result.returncode == 2
-    assert result.stderr.startswith(f"error: no-such-branch: no such commit in {history} (a branch, tag or commit "
-                                    "id, e.g. origin/main;")
+    assert result.stderr.startswith(
+        f"error: no-such-branch: no such commit in {history} (a branch, tag or commit id, e.g. origin/main;"
+    )
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.skipif(not (Path(__file__).resolve().parent.parent / ".venv" / "bin" / "python").exists(),
-                    reason="the README's command uses .venv, which make test creates")
+@pytest.mark.skipif(
+    not (Path(__file__).resolve().parent.parent / ".venv" / "bin" / "python").exists(),
+    reason="the README's command uses .venv, which make test creates",
+)
 def test_readme_diff_command_runs_as_written_there():
     root = Path(__file__).resolve().parent.parent
     command = ".venv/bin/python -m generator diff HEAD"

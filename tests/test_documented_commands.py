@@ -15,7 +15,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, copy_project, documented_commands, run_documented
 
 CONTRIBUTING = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
@@ -34,24 +33,34 @@ class Adapted(tuple):
     """(test, how): a test that runs the command with one documented change (a folder made in a temp dir)."""
 
 
-INIT_TEST = Adapted(("test_readme_commands_make_a_project_that_passes_its_own_make_site_and_make_test",
-                     "README_TARGET (../merger-review, beside the engine) becomes a folder in the test's tmp_path"))
+INIT_TEST = Adapted(
+    (
+        "test_readme_commands_make_a_project_that_passes_its_own_make_site_and_make_test",
+        "README_TARGET (../merger-review, beside the engine) becomes a folder in the test's tmp_path",
+    )
+)
 
 
 COVERAGE = {
     "make site": "test_make_site_builds_the_site_as_documented",
-    "make test": NotRun("the engine's whole test suite: it is what runs this test (CI runs it as written); "
-                        "test_init runs a new project's `make test` as the README gives it"),
+    "make test": NotRun(
+        "the engine's whole test suite: it is what runs this test (CI runs it as written); "
+        "test_init runs a new project's `make test` as the README gives it"
+    ),
     '.venv/bin/python -m generator init ../merger-review --title "Merger review"': INIT_TEST,
     "cd ../merger-review": INIT_TEST,
-    ".venv/bin/python -m generator new entity|event|source ID [--type TYPE]": Synopsis((
-        ".venv/bin/python -m generator new source globex-2026-03-press-release --type press-release",
-        ".venv/bin/python -m generator new entity globex-semiconductors --type company",
-        ".venv/bin/python -m generator new event 2026-03-globex-opens-singapore-lab")),
+    ".venv/bin/python -m generator new entity|event|source ID [--type TYPE]": Synopsis(
+        (
+            ".venv/bin/python -m generator new source globex-2026-03-press-release --type press-release",
+            ".venv/bin/python -m generator new entity globex-semiconductors --type company",
+            ".venv/bin/python -m generator new event 2026-03-globex-opens-singapore-lab",
+        )
+    ),
     "make check": "test_make_check_passes_on_the_project_as_documented",
     ".venv/bin/python -m generator check --strict": "test_strict_check_as_documented",
-    ".venv/bin/python -m generator fmt [--check]": Synopsis((
-        ".venv/bin/python -m generator fmt", ".venv/bin/python -m generator fmt --check")),
+    ".venv/bin/python -m generator fmt [--check]": Synopsis(
+        (".venv/bin/python -m generator fmt", ".venv/bin/python -m generator fmt --check")
+    ),
     ".venv/bin/python -m generator schema": "test_schema_as_documented_keeps_the_committed_schema",
     ".venv/bin/python -m generator new source globex-2026-03-press-release --type press-release": WORKED_EXAMPLE,
     ".venv/bin/python -m generator new entity globex-semiconductors --type company": WORKED_EXAMPLE,
@@ -62,10 +71,12 @@ COVERAGE = {
     ".venv/bin/python -m generator diff HEAD": "test_diff_head_as_documented_reports_an_uncommitted_edit",
     ".venv/bin/python -m generator --version": "test_version_and_codes_as_documented",
     ".venv/bin/python -m generator codes": "test_version_and_codes_as_documented",
-    ".venv/bin/python -m generator rename OLD NEW": Adapted((
-        "test_rename_as_documented_moves_a_record_and_forwards_it", "OLD NEW become two real ids")),
-    ".venv/bin/python -m generator rename OLD-ID NEW-ID": Adapted((
-        "test_rename_as_documented_moves_a_record_and_forwards_it", "OLD-ID NEW-ID become two real ids")),
+    ".venv/bin/python -m generator rename OLD NEW": Adapted(
+        ("test_rename_as_documented_moves_a_record_and_forwards_it", "OLD NEW become two real ids")
+    ),
+    ".venv/bin/python -m generator rename OLD-ID NEW-ID": Adapted(
+        ("test_rename_as_documented_moves_a_record_and_forwards_it", "OLD-ID NEW-ID become two real ids")
+    ),
 }
 
 
@@ -103,7 +114,8 @@ def test_every_documented_command_is_run_by_a_test():
             assert covered_by in functions, f"{command!r}: no test function {covered_by}"
             source = functions[covered_by]
             assert f'"{command}"' in source and re.search(r"\b(run|start)_documented\(", source), (
-                f"{covered_by} does not run {command!r} through run_documented or start_documented")
+                f"{covered_by} does not run {command!r} through run_documented or start_documented"
+            )
 
 
 @pytest.fixture(scope="module")
@@ -121,8 +133,12 @@ def test_make_check_passes_on_the_project_as_documented(project):
 
 def test_strict_check_as_documented(project):
     """``--strict``: the same report, and warnings fail the check too."""
-    plain = subprocess.run([str(project / ".venv" / "bin" / "python"), "-m", "generator", "check"], cwd=project,
-                           capture_output=True, text=True)
+    plain = subprocess.run(
+        [str(project / ".venv" / "bin" / "python"), "-m", "generator", "check"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
     warnings = int(re.search(r"no errors, (\d+) warnings?", plain.stdout).group(1))
     result = run_documented(".venv/bin/python -m generator check --strict", project)
     failing = " (failing: --strict)" if warnings else ""
@@ -154,12 +170,21 @@ def test_worked_example_commands_run_as_documented(tmp_path):
     project = copy_project(tmp_path / "project")
     source, company, event = re.findall(r"```yaml\n(.*?)```", CONTRIBUTING, re.DOTALL)[:3]  # the worked example
     steps = [
-        (".venv/bin/python -m generator new source globex-2026-03-press-release --type press-release",
-         "content/sources/globex-2026-03-press-release.yaml", source),
-        (".venv/bin/python -m generator new entity globex-semiconductors --type company",
-         "content/entities/globex-semiconductors.yaml", company),
-        (".venv/bin/python -m generator new event 2026-03-globex-opens-singapore-lab",
-         "content/events/2026-03-globex-opens-singapore-lab.yaml", event),
+        (
+            ".venv/bin/python -m generator new source globex-2026-03-press-release --type press-release",
+            "content/sources/globex-2026-03-press-release.yaml",
+            source,
+        ),
+        (
+            ".venv/bin/python -m generator new entity globex-semiconductors --type company",
+            "content/entities/globex-semiconductors.yaml",
+            company,
+        ),
+        (
+            ".venv/bin/python -m generator new event 2026-03-globex-opens-singapore-lab",
+            "content/events/2026-03-globex-opens-singapore-lab.yaml",
+            event,
+        ),
     ]
     for command, written, filled_in in steps:
         result = run_documented(command, project)
@@ -179,13 +204,19 @@ def test_worked_example_commands_run_as_documented(tmp_path):
 
 def test_diff_head_as_documented_reports_an_uncommitted_edit(tmp_path):
     project = copy_project(tmp_path / "project")
-    env = dict(os.environ, GIT_AUTHOR_NAME="T", GIT_AUTHOR_EMAIL="t@example.org", GIT_COMMITTER_NAME="T",
-               GIT_COMMITTER_EMAIL="t@example.org")
+    env = dict(
+        os.environ,
+        GIT_AUTHOR_NAME="T",
+        GIT_AUTHOR_EMAIL="t@example.org",
+        GIT_COMMITTER_NAME="T",
+        GIT_COMMITTER_EMAIL="t@example.org",
+    )
     for arguments in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "start"]):
         subprocess.run(["git", *arguments], cwd=project, env=env, check=True, capture_output=True)
     record = project / "content" / "entities" / "alibaba.yaml"
-    record.write_text(record.read_text(encoding="utf-8").replace("name: Alibaba", "name: Alibaba Renamed", 1),
-                      encoding="utf-8")
+    record.write_text(
+        record.read_text(encoding="utf-8").replace("name: Alibaba", "name: Alibaba Renamed", 1), encoding="utf-8"
+    )
     result = run_documented(".venv/bin/python -m generator diff HEAD", project)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 added, 1 changed, 0 renamed, 0 removed." in result.stdout

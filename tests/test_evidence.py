@@ -8,8 +8,8 @@ import json
 import re
 
 import pytest
-
 from conftest import ROOT, write_record
+
 from generator.cli import main
 from generator.evidence import NormalizedText, closest_passage, find_quote
 from generator.exports import build_exports
@@ -51,7 +51,8 @@ def test_misspelt_excerpt_in_a_sources_list_is_an_error_at_its_position_with_a_s
     assert problems_for(mini_content) == [
         f"content/entities/acme.yaml:{line}:{column}: error[unknown-excerpt]: facts.country.sources[0]: "
         f"'paper-2025#based-in-examplelnd': source 'paper-2025' has no excerpt 'based-in-examplelnd'\n"
-        f"    hint: did you mean 'based-in-exampleland'?"]
+        f"    hint: did you mean 'based-in-exampleland'?"
+    ]
 
 
 def test_excerpt_of_a_source_without_excerpts_says_how_to_fix_it(mini_content):
@@ -62,7 +63,8 @@ def test_excerpt_of_a_source_without_excerpts_says_how_to_fix_it(mini_content):
         f"content/events/2025-03-02-acme-report.yaml:{line}:{column}: error[unknown-excerpt]: sources[1]: "
         f"'insiders#x': source 'insiders' has no excerpt 'x'\n"
         f"    hint: source 'insiders' has no excerpts: add one under 'excerpts:' in its file, or cite the whole "
-        f"source as 'insiders'"]
+        f"source as 'insiders'"
+    ]
 
 
 def test_inline_citation_of_a_missing_excerpt_is_an_error(mini_content):
@@ -70,8 +72,10 @@ def test_inline_citation_of_a_missing_excerpt_is_an_error(mini_content):
     replace_in(widget, "[[paper-2025#widget-is-accelerator]]", "[[paper-2025#widget-is-an-accelerator]]")
     [problem] = problems_for(mini_content)
     assert problem.startswith("content/entities/widget-x.yaml:3:")
-    assert "error[unknown-excerpt]: summary: [[paper-2025#widget-is-an-accelerator]]: source 'paper-2025' has no " \
-           "excerpt 'widget-is-an-accelerator'\n    hint: did you mean 'widget-is-accelerator'?" in problem
+    assert (
+        "error[unknown-excerpt]: summary: [[paper-2025#widget-is-an-accelerator]]: source 'paper-2025' has no "
+        "excerpt 'widget-is-an-accelerator'\n    hint: did you mean 'widget-is-accelerator'?" in problem
+    )
 
 
 def test_excerpt_of_an_entity_is_refused(mini_content):
@@ -83,15 +87,19 @@ def test_excerpt_of_an_entity_is_refused(mini_content):
 
 def test_a_quote_altered_by_one_word_fails_with_file_line_and_the_closest_passage(mini_content):
     paper = mini_content / "sources" / "paper-2025.yaml"
-    replace_in(paper, "quote: The company is based in Exampleland, the paper writes.",
-               "quote: The company is registered in Exampleland, the paper writes.")
+    replace_in(
+        paper,
+        "quote: The company is based in Exampleland, the paper writes.",
+        "quote: The company is registered in Exampleland, the paper writes.",
+    )
     line, column = line_col_of(paper, "The company is registered")
     assert problems_for(mini_content) == [
         f"{PAPER}:{line}:{column}: error[quote-not-in-text]: excerpts[1] ('based-in-exampleland'): the quote is "
         f"not in the stored text content/texts/paper-2025.txt\n"
         f"    hint: closest passage (content/texts/paper-2025.txt, line 4): “The company is based in Exampleland, "
         f"the paper writes.”; the quote has “registered” where the text has “based”; copy the words exactly as the "
-        f"source has them"]
+        f"source has them"
+    ]
 
 
 def test_quotes_match_across_whitespace_quotation_marks_and_yo():
@@ -117,7 +125,8 @@ def test_missing_stored_text_is_an_error_at_its_path(mini_content):
     line, column = line_col_of(paper, "texts/nowhere.txt")
     assert problems_for(mini_content) == [
         f"{PAPER}:{line}:{column}: error[stored-text-missing]: stored_text.path: no file content/texts/nowhere.txt\n"
-        f"    hint: add the file with the source's text, or fix the path (relative to the content folder)"]
+        f"    hint: add the file with the source's text, or fix the path (relative to the content folder)"
+    ]
 
 
 def test_a_voice_the_source_does_not_relay_is_an_error(mini_content):
@@ -128,7 +137,8 @@ def test_a_voice_the_source_does_not_relay_is_an_error(mini_content):
     assert problems_for(mini_content) == [
         f"{PAPER}:{line}:{column}: error[voice-not-relayed]: excerpts[0] ('acme-growing'): voice 'other' is not a "
         f"source that 'paper-2025' relays\n    hint: add 'other' to 'relays:' (of this source, or of a source it "
-        f"relays), or fix the voice"]
+        f"relays), or fix the voice"
+    ]
 
 
 def test_a_quote_not_in_english_needs_a_translation(mini_content):
@@ -140,7 +150,8 @@ def test_a_quote_not_in_english_needs_a_translation(mini_content):
     assert found[0] == (
         f"{PAPER}:{line}:{column}: error[missing-translation]: excerpts[0] ('acme-growing'): the quote is in 'ru' "
         f"and has no translation\n    hint: add 'translation:' with the passage in English (or 'lang: en' if the "
-        f"quote is English)")
+        f"quote is English)"
+    )
 
 
 def test_statement_on_a_whole_source_is_a_warning_and_counted(mini_content, monkeypatch, capsys):
@@ -150,12 +161,15 @@ def test_statement_on_a_whole_source_is_a_warning_and_counted(mini_content, monk
     monkeypatch.chdir(mini_content.parent)
     assert main(["check", "--content", "content", "--no-cache"]) == 0
     out = capsys.readouterr().out
-    assert (f"content/entities/acme.yaml:{line - 1}:5: warning[no-excerpt]: facts.country rests on a whole source "
-            f"(paper-2025), not on an excerpt\n    hint: add the passage to the source's 'excerpts:' and cite it as "
-            f"source-id#excerpt-id") in out
+    assert (
+        f"content/entities/acme.yaml:{line - 1}:5: warning[no-excerpt]: facts.country rests on a whole source "
+        f"(paper-2025), not on an excerpt\n    hint: add the passage to the source's 'excerpts:' and cite it as "
+        f"source-id#excerpt-id"
+    ) in out
     assert out.strip().splitlines()[-2:] == [
         "evidence: 12 of 13 cited statements rest on an excerpt; 1 on a whole source only",
-        "checked 5 entities, 2 events, 2 sources: no errors, 1 warning"]
+        "checked 5 entities, 2 events, 2 sources: no errors, 1 warning",
+    ]
     assert main(["check", "--content", "content", "--no-cache", "--strict"]) == 1
 
 
@@ -175,13 +189,14 @@ def test_citation_mark_carries_quote_and_voice_and_the_reference_list_links_back
     assert title.startswith("“Acme Group, the maker of the Widget X chip line, is growing, two people familiar")
     assert title.endswith("— Daily Paper, 2 March 2025, citing two people familiar with the matter")
     assert [place for _, place in by_number[growing]] == [1, 2]  # the summary and a relationship
-    references = page[page.index("## References"):]
-    entry = references[references.index(f'<span id="ref-{growing}"'):]
-    entry = entry[:entry.index("\n\n" + str(int(growing) + 1) + ".")] if f"\n{int(growing) + 1}." in entry else entry
+    references = page[page.index("## References") :]
+    entry = references[references.index(f'<span id="ref-{growing}"') :]
+    entry = entry[: entry.index("\n\n" + str(int(growing) + 1) + ".")] if f"\n{int(growing) + 1}." in entry else entry
     assert "(../sources/paper-2025.md#excerpt-acme-growing)" in entry
     assert "Acme Group, the maker of the Widget X chip line, is growing" in entry
-    assert "*Voice:* Daily Paper, 2 March 2025, citing two people familiar with the matter. *Where:* paragraph 2." \
-           in entry
+    assert (
+        "*Voice:* Daily Paper, 2 March 2025, citing two people familiar with the matter. *Where:* paragraph 2." in entry
+    )
     assert f"[↑1](#cite-{growing}-1 " in entry and f"[↑2](#cite-{growing}-2 " in entry
 
 
@@ -190,11 +205,16 @@ def test_citation_text_from_records_stays_text(mini_content):
     (mini_content / "texts" / "paper-2025.txt").write_text(
         'Daily Paper reports on Acme. <script>alert(1)</script> "quoted" [x](javascript:y)\n'
         "Widget X is an accelerator. Exampleland is a country. The company is based in Exampleland, the paper "
-        "writes. It has developed \"Widget X\" since 2024. Acme Group, the maker of the Widget X chip line, is "
+        'writes. It has developed "Widget X" since 2024. Acme Group, the maker of the Widget X chip line, is '
         "growing, two people familiar with the matter said. The Export Rule, which restricts exports of Widget X, "
-        "was adopted in mid-January 2025 and rescinded in May 2025.", encoding="utf-8")
-    replace_in(paper, "quote: Daily Paper reports on Acme.",
-               "quote: 'Daily Paper reports on Acme. <script>alert(1)</script> \"quoted\" [x](javascript:y)'")
+        "was adopted in mid-January 2025 and rescinded in May 2025.",
+        encoding="utf-8",
+    )
+    replace_in(
+        paper,
+        "quote: Daily Paper reports on Acme.",
+        "quote: 'Daily Paper reports on Acme. <script>alert(1)</script> \"quoted\" [x](javascript:y)'",
+    )
     page = render_page(mini_content, "entities/daily-paper.md")
     assert "<script>" not in page and "](javascript:" not in page
     assert "&#60;script&#62;alert&#40;1&#41;" in page
@@ -202,9 +222,9 @@ def test_citation_text_from_records_stays_text(mini_content):
 
 def test_source_page_lists_excerpts_with_the_records_resting_on_each_and_the_whole_chain(mini_content):
     page = render_page(mini_content, "sources/paper-2025.md")
-    section = page[page.index("## Excerpts"):]
+    section = page[page.index("## Excerpts") :]
     assert "### acme-growing { #excerpt-acme-growing }" in section
-    block = section[section.index("### acme-growing"):section.index("### based-in-exampleland")]
+    block = section[section.index("### acme-growing") : section.index("### based-in-exampleland")]
     assert "*Voice:* Daily Paper, 2 March 2025, citing two people familiar with the matter" in block
     assert "Records that rest on it: " in block and "[Acme Group](../entities/acme.md" in block
     assert "[Paper reports on Acme](../events/2025-03-02-acme-report.md" in block
@@ -227,8 +247,9 @@ def test_exports_carry_excerpts_and_voices(mini_content):
     row = next(r for r in rows if r["id"] == "acme-growing")
     assert row["citation"] == "paper-2025#acme-growing" and row["voice_chain"] == "paper-2025;insiders"
     assert row["paragraph"] == "2"
-    documentation = [json.loads(line) for line in files["data/entities.ftm.json"].splitlines()
-                     if '"Documentation"' in line]
+    documentation = [
+        json.loads(line) for line in files["data/entities.ftm.json"].splitlines() if '"Documentation"' in line
+    ]
     acme_doc = next(d for d in documentation if d["id"].endswith("paper-2025.acme"))
     assert any("is growing" in summary for summary in acme_doc["properties"]["summary"])
 

@@ -6,17 +6,17 @@ import csv
 import io
 import json
 import subprocess
-import time
 import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from conftest import ROOT, make_project, mkdocs_build, write_record
 from followthemoney import model
 
-from conftest import ROOT, make_project, mkdocs_build, write_record
-from generator import exports, schema
+from generator import exports
 from generator.feeds import FEED_PATH
 from generator.pipeline import load_dossier
 
@@ -37,7 +37,11 @@ def real_exports(real_dossier):
 
 @pytest.fixture
 def hostile_dossier(mini_content):
-    write_record(mini_content, "entities", "hostile-corp", f"""type: company
+    write_record(
+        mini_content,
+        "entities",
+        "hostile-corp",
+        f"""type: company
 name: '{HOSTILE_NAME.replace("'", "''")}'
 aliases:
   - name: '+7 495 000-00-00'
@@ -52,7 +56,8 @@ relationships:
     target: daily-paper
     note: '-1 </td><img src=x onerror=alert(1)>'
     sources: [paper-2025]
-""")
+""",
+    )
     return load_dossier(mini_content).dossier
 
 
@@ -83,10 +88,20 @@ def test_dossier_json_resolves_inverse_relations_on_both_ends(real_dossier, real
     for entity in real_dossier.entities.values():
         for relationship in entity.relationships:
             relation = real_dossier.vocabulary.relation_types_by_name[relationship.type]
-            outgoing = {"label": relation.label, "type": relationship.type, "direction": "outgoing",
-                        "other": relationship.target, "declared_by": entity.id}
-            incoming = {"label": relation.inverse_label, "type": relationship.type, "direction": "incoming",
-                        "other": entity.id, "declared_by": entity.id}
+            outgoing = {
+                "label": relation.label,
+                "type": relationship.type,
+                "direction": "outgoing",
+                "other": relationship.target,
+                "declared_by": entity.id,
+            }
+            incoming = {
+                "label": relation.inverse_label,
+                "type": relationship.type,
+                "direction": "incoming",
+                "other": entity.id,
+                "declared_by": entity.id,
+            }
             assert outgoing in by_id[entity.id]["relations"]
             assert incoming in by_id[relationship.target]["relations"]
             checked += 1
@@ -101,7 +116,8 @@ def test_dossier_json_lists_event_roles_and_citations(real_dossier, real_exports
     by_id = {e["id"]: e for e in document["entities"]}
     for entity_id, roles in real_dossier.events_by_entity.items():
         assert sorted((r["event"], r["role"]) for r in by_id[entity_id]["events"]) == sorted(
-            (r.event.id, r.role) for r in roles)
+            (r.event.id, r.role) for r in roles
+        )
     sources = {s["id"]: s for s in document["sources"]}
     for source_id in real_dossier.sources:
         citations = real_dossier.citations_by_source.get(source_id, [])
@@ -131,10 +147,21 @@ def test_csv_tables_read_back_row_for_row(real_dossier, real_exports):
         assert counts[exports.csv_path(name)] == len(tables[name])
 
 
-@pytest.mark.parametrize("cell, expected", [
-    ("=1+1", "'=1+1"), ("+7 495", "'+7 495"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
-    ("plain text", "plain text"), ("a=b", "a=b"), (None, ""), (("a", "b"), "a;b"), ("2025-01", "2025-01"),
-])
+@pytest.mark.parametrize(
+    "cell, expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+7 495", "'+7 495"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("plain text", "plain text"),
+        ("a=b", "a=b"),
+        (None, ""),
+        (("a", "b"), "a;b"),
+        ("2025-01", "2025-01"),
+    ],
+)
 def test_spreadsheet_formulas_are_defused(cell, expected):
     assert exports.spreadsheet_safe(cell) == expected
 
@@ -194,9 +221,13 @@ def test_ftm_maps_types_relations_and_sources(mini_content):
     assert "dossier-entity-export-rule" not in by_id  # regulations have no FtM counterpart
     develops = by_id["dossier-link-acme.develops.widget-x"]
     assert develops["schema"] == "UnknownLink"
-    assert develops["properties"] == {"subject": ["dossier-entity-acme"], "object": ["dossier-entity-widget-x"],
-                                      "role": ["develops"], "startDate": ["2024"],
-                                      "sourceUrl": ["https://example.org/acme"]}
+    assert develops["properties"] == {
+        "subject": ["dossier-entity-acme"],
+        "object": ["dossier-entity-widget-x"],
+        "role": ["develops"],
+        "startDate": ["2024"],
+        "sourceUrl": ["https://example.org/acme"],
+    }
     event = by_id["dossier-event-2025-03-02-acme-report"]
     assert event["schema"] == "Event"
     assert set(event["properties"]["involved"]) == {"dossier-entity-acme", "dossier-entity-daily-paper"}
@@ -228,14 +259,21 @@ def test_exports_are_identical_from_build_to_build(real_dossier):
 
 
 def test_exports_run_in_a_fresh_interpreter_with_another_hash_seed(tmp_path):
-    script = ("import sys, hashlib; from pathlib import Path; from generator.pipeline import load_dossier; "
-              "from generator.exports import build_exports; "
-              "files, _ = build_exports(load_dossier(Path('content')).dossier, {'url': 'https://example.org/'}); "
-              "print(hashlib.sha256(repr(sorted(files.items())).encode()).hexdigest())")
+    script = (
+        "import sys, hashlib; from pathlib import Path; from generator.pipeline import load_dossier; "
+        "from generator.exports import build_exports; "
+        "files, _ = build_exports(load_dossier(Path('content')).dossier, {'url': 'https://example.org/'}); "
+        "print(hashlib.sha256(repr(sorted(files.items())).encode()).hexdigest())"
+    )
     digests = set()
     for seed in ("1", "2"):
-        result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
-                                env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"})
+        result = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"},
+        )
         assert result.returncode == 0, result.stderr
         digests.add(result.stdout.strip())
     assert len(digests) == 1
@@ -279,8 +317,9 @@ def built_mini_site(tmp_path_factory) -> Path:
 
 def test_whole_build_publishes_every_export_and_the_data_page_links_resolve(built_mini_site):
     site = built_mini_site
-    expected = [exports.DOSSIER_JSON_PATH, exports.FTM_PATH, FEED_PATH] + [exports.csv_path(t)
-                                                                              for t in exports.CSV_TABLES]
+    expected = [exports.DOSSIER_JSON_PATH, exports.FTM_PATH, FEED_PATH] + [
+        exports.csv_path(t) for t in exports.CSV_TABLES
+    ]
     for path in expected:
         assert (site / path).is_file(), path
     json.loads((site / exports.DOSSIER_JSON_PATH).read_text(encoding="utf-8"))
@@ -293,7 +332,7 @@ def test_whole_build_publishes_every_export_and_the_data_page_links_resolve(buil
         url = urljoin(base, href)
         if not url.startswith("https://example.org/dossier/") or "#" in href:
             continue
-        relative_path = urlsplit(url).path[len("/dossier/"):]
+        relative_path = urlsplit(url).path[len("/dossier/") :]
         target = site / relative_path
         if relative_path.endswith("/") or relative_path == "":
             target = target / "index.html"
@@ -315,8 +354,12 @@ def test_data_page_states_sizes_and_counts(built_mini_site):
 
 def test_cli_build_writes_the_exports_too(tmp_path, mini_content):
     out = tmp_path / "tree"
-    result = subprocess.run([sys.executable, "-m", "generator", "build", "--content", str(mini_content),
-                             "--out", str(out)], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--content", str(mini_content), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert (out / "data.md").is_file()
     assert read_csv((out / exports.csv_path("entities")).read_text(encoding="utf-8"))

@@ -8,13 +8,13 @@ import xml.etree.ElementTree as ET
 
 import feedparser
 import pytest
-
 from conftest import ROOT
+
 from generator.feeds import ATOM_NS, atom_date, atom_feed
 from generator.model import PartialDate, split_citation
 from generator.pipeline import load_dossier
 
-SITE_META = {"name": "Chips <&> \"Borders\"", "url": "https://example.org/dossier/", "directory_urls": True}
+SITE_META = {"name": 'Chips <&> "Borders"', "url": "https://example.org/dossier/", "directory_urls": True}
 
 
 @pytest.fixture(scope="module")
@@ -54,10 +54,14 @@ def test_dates_come_from_the_events_never_from_the_clock(real_dossier, real_feed
     assert atom_feed(real_dossier, SITE_META) == first
 
 
-@pytest.mark.parametrize("date, expected", [
-    (PartialDate(2025), "2025-01-01T00:00:00Z"), (PartialDate(2025, 4), "2025-04-01T00:00:00Z"),
-    (PartialDate(2025, 11, 27), "2025-11-27T00:00:00Z"),
-])
+@pytest.mark.parametrize(
+    "date, expected",
+    [
+        (PartialDate(2025), "2025-01-01T00:00:00Z"),
+        (PartialDate(2025, 4), "2025-04-01T00:00:00Z"),
+        (PartialDate(2025, 11, 27), "2025-11-27T00:00:00Z"),
+    ],
+)
 def test_partial_dates_stand_for_their_first_day(date, expected):
     assert atom_date(date) == expected
 
@@ -80,12 +84,15 @@ def test_summaries_are_plain_words_without_link_syntax(real_dossier, real_feed):
 def test_hostile_record_text_never_becomes_markup(real_dossier):
     event = real_dossier.events_in_order[-1]
     hostile_title = '<script>alert(1)</script> ]]> & "x" \x01\x0b end'
-    hostile_summary = '<img src=x onerror=alert(1)> & <![CDATA[ boom ]]>'
+    hostile_summary = "<img src=x onerror=alert(1)> & <![CDATA[ boom ]]>"
     source_id, _excerpt = split_citation(event.sources[0])  # the real dossier cites excerpts
     hostile_source = dataclasses.replace(real_dossier.sources[source_id], url="javascript:alert(1)")
     hostile = dataclasses.replace(event, title=hostile_title, summary=hostile_summary, tags=("a&b<c",))
-    dossier = dataclasses.replace(real_dossier, events={**real_dossier.events, event.id: hostile},
-                                  sources={**real_dossier.sources, source_id: hostile_source})
+    dossier = dataclasses.replace(
+        real_dossier,
+        events={**real_dossier.events, event.id: hostile},
+        sources={**real_dossier.sources, source_id: hostile_source},
+    )
     text = atom_feed(dossier, {"name": "<b>site</b>", "url": "javascript:alert(2)"})
     assert "<script" not in text and "<img" not in text and "<b>" not in text and "javascript:" not in text
     root = ET.fromstring(text.encode("utf-8"))  # well-formed XML despite control characters

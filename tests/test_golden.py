@@ -10,8 +10,8 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import MINI
+
 from generator.pipeline import load_dossier
 from generator.render import Renderer
 

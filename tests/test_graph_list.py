@@ -8,8 +8,10 @@ from generator.graph import WHOLE_GRAPH_NODE_LIMIT, Graph, GraphEdge, GraphNode
 def star_graph(leaves: int) -> Graph:
     """A hub linked to ``leaves`` entities, plus a pair of leaves linked to each other."""
     nodes = [GraphNode("hub", "Hub", "company", "entities/hub/", leaves)]
-    nodes += [GraphNode(f"leaf-{i:04d}", f"Leaf {i}", "company", f"entities/leaf-{i:04d}/", 1 + (i < 2))
-              for i in range(leaves)]
+    nodes += [
+        GraphNode(f"leaf-{i:04d}", f"Leaf {i}", "company", f"entities/leaf-{i:04d}/", 1 + (i < 2))
+        for i in range(leaves)
+    ]
     edges = [GraphEdge("hub", f"leaf-{i:04d}", "owns", "owns") for i in range(leaves)]
     edges.append(GraphEdge("leaf-0000", "leaf-0001", "partner-of", "partner of"))
     return Graph(nodes, edges, [])

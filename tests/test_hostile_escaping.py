@@ -19,7 +19,6 @@ from pathlib import Path
 import lxml.etree
 import lxml.html
 import pytest
-
 from hostile_dossier import MARK, make_hostile_project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,8 +26,16 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "
 JSON_SCRIPT_TYPES = {"application/json", "application/ld+json"}
 #: Elements no record text may ever create; the theme uses none of them.
 FORBIDDEN_TAGS = {"iframe", "object", "embed", "base", "frame", "frameset", "applet"}
-VISIBLE_PAYLOADS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", '{: onclick="x"}',
-                    "[x](javascript:alert(1))", "| a | b |", "{{ 7*7 }}", "{% raw %}", "`tick`")
+VISIBLE_PAYLOADS = (
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '{: onclick="x"}',
+    "[x](javascript:alert(1))",
+    "| a | b |",
+    "{{ 7*7 }}",
+    "{% raw %}",
+    "`tick`",
+)
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +43,13 @@ def hostile_site(tmp_path_factory) -> Path:
     project = make_hostile_project(tmp_path_factory.mktemp("hostile"))
     site = project / "site"
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-                           cwd=project, env=env, capture_output=True, text=True)
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     warnings = [line for line in build.stderr.splitlines() if line.startswith(("WARNING", "ERROR"))]
     assert build.returncode == 0 and not warnings, build.stderr
     return site
@@ -65,7 +77,7 @@ def live_markup_problems(tree, where: str) -> list[str]:
             problems.append(f"{where}: live <style> with record text")
         if tag == "img" and element.get("src") == "x":
             problems.append(f"{where}: <img src=x> from record text")
-        if tag == "div" and "div" == (element.text or "").strip():
+        if tag == "div" and (element.text or "").strip() == "div":
             problems.append(f"{where}: <div> from record text")
         for name, value in element.attrib.items():
             lowered = name.lower()
@@ -99,8 +111,14 @@ def test_no_record_text_becomes_live_html_in_any_page(hostile_site):
 
 
 def test_every_record_page_carries_the_payloads_as_visible_text(hostile_site):
-    for relative in ("entities/alpha/index.html", "entities/beta/index.html", "events/ev-one/index.html",
-                     "sources/src-one/index.html", "about/index.html", "index.html"):
+    for relative in (
+        "entities/alpha/index.html",
+        "entities/beta/index.html",
+        "events/ev-one/index.html",
+        "sources/src-one/index.html",
+        "about/index.html",
+        "index.html",
+    ):
         text = visible_text(lxml.html.fromstring((hostile_site / relative).read_bytes()))
         assert MARK in text, relative
         for payload in VISIBLE_PAYLOADS:
@@ -133,8 +151,14 @@ def test_titles_and_navigation_stay_text(hostile_site):
 
 
 def test_record_text_never_breaks_a_table_or_adds_a_heading(hostile_site):
-    for relative in ("entities/alpha/index.html", "entities/beta/index.html", "events/ev-one/index.html",
-                     "sources/src-one/index.html", "types/company/index.html", "sources/index.html"):
+    for relative in (
+        "entities/alpha/index.html",
+        "entities/beta/index.html",
+        "events/ev-one/index.html",
+        "sources/src-one/index.html",
+        "types/company/index.html",
+        "sources/index.html",
+    ):
         tree = lxml.html.fromstring((hostile_site / relative).read_bytes())
         article = tree.xpath("//article")[0]
         assert len(article.xpath(".//h1")) == 1, relative

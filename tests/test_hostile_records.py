@@ -30,15 +30,19 @@ CASES = [
     ("list-not-mapping", "sources/list.yaml", b"- title: a\n- kind: b\n", "not-a-mapping", 1),
     ("empty", "sources/empty.yaml", b"", "empty-file", 1),
     ("only-comment", "sources/comment.yaml", b"# nothing here\n", "empty-file", 1),
-    ("python-tag", "sources/tag.yaml", b'title: !!python/object/apply:os.system ["id"]\nkind: report\n',
-     "yaml-tag", 1),
+    ("python-tag", "sources/tag.yaml", b'title: !!python/object/apply:os.system ["id"]\nkind: report\n', "yaml-tag", 1),
     ("custom-tag", "sources/tag2.yaml", b'title: "t"\nkind: !evil report\n', "yaml-tag", 2),
     ("tag-on-key", "sources/tag3.yaml", b'title: "t"\n!!python/name:os.system kind: report\n', "yaml-tag", 2),
     ("undefined-alias", "sources/alias.yaml", b'title: "t"\nkind: *nothing\n', "yaml-syntax", 2),
     # a syntax error later in the file is reported before the alias, as when a composer ran first
     ("alias-then-syntax", "sources/alias2.yaml", b'title: &t "t"\nkind: *t\nnote: "unclosed\n', "yaml-syntax", None),
-    ("alias-bomb", "sources/bomb.yaml",
-     b'a: &a ["x","x"]\nb: &b [*a,*a]\nc: &c [*b,*b]\nd: [*c,*c]\ntitle: "t"\nkind: report\n', "yaml-alias", 1),
+    (
+        "alias-bomb",
+        "sources/bomb.yaml",
+        b'a: &a ["x","x"]\nb: &b [*a,*a]\nc: &c [*b,*b]\nd: [*c,*c]\ntitle: "t"\nkind: report\n',
+        "yaml-alias",
+        1,
+    ),
     ("merge-key", "sources/merge.yaml", b'base: &b {kind: report}\n<<: *b\ntitle: "t"\n', None, 2),
     ("duplicate-key", "sources/dup.yaml", b'title: "a"\nkind: report\ntitle: "b"\n', "duplicate-key", 3),
     ("impossible-date", "sources/date.yaml", b'title: "a"\nkind: report\ndate: 2025-02-30\n', None, 3),
@@ -47,15 +51,34 @@ CASES = [
     ("yaml11-octal", "entities/acme.yaml", _entity("name: 012").encode(), "needs-quotes", 2),
     ("yaml11-float", "entities/acme.yaml", _entity("name: 1e3").encode(), "needs-quotes", 2),
     # Deep nesting once crashed the process (libyaml's recursive composer overflowed the stack).
-    ("deep-flow", "sources/deep.yaml", b"title: " + b"[" * 100_000 + b"]" * 100_000 + b"\nkind: report\n",
-     "too-deep", 1),
-    ("deep-block", "sources/deep2.yaml",
-     b"title: x\nkind: report\nnote:\n" + b"".join(b" " * (i + 1) + b"k%d:\n" % i for i in range(600)),
-     "too-deep", 23),
-    ("multi-document", "sources/two.yaml", GOOD_SOURCE.encode() + b"---\n" + GOOD_SOURCE.encode(),
-     "multiple-documents", 4),
-    ("multi-document-anchors", "sources/two2.yaml", b'title: &t "t"\nkind: report\n---\ntitle: &t "u"\n',
-     "multiple-documents", 4),  # each document has its own anchors
+    (
+        "deep-flow",
+        "sources/deep.yaml",
+        b"title: " + b"[" * 100_000 + b"]" * 100_000 + b"\nkind: report\n",
+        "too-deep",
+        1,
+    ),
+    (
+        "deep-block",
+        "sources/deep2.yaml",
+        b"title: x\nkind: report\nnote:\n" + b"".join(b" " * (i + 1) + b"k%d:\n" % i for i in range(600)),
+        "too-deep",
+        23,
+    ),
+    (
+        "multi-document",
+        "sources/two.yaml",
+        GOOD_SOURCE.encode() + b"---\n" + GOOD_SOURCE.encode(),
+        "multiple-documents",
+        4,
+    ),
+    (
+        "multi-document-anchors",
+        "sources/two2.yaml",
+        b'title: &t "t"\nkind: report\n---\ntitle: &t "u"\n',
+        "multiple-documents",
+        4,
+    ),  # each document has its own anchors
     ("syntax", "sources/syntax.yaml", b'title: "unclosed\nkind: report\n', "yaml-syntax", None),
     ("uppercase-id", "sources/Bad.yaml", GOOD_SOURCE.encode(), "bad-id", 1),
     ("lookalike-id", "sources/\u0430libaba.yaml", GOOD_SOURCE.encode(), "bad-id", 1),  # Cyrillic a
@@ -68,8 +91,11 @@ CASES = [
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
     """Every file below ``folder`` except .build/, the scratch folder where the parse cache lives."""
-    files = {path.relative_to(folder).as_posix(): path for path in sorted(folder.rglob("*"))
-             if path.is_file() and not path.is_symlink()}
+    files = {
+        path.relative_to(folder).as_posix(): path
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and not path.is_symlink()
+    }
     return {name: path.read_bytes() for name, path in files.items() if not name.startswith(".build/")}
 
 
@@ -80,8 +106,9 @@ def _run_cli(argv: list[str], capsys) -> tuple[int, str]:
 
 
 @pytest.mark.parametrize("case_id, relative, payload, code, line", CASES, ids=[c[0] for c in CASES])
-def test_hostile_file_gives_a_located_error_and_writes_nothing(case_id, relative, payload, code, line, tmp_path,
-                                                               capsys, monkeypatch):
+def test_hostile_file_gives_a_located_error_and_writes_nothing(
+    case_id, relative, payload, code, line, tmp_path, capsys, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     target = tmp_path / "content" / relative
     target.parent.mkdir(parents=True)
@@ -141,8 +168,12 @@ def test_command_line_reports_without_traceback(tmp_path):
     """The real entry point, in a subprocess: exit status 1 and a located message on a hostile file."""
     (tmp_path / "content" / "sources").mkdir(parents=True)
     (tmp_path / "content" / "sources" / "tag.yaml").write_bytes(b"title: !!python/name:os.system\nkind: report\n")
-    result = subprocess.run([sys.executable, "-m", "generator", "check", "--content", "content"], cwd=tmp_path,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "check", "--content", "content"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1
     assert "content/sources/tag.yaml:1:" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import yaml
-
 from conftest import ROOT
+
 from generator.pipeline import load_dossier
 from generator.starter import init_project
 
@@ -29,15 +29,20 @@ def _readme_commands() -> list[str]:
 def _clean_env() -> dict:
     """The environment of a fresh shell: no virtual environment of the engine's own tests leaks in."""
     env = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "PYTHONPATH")}
-    env["PATH"] = os.pathsep.join(part for part in env.get("PATH", "").split(os.pathsep)
-                                  if not part.startswith(str(ROOT / ".venv")))
+    env["PATH"] = os.pathsep.join(
+        part for part in env.get("PATH", "").split(os.pathsep) if not part.startswith(str(ROOT / ".venv"))
+    )
     return env
 
 
 def test_readme_commands_make_a_project_that_passes_its_own_make_site_and_make_test(tmp_path):
     commands = _readme_commands()
-    assert commands == [f'.venv/bin/python -m generator init {README_TARGET} --title "Merger review"',
-                        f"cd {README_TARGET}", "make site", "make test"]
+    assert commands == [
+        f'.venv/bin/python -m generator init {README_TARGET} --title "Merger review"',
+        f"cd {README_TARGET}",
+        "make site",
+        "make test",
+    ]
     project = tmp_path / "merger-review"
     cwd, env = ROOT, _clean_env()
     for command in commands:  # as written, with the new folder in tmp_path instead of beside the engine
@@ -56,20 +61,40 @@ def test_readme_commands_make_a_project_that_passes_its_own_make_site_and_make_t
 
     # the installed package's console script does the same as python -m generator
     second = tmp_path / "second"
-    script = subprocess.run([str(project / ".venv" / "bin" / "dossier"), "init", str(second)], cwd=tmp_path,
-                            env=env, capture_output=True, text=True)
+    script = subprocess.run(
+        [str(project / ".venv" / "bin" / "dossier"), "init", str(second)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert script.returncode == 0, script.stderr
     assert yaml.safe_load((second / "content" / "vocabulary.yaml").read_text(encoding="utf-8")) == {
-        "extends": "default"}
+        "extends": "default"
+    }
 
 
 def test_init_writes_every_part_of_a_project(tmp_path):
     project = tmp_path / "dossier"
     init_project(project, "A title with 'quotes'")
-    for name in ("mkdocs.yml", "Makefile", "README.md", "requirements.txt", ".ci/run", ".github/workflows/ci.yml",
-                 ".pre-commit-config.yaml", ".gitignore", "content/vocabulary.yaml", "content/pages/index.md",
-                 "schema/record.schema.json", "schema/entity.schema.json", "schema/event.schema.json",
-                 "schema/source.schema.json", "tests/test_dossier.py", "theme/assets/dossier-graph.js"):
+    for name in (
+        "mkdocs.yml",
+        "Makefile",
+        "README.md",
+        "requirements.txt",
+        ".ci/run",
+        ".github/workflows/ci.yml",
+        ".pre-commit-config.yaml",
+        ".gitignore",
+        "content/vocabulary.yaml",
+        "content/pages/index.md",
+        "schema/record.schema.json",
+        "schema/entity.schema.json",
+        "schema/event.schema.json",
+        "schema/source.schema.json",
+        "tests/test_dossier.py",
+        "theme/assets/dossier-graph.js",
+    ):
         assert (project / name).is_file(), name
     assert os.access(project / ".ci" / "run", os.X_OK)
     assert yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))["site_name"] == "A title with 'quotes'"
@@ -85,9 +110,12 @@ def test_init_writes_every_part_of_a_project(tmp_path):
 def test_init_refuses_a_folder_that_is_not_empty(tmp_path):
     (tmp_path / "taken").mkdir()
     (tmp_path / "taken" / "notes.txt").write_text("mine", encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "generator", "init", str(tmp_path / "taken")], cwd=ROOT,
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "generator", "init", str(tmp_path / "taken")], cwd=ROOT, capture_output=True, text=True
+    )
     assert run.returncode == 1
-    assert run.stderr == f"error: {(tmp_path / 'taken').as_posix()} exists and is not an empty folder; " \
-                         "choose a new folder\n"
+    assert (
+        run.stderr == f"error: {(tmp_path / 'taken').as_posix()} exists and is not an empty folder; "
+        "choose a new folder\n"
+    )
     assert (tmp_path / "taken" / "notes.txt").read_text(encoding="utf-8") == "mine"

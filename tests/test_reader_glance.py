@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from conftest import MINI
+
 from generator.pipeline import load_dossier
 from generator.render import Renderer, language_name
 from generator.searchindex import strip_citation_markers, tidy_search_index
@@ -22,7 +23,7 @@ def test_infoboxes_have_row_headings_and_no_field_value_header():
         assert '<table class="dossier-infobox" markdown="1" data-search-exclude>' in text
     assert '<th scope="row">Type</th><td markdown="span">[Company](../types/company.md)</td>' in acme
     # aliases stay searchable as a sentence, with the language named
-    assert 'Also known as Акме <small>(Russian)</small>; 阿克米 <small>(Chinese)</small>.' in acme
+    assert "Also known as Акме <small>(Russian)</small>; 阿克米 <small>(Chinese)</small>." in acme
     assert '<th scope="row">Language</th><td markdown="span">English</td>' in paper
     assert '<th scope="row">Kind</th><td markdown="span">News article</td>' in paper
 
@@ -59,27 +60,37 @@ def test_timeline_entries_carry_summary_sources_and_date_kind():
     entry = next(line for line in timeline.splitlines() if "2025-01-rule-adopted.md" in line and line.startswith("- "))
     assert "{: .dossier-date .dossier-date--approx" in entry  # mid-January: not an exact date
     assert "Reported by [" in entry and "sources/paper-2025.md" in entry
-    exact = next(line for line in timeline.splitlines() if "2025-03-02-acme-report.md" in line and line.startswith("- "))
+    exact = next(
+        line for line in timeline.splitlines() if "2025-03-02-acme-report.md" in line and line.startswith("- ")
+    )
     assert "{: .dossier-date }" in exact
 
 
 def test_home_page_opens_with_key_players_time_span_and_ways_in():
     home = _pages()["index.md"]
-    order = [home.index(heading) for heading in ("## Key players", "## At a glance", "## Ways in", "## In this dossier")]
+    order = [
+        home.index(heading) for heading in ("## Key players", "## At a glance", "## Ways in", "## In this dossier")
+    ]
     assert order == sorted(order)
     assert "**Time span**: January 2025 to 2 March 2025 (2 dated events)." in home
     assert "[Timeline](timeline.md)" in home and "[Network](graph.md)" in home
 
 
 def test_citation_markers_leave_the_search_index(tmp_path):
-    assert strip_citation_markers("model. <sup>[1]</sup> According <sup>[2]</sup> <sup>[3]</sup> to") == \
-        "model. According to"
+    assert (
+        strip_citation_markers("model. <sup>[1]</sup> According <sup>[2]</sup> <sup>[3]</sup> to")
+        == "model. According to"
+    )
     assert strip_citation_markers("<sup>[1]</sup><sup>[12]</sup>") == ""
     assert strip_citation_markers("x<sup>2</sup>") == "x<sup>2</sup>"  # not a marker
     index = tmp_path / "search" / "search_index.json"
     index.parent.mkdir()
-    index.write_text(json.dumps({"config": {}, "docs": [{"location": "a/", "title": "A",
-                                                         "text": "<p>One. <sup>[1]</sup> Два.</p>"}]}), encoding="utf-8")
+    index.write_text(
+        json.dumps(
+            {"config": {}, "docs": [{"location": "a/", "title": "A", "text": "<p>One. <sup>[1]</sup> Два.</p>"}]}
+        ),
+        encoding="utf-8",
+    )
     assert tidy_search_index(tmp_path)
     assert json.loads(index.read_text(encoding="utf-8"))["docs"][0]["text"] == "<p>One. Два.</p>"
     assert not tidy_search_index(tmp_path / "nothing")
@@ -87,8 +98,14 @@ def test_citation_markers_leave_the_search_index(tmp_path):
 
 def test_data_page_states_the_licence_from_the_plugin_options():
     dossier = load_dossier(MINI).dossier
-    licensed = Renderer(dossier, site_meta={"name": "Mini", "data_license": "CC BY 4.0",
-                                            "data_license_url": "https://creativecommons.org/licenses/by/4.0/"})
+    licensed = Renderer(
+        dossier,
+        site_meta={
+            "name": "Mini",
+            "data_license": "CC BY 4.0",
+            "data_license_url": "https://creativecommons.org/licenses/by/4.0/",
+        },
+    )
     page = licensed.render_all()["data.md"]
     assert "The records' own text is published under [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/)" in page
     assert "Quoted excerpts remain their publishers' words, quoted for verification." in page

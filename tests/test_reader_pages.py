@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 import markdown
-
 from conftest import MINI, ROOT, load_mkdocs_config, write_record
+
 from generator.graph import GRAPH_PATH, build_graph, graph_json
 from generator.pipeline import load_dossier
 from generator.render import Renderer
@@ -28,15 +28,24 @@ def _html(markdown_text: str) -> str:
 
 
 def _add_hostile_participant(content: Path) -> None:
-    write_record(content, "entities", "evil-corp", f"""type: company
+    write_record(
+        content,
+        "entities",
+        "evil-corp",
+        f"""type: company
 name: {json.dumps(HOSTILE_NAME)}
 summary: A company with a hostile name. [[paper-2025]]
 relationships:
   - type: partner-of
     target: acme
     sources: [paper-2025]
-""")
-    write_record(content, "events", "2024-evil-event", """date: '2024'
+""",
+    )
+    write_record(
+        content,
+        "events",
+        "2024-evil-event",
+        """date: '2024'
 title: Evil Corp meets Acme
 summary: They met. [[paper-2025]]
 participants:
@@ -46,7 +55,8 @@ participants:
 place: exampleland
 tags: [meeting]
 sources: [paper-2025]
-""")
+""",
+    )
 
 
 def test_timeline_items_carry_filter_data_from_the_records(mini_content):
@@ -58,8 +68,12 @@ def test_timeline_items_carry_filter_data_from_the_records(mini_content):
     attributes = [dict(re.findall(r'(data-[a-z]+)="([^"]*)"', item)) for item in items]
     assert [a["data-date"] for a in attributes] == [e.date.iso() for e in dossier.events_in_order]
     evil = next(a for a in attributes if "evil-corp" in a["data-participants"].split())
-    assert evil == {"data-date": "2024", "data-types": "company place", "data-participants": "evil-corp acme",
-                    "data-tags": "meeting"}
+    assert evil == {
+        "data-date": "2024",
+        "data-types": "company place",
+        "data-participants": "evil-corp acme",
+        "data-tags": "meeting",
+    }
     for item in attributes:  # only ids, tags, type names and dates: nothing a record could smuggle markup through
         assert all(re.fullmatch(r"[a-z0-9 -]*", value) for value in item.values()), item
 
@@ -91,8 +105,14 @@ def test_graph_data_lists_every_entity_and_relationship(mini_content):
     assert evil["label"] == HOSTILE_NAME and evil["url"] == "entities/evil-corp/" and evil["type"] == "company"
     assert "<" not in pages[GRAPH_PATH] and "&" not in pages[GRAPH_PATH]  # safe even if inlined in HTML
     partner = next(edge for edge in graph["edges"] if edge["source"] == "evil-corp")
-    assert partner == {"source": "evil-corp", "target": "acme", "type": "partner-of", "label": "partner of",
-                       "since": None, "until": None}
+    assert partner == {
+        "source": "evil-corp",
+        "target": "acme",
+        "type": "partner-of",
+        "label": "partner of",
+        "since": None,
+        "until": None,
+    }
     develops = next(edge for edge in graph["edges"] if edge["source"] == "acme" and edge["target"] == "widget-x")
     assert (develops["since"], develops["until"]) == ("2024", None)
     assert graph["rules"] == [{"id": "export-rule", "states": [["2025-01", "adopted"], ["2025-05", "rescinded"]]}]

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-
 from conftest import MINI, ROOT, make_project, mkdocs_build, write_record
+
 from generator.pipeline import load_dossier
 from generator.problems import DossierError
 from generator.rename import RenameError, rename_record
@@ -25,8 +25,13 @@ import check_links  # noqa: E402
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
-                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+    )
 
 
 @pytest.fixture
@@ -37,13 +42,17 @@ def project(tmp_path) -> Path:
 
 
 def test_rename_of_a_real_record_rewrites_every_reference_and_keeps_the_rest_byte_for_byte(project):
-    before = {path.relative_to(project): path.read_text(encoding="utf-8")
-              for path in (project / "content").rglob("*") if path.is_file()}
+    before = {
+        path.relative_to(project): path.read_text(encoding="utf-8")
+        for path in (project / "content").rglob("*")
+        if path.is_file()
+    }
     result = run("rename", "nvidia-h20", "nvidia-h20-chip", cwd=project)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[:2] == [
         "renamed content/entities/nvidia-h20.yaml -> content/entities/nvidia-h20-chip.yaml",
-        "rewrote 12 references in 8 files:"]  # the home page names it twice: key findings and story
+        "rewrote 12 references in 8 files:",
+    ]  # the home page names it twice: key findings and story
     assert "  content/pages/index.md: 2" in result.stdout
     assert not (project / "content/entities/nvidia-h20.yaml").exists()
     moved = (project / "content/entities/nvidia-h20-chip.yaml").read_text(encoding="utf-8")
@@ -55,8 +64,8 @@ def test_rename_of_a_real_record_rewrites_every_reference_and_keeps_the_rest_byt
         now = path.read_text(encoding="utf-8")
         # Only the id changed: the same lines, comments and quoting, with the id replaced where it stood.
         assert now == text.replace("[[nvidia-h20]]", "[[nvidia-h20-chip]]").replace(
-            "target: nvidia-h20\n", "target: nvidia-h20-chip\n").replace(
-            "entity: nvidia-h20\n", "entity: nvidia-h20-chip\n"), relative
+            "target: nvidia-h20\n", "target: nvidia-h20-chip\n"
+        ).replace("entity: nvidia-h20\n", "entity: nvidia-h20-chip\n"), relative
     assert run("check", "--no-cache", cwd=project).returncode == 0
     assert run("fmt", "--check", cwd=project).returncode == 0
 
@@ -64,15 +73,21 @@ def test_rename_of_a_real_record_rewrites_every_reference_and_keeps_the_rest_byt
 def test_rename_rewrites_links_with_labels_and_excerpts_and_citations(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(MINI, content)
-    event = write_record(content, "events", "cited", (
-        "date: '2025'  # year only\n"
-        "title: T\n"
-        "summary: >-\n"
-        "  As [[paper-2025|the paper]] says,\n"
-        "  quoting [[ paper-2025#quote-1 ]].\n"
-        "sources:\n"
-        "  - paper-2025#quote-1\n"
-        "  - 'paper-2025'\n"))
+    event = write_record(
+        content,
+        "events",
+        "cited",
+        (
+            "date: '2025'  # year only\n"
+            "title: T\n"
+            "summary: >-\n"
+            "  As [[paper-2025|the paper]] says,\n"
+            "  quoting [[ paper-2025#quote-1 ]].\n"
+            "sources:\n"
+            "  - paper-2025#quote-1\n"
+            "  - 'paper-2025'\n"
+        ),
+    )
     report = rename_record(content, "paper-2025", "daily-paper-2025-03")
     assert event.read_text(encoding="utf-8") == (
         "date: '2025'  # year only\n"
@@ -82,7 +97,8 @@ def test_rename_rewrites_links_with_labels_and_excerpts_and_citations(tmp_path):
         "  quoting [[ daily-paper-2025-03#quote-1 ]].\n"
         "sources:\n"
         "  - daily-paper-2025-03#quote-1\n"
-        "  - 'daily-paper-2025-03'\n")
+        "  - 'daily-paper-2025-03'\n"
+    )
     assert [count for shown, count in report.references.items() if shown.endswith("events/cited.yaml")] == [4]
     assert "relays: [insiders]" in (content / "sources/daily-paper-2025-03.yaml").read_text(encoding="utf-8")
 
@@ -96,22 +112,36 @@ def test_former_ids_grow_in_their_own_style_and_renaming_back_swaps_the_id(tmp_p
     assert text.endswith("former_ids: [widget-x, widget-x2]\n")
     (content / "entities/widget-x3.yaml").write_text(
         text.replace("former_ids: [widget-x, widget-x2]\n", "former_ids:\n  - widget-x  # the first\n  - widget-x2\n"),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     rename_record(content, "widget-x3", "widget-x4")
-    assert (content / "entities/widget-x4.yaml").read_text(encoding="utf-8").endswith(
-        "former_ids:\n  - widget-x  # the first\n  - widget-x2\n  - widget-x3\n")
+    assert (
+        (content / "entities/widget-x4.yaml")
+        .read_text(encoding="utf-8")
+        .endswith("former_ids:\n  - widget-x  # the first\n  - widget-x2\n  - widget-x3\n")
+    )
     rename_record(content, "widget-x4", "widget-x")
-    assert (content / "entities/widget-x.yaml").read_text(encoding="utf-8").endswith(
-        "former_ids:\n  - widget-x4  # the first\n  - widget-x2\n  - widget-x3\n")
+    assert (
+        (content / "entities/widget-x.yaml")
+        .read_text(encoding="utf-8")
+        .endswith("former_ids:\n  - widget-x4  # the first\n  - widget-x2\n  - widget-x3\n")
+    )
     load_dossier(content)
 
 
-@pytest.mark.parametrize("old, new, message", [
-    ("acmee", "b", "no record has the id 'acmee'; did you mean 'acme'?"),
-    ("acme", "Acme_Group", "id 'Acme_Group' is not lowercase a-z, 0-9 and single hyphens: choose an id of "
-                           "lowercase letters, digits and single hyphens"),
-    ("acme", "widget-x", "'widget-x' is already the id of {content}/entities/widget-x.yaml; choose another id"),
-])
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ("acmee", "b", "no record has the id 'acmee'; did you mean 'acme'?"),
+        (
+            "acme",
+            "Acme_Group",
+            "id 'Acme_Group' is not lowercase a-z, 0-9 and single hyphens: choose an id of "
+            "lowercase letters, digits and single hyphens",
+        ),
+        ("acme", "widget-x", "'widget-x' is already the id of {content}/entities/widget-x.yaml; choose another id"),
+    ],
+)
 def test_rename_refuses_and_changes_nothing(tmp_path, old, new, message):
     content = tmp_path / "content"
     shutil.copytree(MINI, content)
@@ -119,7 +149,8 @@ def test_rename_refuses_and_changes_nothing(tmp_path, old, new, message):
         rename_record(content, old, new)
     assert str(caught.value) == message.format(content=content.as_posix())
     assert sorted(p.name for p in (content / "entities").iterdir()) == sorted(
-        p.name for p in (MINI / "entities").iterdir())
+        p.name for p in (MINI / "entities").iterdir()
+    )
 
 
 def test_rename_refuses_the_former_id_of_another_record(tmp_path, monkeypatch):
@@ -149,7 +180,8 @@ def test_former_id_that_is_a_live_id_or_claimed_twice_is_an_error(tmp_path, monk
         "    hint: an old address can lead to one page only: remove it here, or rename that record",
         f"content/entities/export-rule.yaml:{rule_line}:5: error[former-id-clash]: former_ids[0]: 'acme-inc' is "
         "already a former id of content/entities/acme.yaml\n"
-        "    hint: an old address can forward to one record only: remove it from one of them"]
+        "    hint: an old address can forward to one record only: remove it from one of them",
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -202,6 +234,7 @@ def test_exports_list_former_ids(renamed_site):
 
 # Point 3: an id that was published may not vanish without a forwarding id.
 
+
 def test_check_notices_a_published_id_that_vanished(project):
     listed = (project / "content/published-ids.txt").read_text(encoding="utf-8").splitlines()
     line = listed.index("nvidia-h20") + 1
@@ -213,7 +246,8 @@ def test_check_notices_a_published_id_that_vanished(project):
         f"published-ids.txt:{line}:1: error[vanished-id]: 'nvidia-h20' was published, but no record has it as its id "
         "or a former id: its page would vanish\n"
         "    hint: if the record was renamed, add 'former_ids: [nvidia-h20]' to it (python -m generator rename does "
-        "this); if it was merged into another, add it there; if the page must really go, delete this line"]
+        "this); if it was merged into another, add it there; if the page must really go, delete this line"
+    ]
 
 
 def test_a_rename_keeps_the_published_id_alive_and_the_build_lists_new_ids(project):

@@ -19,7 +19,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, copy_project, documented_commands, start_documented
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -38,8 +37,10 @@ def _wait_for(condition, timeout: float, what: str, log: Path, process: subproce
         if value:
             return value
         if process.poll() is not None:
-            raise AssertionError(f"the preview stopped (status {process.returncode}) before {what}:\n"
-                                 f"{log.read_text(errors='replace')[-4000:]}")
+            raise AssertionError(
+                f"the preview stopped (status {process.returncode}) before {what}:\n"
+                f"{log.read_text(errors='replace')[-4000:]}"
+            )
         time.sleep(0.5)
     raise AssertionError(f"gave up waiting for {what}; the preview said:\n{log.read_text(errors='replace')[-4000:]}")
 
@@ -56,8 +57,10 @@ def test_readme_documents_the_serve_address_and_its_path():
     (command,) = [c for _file, c in documented_commands() if c.startswith("make serve")]
     assert command == "make serve"
     assert "SERVE_ADDR" in README and "the path of `site_url`" in README
-    assert ("with `DOSSIER_SITE_URL=https://dossier.invalid/dossier/` (any address whose path is `/dossier/`) "
-            "the address is\n`http://127.0.0.1:8000/dossier/`") in README
+    assert (
+        "with `DOSSIER_SITE_URL=https://dossier.invalid/dossier/` (any address whose path is `/dossier/`) "
+        "the address is\n`http://127.0.0.1:8000/dossier/`"
+    ) in README
     assert "site_url: !ENV DOSSIER_SITE_URL" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
 
 
@@ -66,12 +69,20 @@ def test_make_serve_as_the_readme_gives_it_serves_and_shows_an_edit(tmp_path):
     port = _free_port()
     log = tmp_path / "serve.log"
     with open(log, "w", encoding="utf-8") as output:
-        process = start_documented("make serve", project, output, env={
-            "SERVE_ADDR": f"127.0.0.1:{port}", "DOSSIER_SITE_URL": "https://dossier.invalid/dossier/"})
+        process = start_documented(
+            "make serve",
+            project,
+            output,
+            env={"SERVE_ADDR": f"127.0.0.1:{port}", "DOSSIER_SITE_URL": "https://dossier.invalid/dossier/"},
+        )
     try:
         address = _wait_for(
             lambda: (re.search(r"Preview: open (http://\S+)", log.read_text(errors="replace")) or [None, None])[1],
-            600, "the preview to print its address", log, process)
+            600,
+            "the preview to print its address",
+            log,
+            process,
+        )
         assert address == f"http://127.0.0.1:{port}/dossier/"
         text = log.read_text(errors="replace")
         assert "Aborted" not in text and "WARNING" not in text, text[-4000:]
@@ -86,8 +97,9 @@ def test_make_serve_as_the_readme_gives_it_serves_and_shows_an_edit(tmp_path):
         renamed = re.sub(r"^name: (.*)$", r"name: Zanzibar Renamed \1", original, count=1, flags=re.M)
         assert renamed != original
         record.write_text(renamed, encoding="utf-8")
-        _wait_for(lambda: "Zanzibar Renamed" in (_fetch(page) or ""), 300, "the edited name on the served page",
-                  log, process)
+        _wait_for(
+            lambda: "Zanzibar Renamed" in (_fetch(page) or ""), 300, "the edited name on the served page", log, process
+        )
 
         # A record error is shown as one (file:line:col); the preview waits for the fix, then serves again
         broken = project / "content" / "entities" / "broken-for-test.yaml"
@@ -109,11 +121,10 @@ def test_make_serve_as_the_readme_gives_it_serves_and_shows_an_edit(tmp_path):
 
 def test_dirty_serve_build_stays_strict_for_every_other_warning(tmp_path, mini_content, caplog):
     """Only MkDocs' dirty-build warning is shown as information; a broken link still aborts the rebuild."""
+    from conftest import make_project
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort
-
-    from conftest import make_project
 
     config_path = make_project(tmp_path, mini_content)
 
@@ -130,13 +141,15 @@ def test_dirty_serve_build_stays_strict_for_every_other_warning(tmp_path, mini_c
         serve_build()
     dirty_records = [r for r in caplog.records if "irty build" in r.getMessage()]
     assert [(r.levelname, r.getMessage()[:60]) for r in dirty_records] == [
-        ("INFO", "Dirty build: only the pages a change reaches are rebuilt; th")]
+        ("INFO", "Dirty build: only the pages a change reaches are rebuilt; th")
+    ]
 
-    (mini_content / "pages" / "notes.md").write_text("---\ntitle: Notes\n---\n\nSee [the plan](missing-page.md).\n",
-                                                    encoding="utf-8")
+    (mini_content / "pages" / "notes.md").write_text(
+        "---\ntitle: Notes\n---\n\nSee [the plan](missing-page.md).\n", encoding="utf-8"
+    )
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="mkdocs"), pytest.raises(Abort, match="1 warnings in strict mode"):
         serve_build()
     assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == [
-        "Doc file 'notes.md' contains a link 'missing-page.md', but the target is not found among documentation "
-        "files."]
+        "Doc file 'notes.md' contains a link 'missing-page.md', but the target is not found among documentation files."
+    ]

@@ -23,21 +23,38 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import check_links  # noqa: E402
 
 BUILD_SITE = ROOT / "scripts" / "build_site.py"
-COPY_IGNORE = shutil.ignore_patterns(".venv", ".git", "site", ".build", "__pycache__", "*.egg-info", "bench",
-                                     "screenshots", ".pytest_cache", "node_modules")
+COPY_IGNORE = shutil.ignore_patterns(
+    ".venv",
+    ".git",
+    "site",
+    ".build",
+    "__pycache__",
+    "*.egg-info",
+    "bench",
+    "screenshots",
+    ".pytest_cache",
+    "node_modules",
+)
 
 
 def build_site(root: Path, site: Path, epoch: str | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     if epoch:
         env["SOURCE_DATE_EPOCH"] = epoch
-    return subprocess.run([sys.executable, str(BUILD_SITE), "--root", str(root), "--site-dir", str(site)],
-                          capture_output=True, text=True, env=env)
+    return subprocess.run(
+        [sys.executable, str(BUILD_SITE), "--root", str(root), "--site-dir", str(site)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
-    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -72,9 +89,12 @@ def test_link_checker_finds_broken_pages_fragments_and_schemes(tmp_path):
         '<a href="missing/">missing page</a> <a href="a/#nowhere">missing fragment</a>'
         '<a href="javascript:alert(1)">script</a> <a href="https://">no host</a>'
         '<a href="https://example.org/ok">fine</a> <a href="mailto:someone@example.org">mail</a>'
-        "</body></html>", encoding="utf-8")
-    (site / "a" / "index.html").write_text('<html><body><p id="there">x</p><a href="../">up</a></body></html>',
-                                           encoding="utf-8")
+        "</body></html>",
+        encoding="utf-8",
+    )
+    (site / "a" / "index.html").write_text(
+        '<html><body><p id="there">x</p><a href="../">up</a></body></html>', encoding="utf-8"
+    )
     found = {(p.link, p.reason.split(" ")[0]) for p in check_links.check_site(site)}
     links = {link for link, _ in found}
     assert "/missing/" in links
@@ -164,8 +184,9 @@ def test_online_mode_fetches_external_links_with_retries_and_a_cache(tmp_path):
         base = f"http://127.0.0.2:{server.server_address[1]}"
         site = tmp_path / "site"
         site.mkdir()
-        (site / "index.html").write_text(f'<html><body><a href="{base}/ok">ok</a> <a href="{base}/gone">gone</a>'
-                                         "</body></html>", encoding="utf-8")
+        (site / "index.html").write_text(
+            f'<html><body><a href="{base}/ok">ok</a> <a href="{base}/gone">gone</a></body></html>', encoding="utf-8"
+        )
         cache = tmp_path / "cache.json"
         assert check_links.check_site(site) == []  # offline: form only, nothing fetched
         assert _CountingHandler.requests == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from conftest import write_record
+
 from generator.pipeline import load_dossier
 from generator.render import Renderer
 
@@ -15,10 +16,16 @@ def render_page(content_dir, path: str) -> str:
 
 
 def test_source_note_citing_an_excerpt_gets_a_reference_list_with_quote_and_voice(mini_content):
-    write_record(mini_content, "sources", "insiders", (
-        "title: two people familiar with the matter\n"
-        "kind: anonymous-informants\n"
-        "note: Unnamed people quoted by [[daily-paper]], who said Acme is growing [[paper-2025#acme-growing]].\n"))
+    write_record(
+        mini_content,
+        "sources",
+        "insiders",
+        (
+            "title: two people familiar with the matter\n"
+            "kind: anonymous-informants\n"
+            "note: Unnamed people quoted by [[daily-paper]], who said Acme is growing [[paper-2025#acme-growing]].\n"
+        ),
+    )
     page = render_page(mini_content, "sources/insiders.md")
     marks = re.findall(r"\(#ref-(\d+)", page)
     assert marks and set(marks) == {"1"}, page

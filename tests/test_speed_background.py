@@ -58,7 +58,8 @@ def test_a_failing_child_is_logged_and_computed_again_in_the_parent(caplog):
         assert pending.result() == parent
     assert pending.computed_in == "parent"
     assert [r.getMessage() for r in caplog.records] == [
-        "the child process computing _parent_pid_or_fail exited with status 1; computing it here instead"]
+        "the child process computing _parent_pid_or_fail exited with status 1; computing it here instead"
+    ]
     assert pending.result() == parent  # kept
 
 

@@ -28,7 +28,9 @@ def test_merged_report_has_a_column_per_size_each_runs_date_and_the_notes(tmp_pa
     for index, report in enumerate(reports):
         paths.append(tmp_path / f"r{index}.json")
         paths[-1].write_text(json.dumps(report), encoding="utf-8")
-    assert merge.main([*map(str, paths), "--note", "carried over from another run", "--out", str(tmp_path / "out")]) == 0
+    assert (
+        merge.main([*map(str, paths), "--note", "carried over from another run", "--out", str(tmp_path / "out")]) == 0
+    )
     table = (tmp_path / "out" / "latest.md").read_text(encoding="utf-8")
     merged = json.loads((tmp_path / "out" / "latest.json").read_text(encoding="utf-8"))
     assert [size["records"] for size in merged["sizes"]] == [r["sizes"][0]["records"] for r in reports]

@@ -99,8 +99,9 @@ def test_errors_of_a_cached_bad_file_are_reported_again_with_positions(synthetic
     bad = synthetic / "events" / "event-3.yaml"
     bad.write_text(bad.read_text(encoding="utf-8").replace("date: '", "date: 'soon", 1), encoding="utf-8")
     unknown = synthetic / "entities" / "entity-30.yaml"
-    unknown.write_text(unknown.read_text(encoding="utf-8").replace("    target: entity-", "    target: nobody-", 1),
-                       encoding="utf-8")
+    unknown.write_text(
+        unknown.read_text(encoding="utf-8").replace("    target: entity-", "    target: nobody-", 1), encoding="utf-8"
+    )
     cache_dir = tmp_path / "cache"
     with pytest.raises(DossierError) as uncached:
         load_dossier(synthetic)
@@ -151,8 +152,13 @@ class _RunsACommand:
 
 def _check_with_cache(project: Path) -> subprocess.CompletedProcess:
     root = Path(__file__).resolve().parent.parent
-    return subprocess.run([sys.executable, "-m", "generator", "check"], cwd=project, capture_output=True, text=True,
-                          env=dict(os.environ, PYTHONPATH=str(root)))
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "check"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(root)),
+    )
 
 
 @pytest.mark.parametrize("hostile", ["pickle-running-a-command", "garbage", "another-engines-cache"])
@@ -193,9 +199,11 @@ def test_refused_cache_names_the_foreign_name(tmp_path, caplog):
         reopened = cache_module.ParseCache(cache_dir)
     assert reopened.get("entity", "x.yaml", "key") is None and not marker.exists()
     (message,) = [record.getMessage() for record in caplog.records]
-    assert message == (f"{cache.file}: parse cache refused: the file names '{os.system.__module__}.system', which is "
-                       "not one of the engine's record classes; every record is parsed again and the cache "
-                       "rewritten (nothing but the engine's record classes is ever built from it)")
+    assert message == (
+        f"{cache.file}: parse cache refused: the file names '{os.system.__module__}.system', which is "
+        "not one of the engine's record classes; every record is parsed again and the cache "
+        "rewritten (nothing but the engine's record classes is ever built from it)"
+    )
 
 
 def test_cache_round_trip_keeps_every_value_of_a_phase_one_result(synthetic, tmp_path):

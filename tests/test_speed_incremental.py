@@ -56,8 +56,11 @@ def test_one_record_change_rewrites_only_pages_whose_text_changes(synthetic, tmp
 
 CHANGES = [
     ("entities/entity-50.yaml", r"^name: '", "name: 'Renamed "),  # its name shows on many pages
-    ("entities/entity-60.yaml", r"^relationships:\n", "relationships:\n  - type: uses\n    target: entity-61\n"
-                                                       "    sources: [source-1]\n"),  # a new inverse relation
+    (
+        "entities/entity-60.yaml",
+        r"^relationships:\n",
+        "relationships:\n  - type: uses\n    target: entity-61\n    sources: [source-1]\n",
+    ),  # a new inverse relation
     ("events/event-5.yaml", r"^date: .*$", "date: '1990-01-01'"),  # moves on the timeline
     ("sources/source-3.yaml", r"^title: '", "title: 'Retitled "),  # cited on other pages
 ]
@@ -73,8 +76,9 @@ def test_incremental_render_equals_a_full_render_after_one_change(synthetic, fil
     pages = incremental.render(dossier)
     full = Renderer(dossier).render_all()
     assert pages == full
-    record_pages = [p for p in full if p.split("/")[0] in ("entities", "events", "sources") and
-                    not p.endswith("/index.md")]
+    record_pages = [
+        p for p in full if p.split("/")[0] in ("entities", "events", "sources") and not p.endswith("/index.md")
+    ]
     assert 0 < len(incremental.rendered) <= len(record_pages)
     if file.startswith("entities/"):  # (a source of this small dossier is cited on nearly every page)
         assert len(incremental.rendered) < len(record_pages)
@@ -99,10 +103,14 @@ def test_template_change_renders_everything_again(synthetic, tmp_path):
     incremental = IncrementalRenderer()
     dossier = load_dossier(synthetic).dossier
     incremental.render(dossier, lambda view: Renderer(view, overrides), overrides)
-    source_template = (Path(__file__).resolve().parent.parent / "generator" / "templates" / "source.md.j2")
-    (overrides / "source.md.j2").write_text(source_template.read_text(encoding="utf-8") + "\nOverridden.\n",
-                                            encoding="utf-8")
+    source_template = Path(__file__).resolve().parent.parent / "generator" / "templates" / "source.md.j2"
+    (overrides / "source.md.j2").write_text(
+        source_template.read_text(encoding="utf-8") + "\nOverridden.\n", encoding="utf-8"
+    )
     pages = incremental.render(dossier, lambda view: Renderer(view, overrides), overrides)
-    assert all(text.endswith("Overridden.\n") for path, text in pages.items()
-               if path.startswith("sources/") and path != "sources/index.md")
+    assert all(
+        text.endswith("Overridden.\n")
+        for path, text in pages.items()
+        if path.startswith("sources/") and path != "sources/index.md"
+    )
     assert pages == Renderer(dossier, overrides).render_all()

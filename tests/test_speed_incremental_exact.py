@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import load_synth
+
 from generator.incremental import IncrementalRenderer
 from generator.pipeline import load_dossier
 from generator.render import Renderer
@@ -111,11 +111,21 @@ def _cite_new_source(content: Path) -> None:  # an added source that a record ci
 CASES = [
     ("entity-add", None, _add("entities/newco.yaml", NEW_ENTITY)),
     ("entity-edit-name", None, lambda c: _edit(c, "entities/entity-5.yaml", r"^name: '", "name: 'Renamed ")),
-    ("entity-edit-relationship", None, lambda c: _edit(
-        c, "entities/entity-5.yaml", r"^relationships:\n",
-        "relationships:\n  - type: uses\n    target: entity-6\n    sources: [source-1]\n")),
-    ("entity-edit-summary-link", None, lambda c: _edit(c, "entities/entity-5.yaml", r"^summary: >-\n",
-                                                       "summary: >-\n  Now with [[entity-9]].\n")),
+    (
+        "entity-edit-relationship",
+        None,
+        lambda c: _edit(
+            c,
+            "entities/entity-5.yaml",
+            r"^relationships:\n",
+            "relationships:\n  - type: uses\n    target: entity-6\n    sources: [source-1]\n",
+        ),
+    ),
+    (
+        "entity-edit-summary-link",
+        None,
+        lambda c: _edit(c, "entities/entity-5.yaml", r"^summary: >-\n", "summary: >-\n  Now with [[entity-9]].\n"),
+    ),
     ("entity-delete", _add("entities/newco.yaml", NEW_ENTITY), _delete("entities/newco.yaml")),
     ("entity-rename", None, lambda c: _rename(c, "entities/entity-5.yaml", "entity-five")),
     ("event-add", None, _add("events/newevent.yaml", NEW_EVENT)),
@@ -126,8 +136,11 @@ CASES = [
     ("source-add-relaying", None, _add("sources/newsource.yaml", NEW_SOURCE)),  # issue 13: "as relayed by"
     ("source-add-cited", None, _cite_new_source),
     ("source-edit-title", None, lambda c: _edit(c, "sources/source-3.yaml", r"^title: '", "title: 'Retitled ")),
-    ("source-edit-relays", None, lambda c: _edit(c, "sources/source-3.yaml", r"^relays: \[source-2\]",
-                                                 "relays: [source-2, source-0]")),
+    (
+        "source-edit-relays",
+        None,
+        lambda c: _edit(c, "sources/source-3.yaml", r"^relays: \[source-2\]", "relays: [source-2, source-0]"),
+    ),
     ("source-delete", _add("sources/newsource.yaml", NEW_SOURCE), _delete("sources/newsource.yaml")),
     ("source-rename", None, lambda c: _rename(c, "sources/source-2.yaml", "source-two")),
     ("page-add", None, _add("pages/notes.md", NEW_PAGE)),
@@ -137,9 +150,22 @@ CASES = [
 ]
 
 
-PARTIAL = {"entity-add", "entity-edit-name", "entity-edit-relationship", "entity-edit-summary-link", "entity-delete",
-           "event-add", "event-edit-date", "event-edit-title", "event-delete", "event-rename",
-           "page-add", "page-edit", "page-delete", "page-rename"}
+PARTIAL = {
+    "entity-add",
+    "entity-edit-name",
+    "entity-edit-relationship",
+    "entity-edit-summary-link",
+    "entity-delete",
+    "event-add",
+    "event-edit-date",
+    "event-edit-title",
+    "event-delete",
+    "event-rename",
+    "page-add",
+    "page-edit",
+    "page-delete",
+    "page-rename",
+}
 
 
 def _assert_byte_identical(incremental: dict[str, str], full: dict[str, str]) -> None:
@@ -161,8 +187,11 @@ def test_incremental_render_equals_full_render_byte_for_byte(synthetic_template,
     full = Renderer(dossier).render_all()
     _assert_byte_identical(after, full)
     assert after != before, "the change changed no page: the case tests nothing"
-    record_pages = {p for p in full if p.split("/")[0] in ("entities", "events", "sources")
-                    and not p.endswith("/index.md") and p.endswith(".md")}
+    record_pages = {
+        p
+        for p in full
+        if p.split("/")[0] in ("entities", "events", "sources") and not p.endswith("/index.md") and p.endswith(".md")
+    }
     assert incremental.rendered <= record_pages and incremental.rendered
     if name in PARTIAL:
         assert incremental.rendered < record_pages, "every record page was rendered again: not incremental"
@@ -177,8 +206,11 @@ def test_reported_case_source_relaying_another_shows_as_relayed_by_on_citing_pag
     dossier = load_dossier(content).dossier
     pages = incremental.render(dossier)
     full = Renderer(dossier).render_all()
-    relayed = [path for path, text in full.items() if path.startswith("entities/")
-               and re.search(r"\(as relayed by \[A report that relays another\]", text)]
+    relayed = [
+        path
+        for path, text in full.items()
+        if path.startswith("entities/") and re.search(r"\(as relayed by \[A report that relays another\]", text)
+    ]
     assert len(relayed) >= 3, "the case shows nothing: no entity page cites the relayed source"
     assert [path for path in relayed if pages[path] != full[path]] == []
 

@@ -53,8 +53,11 @@ def test_second_build_with_nothing_changed_loads_nothing_and_writes_nothing(proj
     assert "0 written" in second and "nothing changed since the last build" in second
     assert _stamps(project / "md") == stamps
     expected = Renderer(load_dossier(project / "content").dossier).render_all()
-    assert {p.relative_to(project / "md").as_posix() for p in (project / "md").rglob("*")
-            if p.is_file() and p.name != ".dossier-generated"} == set(expected)
+    assert {
+        p.relative_to(project / "md").as_posix()
+        for p in (project / "md").rglob("*")
+        if p.is_file() and p.name != ".dossier-generated"
+    } == set(expected)
 
 
 def test_changed_record_generates_again_and_its_page_shows_the_change(project, loads, capsys):
@@ -135,7 +138,8 @@ def test_building_from_another_folder_generates_again(project, loads, capsys, mo
     output = capsys.readouterr().out
     assert status == 0 and len(loads) == 2 and "nothing changed" not in output
     assert 'file: "../content/entities/entity-10.yaml"' in (project / "md" / "entities" / "entity-10.md").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
 
 
 def test_a_failed_render_leaves_no_forked_child(project, monkeypatch, threads_of_earlier_tests_ignored):

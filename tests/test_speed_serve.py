@@ -6,10 +6,10 @@ import logging
 import sys
 from pathlib import Path
 
+from conftest import make_project
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from conftest import make_project
 from generator.pipeline import load_dossier
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -37,21 +37,27 @@ def test_serve_rebuild_after_one_change_rewrites_only_the_pages_it_reaches(tmp_p
     assert "entities/acme/index.html" in first
 
     record = mini_content / "entities" / "acme.yaml"
-    record.write_text(record.read_text(encoding="utf-8").replace("name: Acme Group", "name: Acme Renamed Group"),
-                      encoding="utf-8")
+    record.write_text(
+        record.read_text(encoding="utf-8").replace("name: Acme Group", "name: Acme Renamed Group"), encoding="utf-8"
+    )
     assert _serve_build(config_path, site_dir) is plugin, "the plugin instance must persist between rebuilds"
     second = _html_mtimes(site_dir)
 
     assert "Acme Renamed Group" in (site_dir / "entities" / "acme" / "index.html").read_text(encoding="utf-8")
     rewritten = {path for path in second if second[path] != first.get(path)}
-    changed_pages = {p[:-3] + "/index.html" if not p.endswith("index.md") else p[:-8] + "index.html"
-                     for p in plugin.incremental.changed if p.endswith(".md")}
+    changed_pages = {
+        p[:-3] + "/index.html" if not p.endswith("index.md") else p[:-8] + "index.html"
+        for p in plugin.incremental.changed
+        if p.endswith(".md")
+    }
     assert "entities/acme/index.html" in rewritten
     assert len(rewritten) < len(second), "a dirty rebuild must skip the pages whose text did not change"
-    assert rewritten <= changed_pages | {"index.html"} | {p for p in second if not p.startswith(
-        ("entities/", "events/", "sources/"))}
-    untouched_records = [p for p in second if p.startswith("sources/") and p not in changed_pages
-                         and p != "sources/index.html"]
+    assert rewritten <= changed_pages | {"index.html"} | {
+        p for p in second if not p.startswith(("entities/", "events/", "sources/"))
+    }
+    untouched_records = [
+        p for p in second if p.startswith("sources/") and p not in changed_pages and p != "sources/index.html"
+    ]
     for path in untouched_records:
         assert second[path] == first[path], f"{path} was rebuilt though its text did not change"
     # and every page still equals what a full render gives
