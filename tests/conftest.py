@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -63,9 +66,12 @@ def make_project(project_dir: Path, content_dir: Path) -> Path:
     return config_path
 
 
-def mkdocs_build(config_path: Path, site_dir: Path) -> subprocess.CompletedProcess:
-    """Run a strict ``mkdocs build`` into ``site_dir`` (never the real site/)."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+def mkdocs_build(config_path: Path, site_dir: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run a strict ``mkdocs build`` into ``site_dir`` (never the real site/); the result, whatever it is.
+
+    For a build that must succeed use :func:`strict_build`, which also asserts its warnings.
+    """
+    env = dict(os.environ if env is None else env, NO_MKDOCS_2_WARNING="1")
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_path), "-d", str(site_dir)],
         cwd=config_path.parent,
@@ -73,6 +79,91 @@ def mkdocs_build(config_path: Path, site_dir: Path) -> subprocess.CompletedProce
         capture_output=True,
         text=True,
     )
+
+
+BUILD_SITE = ROOT / "scripts" / "build_site.py"
+_MKDOCS_PROBLEM = re.compile(r"^(WARNING|ERROR|CRITICAL)\b|^Traceback ")
+_DIAGNOSTIC = re.compile(r"^(?:INFO\s+-\s+)?(\S+:\d+:\d+: (?:warning|error)\[[\w-]+\]: .*)$")
+
+
+def warning_transcript(log: str) -> list[str]:
+    """Every warning and error in a build's log, in order, one entry a line.
+
+    MkDocs' own lines at WARNING and above (and a traceback's first line), and the dossier's
+    diagnostics (``file:line:col: warning[code]: ...`` with their indented ``hint:`` lines), which
+    the plugin logs at INFO.  Progress lines (INFO, the search segmenter's) are left out.
+    """
+    transcript: list[str] = []
+    in_diagnostic = False
+    for line in log.splitlines():
+        diagnostic = _DIAGNOSTIC.match(line)
+        if diagnostic:
+            transcript.append(diagnostic.group(1))
+            in_diagnostic = True
+        elif in_diagnostic and line.startswith("    "):
+            transcript.append(line)
+        else:
+            in_diagnostic = False
+            if _MKDOCS_PROBLEM.match(line):
+                transcript.append(line)
+    return transcript
+
+
+def dossier_warnings(content_dir: Path) -> list[str]:
+    """The transcript a clean build of ``content_dir`` gives: the checker's warnings, line by line.
+
+    Paths as the build shows them: relative to the project folder (the content folder's parent).
+    """
+    from generator.pipeline import load_dossier
+
+    with contextlib.chdir(content_dir.parent):
+        warnings = load_dossier(content_dir).warnings  # errors raise
+    return [line for warning in warnings for line in warning.format().splitlines()]
+
+
+@dataclass(frozen=True)
+class Built:
+    """A finished strict build: its project folder, its site and its log (stderr)."""
+
+    project: Path
+    site: Path
+    log: str
+
+
+def strict_build(
+    site_dir: Path,
+    config_path: Path = ROOT / "mkdocs.yml",
+    *,
+    expected: list[str] | tuple[str, ...] = (),
+    env: dict | None = None,
+    script: bool = False,
+) -> Built:
+    """The one way the tests build a site that must build: strict, and with exactly ``expected`` warnings.
+
+    ``mkdocs build --strict -f config_path -d site_dir`` in the config's folder, or with ``script``
+    ``scripts/build_site.py`` as ``make site`` runs it (check first, SOURCE_DATE_EPOCH from the last
+    commit, the new site swapped in whole).  Fails the calling test (or fixture) unless the build
+    exits 0 and :func:`warning_transcript` of its log is exactly ``expected`` (no warning: ``()``).
+    """
+    project = config_path.parent
+    if script:
+        command = [sys.executable, str(BUILD_SITE), "--root", str(project), "--site-dir", str(site_dir)]
+        result = subprocess.run(
+            command, cwd=project, env=dict(os.environ if env is None else env), capture_output=True, text=True
+        )
+    else:
+        result = mkdocs_build(config_path, site_dir, env)
+    transcript = warning_transcript(result.stderr)
+    if (result.returncode, transcript) != (0, list(expected)) or not (site_dir / "index.html").is_file():
+        raise AssertionError(  # the message as written (no assertion rewriting): what was printed, what was expected
+            f"exit {result.returncode}; warnings and errors:\n"
+            + "".join(line + "\n" for line in transcript)
+            + "expected:\n"
+            + "".join(line + "\n" for line in expected)
+            + "\n"
+            + result.stderr[-4000:]
+        )
+    return Built(project, site_dir, result.stderr)
 
 
 def load_synth():
@@ -91,12 +182,48 @@ def thousand_record_content(tmp_path_factory) -> Path:
     return content
 
 
-@pytest.fixture(scope="session")
-def real_site(tmp_path_factory) -> Path:
-    """The project's own dossier built with ``mkdocs build --strict`` into a temporary folder."""
-    from reader_site import build_site
+# ---- builds shared by the whole session: each is made once, strict, with its exact warnings asserted ----
+# Tests only read them; a test that changes a dossier builds its own, through strict_build too.
 
-    return build_site(tmp_path_factory.mktemp("real") / "site")
+
+def _content_build(folder: Path, source: Path) -> Built:
+    """``source`` (a fixture dossier) copied to ``folder``/content and built by a mkdocs.yml like the real one."""
+    content = folder / "content"
+    shutil.copytree(source, content)
+    return strict_build(folder / "site", make_project(folder, content))
+
+
+@pytest.fixture(scope="session")
+def real_build(tmp_path_factory) -> Built:
+    """The project's own dossier built as ``make site`` builds it (scripts/build_site.py), into a temporary folder.
+
+    Its log holds exactly the warnings of the records' check, and no warning of MkDocs.
+    """
+    site = tmp_path_factory.mktemp("real") / "site"
+    return strict_build(site, expected=dossier_warnings(ROOT / "content"), script=True)
+
+
+@pytest.fixture(scope="session")
+def real_site(real_build) -> Path:
+    """The site of ``real_build``: every test that only reads the real site reads this one."""
+    return real_build.site
+
+
+@pytest.fixture(scope="session")
+def mini_build(tmp_path_factory) -> Built:
+    """The mini fixture dossier built in a project folder of its own (its .build/ included)."""
+    return _content_build(tmp_path_factory.mktemp("mini"), MINI)
+
+
+@pytest.fixture(scope="session")
+def mini_site(mini_build) -> Path:
+    return mini_build.site
+
+
+@pytest.fixture(scope="session")
+def merger_site(tmp_path_factory) -> Path:
+    """The made-up merger review (tests/fixtures/merger/): a dossier whose words are all its own."""
+    return _content_build(tmp_path_factory.mktemp("merger"), ROOT / "tests" / "fixtures" / "merger").site
 
 
 @pytest.fixture(scope="session")
@@ -128,8 +255,6 @@ def asof_site(tmp_path_factory) -> Path:
     Acme develops Widget X since 2024 and is located in Exampleland since June 2025; the Export
     Rule is adopted in January 2025, effective from March and rescinded in May.
     """
-    from reader_site import build_site
-
     work = tmp_path_factory.mktemp("asof")
     content = work / "content"
     shutil.copytree(MINI, content)
@@ -148,7 +273,7 @@ def asof_site(tmp_path_factory) -> Path:
         ),
         encoding="utf-8",
     )
-    return build_site(work / "site", content, work)
+    return strict_build(work / "site", make_project(work, content)).site
 
 
 @pytest.fixture(scope="session")

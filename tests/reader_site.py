@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import make_project, mkdocs_build
+from conftest import dossier_warnings, make_project, strict_build
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,15 +50,14 @@ def browser_or_skip():
 
 
 def build_site(site_dir: Path, content_dir: Path | None = None, work_dir: Path | None = None) -> Path:
-    """``mkdocs build --strict`` of the project (or of ``content_dir``) into ``site_dir``; raises on failure."""
-    config_path = ROOT / "mkdocs.yml"
-    if content_dir is not None:
-        config_path = make_project(work_dir or content_dir.parent, content_dir)
-    result = mkdocs_build(config_path, site_dir)
-    warnings = [line for line in result.stderr.splitlines() if line.startswith(("WARNING", "ERROR"))]
-    if result.returncode != 0 or warnings:
-        raise RuntimeError(f"mkdocs build failed ({result.returncode}):\n{result.stderr[-4000:]}")
-    return site_dir
+    """The project (or ``content_dir``) built into ``site_dir`` by :func:`conftest.strict_build`.
+
+    The session's shared builds (``real_site``, ``mini_site`` ... in conftest.py) serve tests that only read.
+    """
+    if content_dir is None:
+        return strict_build(site_dir, expected=dossier_warnings(ROOT / "content")).site
+    config_path = make_project(work_dir or content_dir.parent, content_dir)
+    return strict_build(site_dir, config_path, expected=dossier_warnings(content_dir)).site
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

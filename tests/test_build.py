@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from conftest import ROOT, make_project, mkdocs_build, write_record
+from conftest import ROOT, dossier_warnings, make_project, mkdocs_build, strict_build, warning_transcript, write_record
 
 
 class _Links(HTMLParser):
@@ -32,20 +32,7 @@ def parse(html_path: Path) -> _Links:
     return parser
 
 
-@pytest.fixture(scope="module")
-def mini_site(tmp_path_factory) -> Path:
-    import shutil
-
-    from conftest import MINI
-
-    project = tmp_path_factory.mktemp("mini-project")
-    content = project / "content"
-    shutil.copytree(MINI, content)
-    config = make_project(project, content)
-    result = mkdocs_build(config, project / "site")
-    assert result.returncode == 0, result.stderr
-    assert not [line for line in result.stderr.splitlines() if line.startswith("WARNING")], result.stderr
-    return project / "site"
+# mini_site and real_build are the session's shared builds (conftest.py).
 
 
 def test_one_html_page_per_record(mini_site):
@@ -149,9 +136,54 @@ def test_misspelt_reference_fails_build_with_file_line_and_suggestion(tmp_path):
     ), result.stderr
 
 
-def test_real_site_builds_strict_without_warnings(tmp_path):
-    result = mkdocs_build(ROOT / "mkdocs.yml", tmp_path / "site")
-    assert result.returncode == 0, result.stderr
-    assert not [line for line in result.stderr.splitlines() if line.startswith("WARNING")]
+def test_real_site_builds_strict_with_exactly_the_checks_warnings(real_build):
+    """The shared real build ran ``make site``'s script; its log carries the records' warnings and nothing else."""
+    assert warning_transcript(real_build.log) == dossier_warnings(ROOT / "content")
+    assert "Documentation built in" in real_build.log
     entity_count = len(list((ROOT / "content" / "entities").glob("*.yaml")))
-    assert len(list((tmp_path / "site" / "entities").glob("*/index.html"))) == entity_count
+    assert len(list((real_build.site / "entities").glob("*/index.html"))) == entity_count
+
+
+def test_the_warning_transcript_keeps_every_warning_and_error_and_nothing_else():
+    log = (
+        "Building prefix dict from the default dictionary ...\n"
+        "INFO    -  content/events/e.yaml:1:1: warning[event-without-place]: event 'e' has no place\n"
+        "    hint: add 'place:' if the source names one\n"
+        "INFO    -  Cleaning site directory\n"
+        "WARNING -  Doc file 'index.md' contains a link 'nowhere.md', but the target is not found.\n"
+        "    not a hint: follows a MkDocs warning\n"
+        "content/sources/s.yaml:3:7: error[unknown-reference]: summary: no record with id 'x'\n"
+        "ERROR   -  Error reading page 'a.md'\n"
+        "Traceback (most recent call last):\n"
+        '  File "x.py", line 1\n'
+        "INFO    -  Documentation built in 1.00 seconds\n"
+    )
+    assert warning_transcript(log) == [
+        "content/events/e.yaml:1:1: warning[event-without-place]: event 'e' has no place",
+        "    hint: add 'place:' if the source names one",
+        "WARNING -  Doc file 'index.md' contains a link 'nowhere.md', but the target is not found.",
+        "content/sources/s.yaml:3:7: error[unknown-reference]: summary: no record with id 'x'",
+        "ERROR   -  Error reading page 'a.md'",
+        "Traceback (most recent call last):",
+    ]
+    assert warning_transcript("INFO    -  Documentation built in 1.00 seconds\n") == []
+
+
+def test_a_strict_build_with_an_unexpected_warning_fails_and_names_it(tmp_path, mini_content):
+    """strict_build, which every shared build goes through, refuses a warning it was not told to expect."""
+    write_record(
+        mini_content,
+        "events",
+        "2025-05-nowhere",
+        "date: '2025-05'\ntitle: T\nsummary: Again. [[paper-2025#rule-adopted-rescinded]]\n"
+        "sources: [paper-2025#rule-adopted-rescinded]\n",
+    )
+    expected = dossier_warnings(mini_content)
+    assert expected == [
+        "content/events/2025-05-nowhere.yaml:1:1: warning[event-without-place]: event '2025-05-nowhere' has no place",
+        "    hint: add 'place:' if the source names one",
+    ]
+    with pytest.raises(AssertionError) as refused:
+        strict_build(tmp_path / "site", make_project(tmp_path, mini_content))
+    assert str(refused.value).startswith("exit 0; warnings and errors:\n" + "\n".join(expected) + "\nexpected:\n\n")
+    assert (tmp_path / "site" / "events" / "2025-05-nowhere" / "index.html").is_file()  # built, and still refused
