@@ -3,11 +3,8 @@ and the jump back, on the mini dossier (its paper has excerpts with a voice chai
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from conftest import MINI
-from reader_site import LoopbackServer, browser_or_skip, build_site
+from reader_site import LoopbackServer, browser_or_skip
 
 BROWSER = browser_or_skip()
 
@@ -15,11 +12,9 @@ from playwright.sync_api import expect  # noqa: E402 - only once a browser is kn
 
 
 @pytest.fixture(scope="module")
-def mini_server(tmp_path_factory):
-    work = tmp_path_factory.mktemp("evidence")
-    shutil.copytree(MINI, work / "content")
-    site = build_site(work / "site", work / "content", work)
-    with LoopbackServer(site) as server:
+def mini_server(mini_site):
+    """The session's shared build of the mini dossier (conftest.py), served."""
+    with LoopbackServer(mini_site) as server:
         yield server
 
 

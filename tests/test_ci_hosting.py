@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, dossier_warnings, strict_build
 
 PLACEHOLDER = re.compile(r"example\.(org|com|net)|github\.com/example\b|your-?(user(name)?|org|repo)\b", re.IGNORECASE)
 ADDRESSES = {
@@ -23,25 +21,14 @@ ADDRESSES = {
 ENTITY = Path("entities") / "alibaba" / "index.html"
 
 
-def build(site: Path, addresses: dict[str, str]) -> Path:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("DOSSIER_")}
-    env.update(addresses, NO_MKDOCS_2_WARNING="1")
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "WARNING" not in result.stderr, result.stderr[-3000:]
-    return site
-
-
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory) -> dict[str, Path]:
-    work = tmp_path_factory.mktemp("hosting")
-    return {"addressed": build(work / "addressed", ADDRESSES), "bare": build(work / "bare", {})}
+def sites(real_site, tmp_path_factory) -> dict[str, Path]:
+    """The real site built with the three addresses, and without any: the session's shared ``real_site``."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DOSSIER_")}
+    addressed = tmp_path_factory.mktemp("hosting") / "addressed"
+    strict_build(addressed, env=dict(env, **ADDRESSES), expected=dossier_warnings(ROOT / "content"))
+    assert not ADDRESSES.keys() & os.environ.keys(), "real_site is built without an address (conftest.py)"
+    return {"addressed": addressed, "bare": real_site}
 
 
 def placeholders(site: Path) -> list[str]:
@@ -105,11 +92,9 @@ def test_without_addresses_the_pages_leave_them_out(sites):
     assert "<loc>" not in (sites["bare"] / "sitemap.xml").read_text(encoding="utf-8")
 
 
-def test_search_segmenter_caches_its_dictionary_in_the_project_not_in_shared_tmp(tmp_path, mini_content):
+def test_search_segmenter_caches_its_dictionary_in_the_project_not_in_shared_tmp(mini_build):
     # /tmp/jieba.cache may belong to another user of the machine; replacing it fails, and the build with it.
-    from conftest import make_project, mkdocs_build
-
-    result = mkdocs_build(make_project(tmp_path, mini_content), tmp_path / "site")
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert (tmp_path / ".build" / "jieba.cache").stat().st_size > 1_000_000
-    assert "/tmp/jieba.cache" not in result.stderr
+    # mini_build: the session's shared build of the mini dossier, in a project folder of its own.
+    assert (mini_build.project / ".build" / "jieba.cache").stat().st_size > 1_000_000
+    assert f"Dumping model to file cache {mini_build.project / '.build' / 'jieba.cache'}" in mini_build.log
+    assert "/tmp/jieba.cache" not in mini_build.log

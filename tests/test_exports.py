@@ -9,11 +9,10 @@ import subprocess
 import sys
 import time
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from conftest import ROOT, make_project, mkdocs_build, write_record
+from conftest import ROOT, write_record
 from followthemoney import model
 
 from generator import exports
@@ -300,23 +299,11 @@ class _Hrefs(HTMLParser):
             self.in_article = False
 
 
-@pytest.fixture(scope="module")
-def built_mini_site(tmp_path_factory) -> Path:
-    import shutil
-
-    from conftest import MINI
-
-    project = tmp_path_factory.mktemp("exports-project")
-    content = project / "content"
-    shutil.copytree(MINI, content)
-    result = mkdocs_build(make_project(project, content), project / "site")
-    assert result.returncode == 0, result.stderr
-    assert not [line for line in result.stderr.splitlines() if line.startswith(("WARNING", "ERROR"))], result.stderr
-    return project / "site"
+# mini_site: the session's shared build of the mini dossier (conftest.py).
 
 
-def test_whole_build_publishes_every_export_and_the_data_page_links_resolve(built_mini_site):
-    site = built_mini_site
+def test_whole_build_publishes_every_export_and_the_data_page_links_resolve(mini_site):
+    site = mini_site
     expected = [exports.DOSSIER_JSON_PATH, exports.FTM_PATH, FEED_PATH] + [
         exports.csv_path(t) for t in exports.CSV_TABLES
     ]
@@ -345,9 +332,9 @@ def test_whole_build_publishes_every_export_and_the_data_page_links_resolve(buil
     assert home.feed_links == [FEED_PATH]
 
 
-def test_data_page_states_sizes_and_counts(built_mini_site):
-    text = (built_mini_site / "data" / "index.html").read_text(encoding="utf-8")
-    entities_csv = (built_mini_site / "data" / "entities.csv").read_bytes()
+def test_data_page_states_sizes_and_counts(mini_site):
+    text = (mini_site / "data" / "index.html").read_text(encoding="utf-8")
+    entities_csv = (mini_site / "data" / "entities.csv").read_bytes()
     assert f"{len(read_csv(entities_csv.decode('utf-8')))} rows" in text
     assert f"{len(entities_csv)} bytes" in text  # the mini dossier's files are under a kilobyte
 

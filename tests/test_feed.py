@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import time
 import xml.etree.ElementTree as ET
 
@@ -44,13 +45,43 @@ def test_entries_run_newest_first(real_dossier, real_feed):
     assert real_feed.entries[-1].id == f"https://example.org/dossier/events/{oldest.id}/"
 
 
-def test_dates_come_from_the_events_never_from_the_clock(real_dossier, real_feed):
+def _clock_at(monkeypatch, epoch: int) -> None:
+    """Every clock Python code reads shows ``epoch`` (seconds since 1970), and so does SOURCE_DATE_EPOCH."""
+
+    class FrozenDatetime(datetime.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.datetime.fromtimestamp(epoch, tz)
+
+        @classmethod
+        def utcnow(cls):
+            return datetime.datetime.fromtimestamp(epoch, datetime.UTC).replace(tzinfo=None)
+
+        @classmethod
+        def today(cls):
+            return cls.now()
+
+    class FrozenDate(datetime.date):
+        @classmethod
+        def today(cls):
+            return datetime.date.fromtimestamp(epoch)
+
+    monkeypatch.setattr(time, "time", lambda: float(epoch))
+    monkeypatch.setattr(time, "time_ns", lambda: epoch * 10**9)
+    monkeypatch.setattr(datetime, "datetime", FrozenDatetime)
+    monkeypatch.setattr(datetime, "date", FrozenDate)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
+    assert datetime.datetime.now(datetime.UTC).year == time.gmtime(time.time()).tm_year
+
+
+def test_dates_come_from_the_events_never_from_the_clock(real_dossier, real_feed, monkeypatch):
     by_id = {f"https://example.org/dossier/events/{e.id}/": e for e in real_dossier.events.values()}
     for entry in real_feed.entries:
         assert entry.updated == atom_date(by_id[entry.id].date)
     assert real_feed.feed.updated == max(atom_date(e.date) for e in real_dossier.events.values())
+    _clock_at(monkeypatch, 946_684_800)  # 2000-01-01
     first = atom_feed(real_dossier, SITE_META)
-    time.sleep(1.1)
+    _clock_at(monkeypatch, 2_208_988_800)  # 2040-01-01: a feed made forty years later is the same
     assert atom_feed(real_dossier, SITE_META) == first
 
 

@@ -10,37 +10,28 @@ import hashlib
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
 
+import lxml.html
 import pytest
+from conftest import MINI, ROOT, dossier_warnings, make_project, strict_build
 
-ROOT = Path(__file__).resolve().parent.parent
+from generator.published import HEADER, PUBLISHED_FILE
+
 sys.path.insert(0, str(ROOT / "scripts"))
 import check_links  # noqa: E402
 
 BUILD_SITE = ROOT / "scripts" / "build_site.py"
-COPY_IGNORE = shutil.ignore_patterns(
-    ".venv",
-    ".git",
-    "site",
-    ".build",
-    "__pycache__",
-    "*.egg-info",
-    "bench",
-    "screenshots",
-    ".pytest_cache",
-    "node_modules",
-)
 
 
-def build_site(root: Path, site: Path, epoch: str | None = None) -> subprocess.CompletedProcess:
-    env = dict(os.environ)
-    if epoch:
-        env["SOURCE_DATE_EPOCH"] = epoch
+def build_site(root: Path, site: Path, env: dict) -> subprocess.CompletedProcess:
+    """scripts/build_site.py, whatever its result (a build that must succeed goes through conftest.strict_build)."""
     return subprocess.run(
         [sys.executable, str(BUILD_SITE), "--root", str(root), "--site-dir", str(site)],
         capture_output=True,
@@ -57,27 +48,61 @@ def tree_digest(folder: Path) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="module")
-def two_real_builds(tmp_path_factory) -> tuple[Path, Path]:
-    """The real project built twice, with SOURCE_DATE_EPOCH from the last commit as `make site` sets it."""
-    folder = tmp_path_factory.mktemp("real")
-    first, second = folder / "a" / "site", folder / "b" / "site"
-    for site in (first, second):
-        result = build_site(ROOT, site)
-        assert result.returncode == 0, result.stderr
-    return first, second
-
-
-def test_two_builds_of_one_commit_are_byte_identical(two_real_builds):
-    first, second = two_real_builds
-    digests = tree_digest(first)
+def test_two_builds_of_one_commit_are_byte_identical(real_site, tmp_path):
+    """The session's ``real_site`` (built as `make site` builds it, SOURCE_DATE_EPOCH from the last commit)
+    and a second build of the same commit."""
+    second = strict_build(tmp_path / "site", expected=dossier_warnings(ROOT / "content"), script=True).site
+    digests = tree_digest(real_site)
     assert len(digests) > 50 and "sitemap.xml.gz" in digests and "search/search_index.json" in digests
     assert digests == tree_digest(second)
 
 
-def test_real_site_has_no_broken_links_or_fragments(two_real_builds):
-    problems = check_links.check_site(two_real_builds[0])
-    assert [p.format() for p in problems] == []
+def test_real_site_has_no_broken_links_or_fragments(real_site):
+    """What `make links` checks, on the session's shared build of the real site, without crawling it again
+    with LinkChecker (CI's `make check-links` does that on every build; LinkChecker's own part is tested
+    on a small site below): every href and src of every page and every CSS url() resolves, fragments too,
+    and every external address has a valid form."""
+    external, _addresses = check_links.external_link_problems(real_site)
+    assert [p.format() for p in external] == []
+    assert broken_links(real_site) == []
+
+
+def broken_links(site: Path) -> list[str]:
+    """``page: link: reason`` for every href/src of every HTML page and every url() of every stylesheet in
+    ``site`` that does not lead to a file of the site (a folder: its index.html), or to an id of that page."""
+    ids: dict[Path, set[str]] = {}
+
+    def ids_of(page: Path) -> set[str]:
+        if page not in ids:
+            tree = lxml.html.fromstring(page.read_bytes())
+            ids[page] = {
+                value for element in tree.iter() for value in (element.get("id"), element.get("name")) if value
+            }
+        return ids[page]
+
+    links: list[tuple[Path, str]] = []
+    for page in sorted(site.rglob("*.html")):
+        tree = lxml.html.fromstring(page.read_bytes())
+        links += [(page, element.get(a)) for element in tree.iter() for a in ("href", "src") if element.get(a)]
+    for sheet in sorted(site.rglob("*.css")):
+        links += [(sheet, url) for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", sheet.read_text(encoding="utf-8"))]
+    broken = []
+    for origin, link in links:
+        # 404.html is served from any depth: it links from the site's root (site_url, here unset: "/").
+        base = "http://site/" + ("" if origin.name == "404.html" else origin.relative_to(site).as_posix())
+        url = urlsplit(urljoin(base, link))
+        if url.scheme not in ("http", "https") or url.netloc != "site":
+            continue  # another site, mailto:, data: (forms: external_link_problems)
+        target = site / unquote(url.path).lstrip("/")
+        if target.is_dir():
+            target = target / "index.html"
+        shown = f"{origin.relative_to(site).as_posix()}: {link}"
+        if not target.is_file():
+            broken.append(f"{shown}: no such file")
+        elif url.fragment and target.suffix == ".html" and unquote(url.fragment) not in ids_of(target):
+            broken.append(f"{shown}: no id {url.fragment!r} in that page")
+    assert len(links) > 1000, "the links were not found"
+    return broken
 
 
 def test_link_checker_finds_broken_pages_fragments_and_schemes(tmp_path):
@@ -104,11 +129,23 @@ def test_link_checker_finds_broken_pages_fragments_and_schemes(tmp_path):
     assert not links & {"/a/", "#here", "/a/#there", "https://example.org/ok", "mailto:someone@example.org"}
 
 
+SITE_URL = "https://dossier.invalid/mini/"
+
+
+def _env(epoch: str) -> dict:
+    return dict(os.environ, SOURCE_DATE_EPOCH=epoch)
+
+
 @pytest.fixture()
-def project_copy(tmp_path) -> Path:
-    copy = tmp_path / "project"
-    shutil.copytree(ROOT, copy, ignore=COPY_IGNORE, symlinks=True)
-    return copy
+def mini_project(tmp_path, monkeypatch) -> Path:
+    """The smallest project that shows an atomic build: the mini dossier, which keeps a list of published ids,
+    and a mkdocs.yml like the real one; built by scripts/build_site.py as `make site` builds the real one."""
+    project = tmp_path / "project"
+    shutil.copytree(MINI, project / "content")
+    (project / "content" / PUBLISHED_FILE).write_text(HEADER, encoding="utf-8")
+    monkeypatch.setenv("DOSSIER_SITE_URL", SITE_URL)  # the sitemap lists pages only under an address
+    make_project(project, project / "content")
+    return project
 
 
 def _extra_source(project: Path) -> Path:
@@ -117,44 +154,48 @@ def _extra_source(project: Path) -> Path:
     return path
 
 
-def test_failed_check_or_build_leaves_site_byte_identical_and_success_drops_stale_pages(project_copy):
-    site = project_copy / "site"
-    extra = _extra_source(project_copy)
-    assert build_site(project_copy, site, "1700000000").returncode == 0
+def test_failed_check_or_build_leaves_site_byte_identical_and_success_drops_stale_pages(mini_project):
+    project = mini_project
+    site = project / "site"
+    extra = _extra_source(project)
+    strict_build(site, project / "mkdocs.yml", env=_env("1700000000"), script=True)
     assert (site / "sources" / "zz-extra-source" / "index.html").is_file()
+    assert f"<loc>{SITE_URL}sources/zz-extra-source/</loc>" in (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "zz-extra-source" in (site / "search" / "search_index.json").read_text(encoding="utf-8")
     before = tree_digest(site)
 
-    broken_record = project_copy / "content" / "sources" / "zz-broken.yaml"
+    broken_record = project / "content" / "sources" / "zz-broken.yaml"
     broken_record.write_text('title: "x"\nkind: report\ntitle: "again"\n', encoding="utf-8")
-    result = build_site(project_copy, site, "1700000001")
+    result = build_site(project, site, _env("1700000001"))
     assert result.returncode == 1 and "duplicate-key" in result.stdout + result.stderr
     assert tree_digest(site) == before
     broken_record.unlink()
 
     # Passes the record check but fails in MkDocs (a link to a page that does not exist): mkdocs
     # --strict aborts after writing a complete site; site/ must not be that site.
-    broken_page = project_copy / "content" / "pages" / "zz-broken.md"
+    broken_page = project / "content" / "pages" / "zz-broken.md"
     broken_page.write_text("---\ntitle: Broken\n---\n\nSee [nothing](no-such-page.md).\n", encoding="utf-8")
-    result = build_site(project_copy, site, "1700000002")
+    result = build_site(project, site, _env("1700000002"))
     assert result.returncode == 1, result.stderr
     assert "WARNING" in result.stderr
     assert tree_digest(site) == before
-    assert not list((project_copy / ".build").glob("site.new*"))
+    assert not list((project / ".build").glob("site.new*"))
     broken_page.unlink()
 
     # The first build published the extra source: deleting it alone is refused (its address would
     # vanish); deleting its line from the list of published ids too says the page must go.
     extra.unlink()
-    result = build_site(project_copy, site, "1700000003")
+    result = build_site(project, site, _env("1700000003"))
     assert result.returncode == 1 and "error[vanished-id]" in result.stdout + result.stderr
     assert tree_digest(site) == before
-    published = project_copy / "content" / "published-ids.txt"
+    published = project / "content" / PUBLISHED_FILE
     published.write_text(published.read_text(encoding="utf-8").replace("zz-extra-source\n", ""), encoding="utf-8")
-    assert build_site(project_copy, site, "1700000003").returncode == 0
+    strict_build(site, project / "mkdocs.yml", env=_env("1700000003"), script=True)
     assert not (site / "sources" / "zz-extra-source").exists()
-    assert "zz-extra-source" not in (site / "sitemap.xml").read_text(encoding="utf-8")
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "zz-extra-source" not in sitemap and f"<loc>{SITE_URL}sources/paper-2025/</loc>" in sitemap
     assert "zz-extra-source" not in (site / "search" / "search_index.json").read_text(encoding="utf-8")
-    assert not list((project_copy / ".build").glob("site.*"))
+    assert not list((project / ".build").glob("site.*"))
 
 
 class _CountingHandler(http.server.BaseHTTPRequestHandler):

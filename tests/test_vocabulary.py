@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import MINI, ROOT, make_project, mkdocs_build, write_record
+from conftest import MINI, ROOT, write_record
 
 from generator import jsonschema
 from generator.exports import build_exports
@@ -359,14 +359,9 @@ def test_new_record_in_the_merger_dossier_takes_its_types_and_its_own_example_id
     assert "e.g. 'acme-regulator'" in refused.stderr  # the first of its own ids, not a fixed name
 
 
-def test_merger_dossier_builds_strictly_with_mkdocs(tmp_path):
-    project = tmp_path / "project"
-    content = project / "content"
-    shutil.copytree(MERGER, content)
-    config = make_project(project, content)
-    site = tmp_path / "site"
-    result = mkdocs_build(config, site)
-    assert result.returncode == 0, result.stderr
+def test_merger_dossier_builds_strictly_with_mkdocs(merger_site):
+    """merger_site: the session's shared strict build of the merger dossier (no warning, conftest.py)."""
+    site = merger_site
     contoso = (site / "entities" / "contoso" / "index.html").read_text(encoding="utf-8")
     assert "Sued by" in contoso
     deal = (site / "entities" / "contoso-fabrikam-deal" / "index.html").read_text(encoding="utf-8")
