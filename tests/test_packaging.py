@@ -64,3 +64,13 @@ def test_declared_dependencies_are_pinned_in_requirements():
         if "==" in line and not line.startswith("#")
     }
     assert sorted(_declared() - pinned) == []
+
+
+def test_make_test_lints_and_checks_formatting_before_the_suite():
+    import subprocess
+
+    planned = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    lines = [line.strip() for line in planned.splitlines()]
+    lint, fmt = lines.index(".venv/bin/ruff check ."), lines.index(".venv/bin/ruff format --check .")
+    pytest_line = next(index for index, line in enumerate(lines) if line.startswith(".venv/bin/python -m pytest"))
+    assert lint < pytest_line and fmt < pytest_line, lines
