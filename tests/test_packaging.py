@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import importlib.metadata
 import re
+import subprocess
 import sys
 import tomllib
 
@@ -67,8 +68,6 @@ def test_declared_dependencies_are_pinned_in_requirements():
 
 
 def test_make_test_lints_and_checks_formatting_before_the_suite():
-    import subprocess
-
     planned = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     lines = [line.strip() for line in planned.splitlines()]
     lint, fmt = lines.index(".venv/bin/ruff check ."), lines.index(".venv/bin/ruff format --check .")
