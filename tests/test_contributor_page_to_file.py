@@ -8,12 +8,11 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import MINI, make_project
+from conftest import MINI, make_project, strict_build
 
 from generator import provenance
 from generator.jsonschema import json_schema_text
@@ -65,17 +64,9 @@ def _project(tmp_path: Path, with_git: bool, repo_url: str = "https://github.com
 
 def _build(project: Path, site: Path, source_date_epoch: str | None = None) -> None:
     env = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
-    env["NO_MKDOCS_2_WARNING"] = "1"
     if source_date_epoch is not None:
         env["SOURCE_DATE_EPOCH"] = source_date_epoch
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stderr
+    strict_build(site, project / "mkdocs.yml", env=env)
 
 
 def _footer(page: Path) -> str:
@@ -146,31 +137,35 @@ def test_reference_page_and_schema_are_in_the_site(git_site):
     )
 
 
-def test_same_commit_builds_the_same_bytes(tmp_path):
-    project = _project(tmp_path, with_git=True)
-    first, second = tmp_path / "one", tmp_path / "two"
-    _build(project, first)
+def test_same_commit_builds_the_same_bytes(git_site, tmp_path):
+    project, first, second = git_site.parent / "project", git_site, tmp_path / "two"
     os.utime(project / "content" / "entities" / "acme.yaml")  # a touched file is no new commit
     _build(project, second)
     for page in ("entities/acme/index.html", "entities/widget-x/index.html", "sources/paper-2025/index.html"):
         assert (first / page).read_bytes() == (second / page).read_bytes(), page
 
 
-def test_outside_git_the_date_falls_back_to_source_date_epoch(tmp_path):
-    project = _project(tmp_path, with_git=False)
+@pytest.fixture(scope="module")
+def sites_outside_git(tmp_path_factory) -> dict[str, Path]:
+    """A project without git history (and a repository address made to break out of the attribute) built
+    with SOURCE_DATE_EPOCH and without."""
+    tmp_path = tmp_path_factory.mktemp("outside-git")
+    project = _project(tmp_path, with_git=False, repo_url='https://github.com/example/d"onmouseover="alert(1)')
     _build(project, tmp_path / "epoch", source_date_epoch="1700000000")
-    footer = _footer(tmp_path / "epoch" / "entities" / "acme" / "index.html")
-    assert '<time datetime="2023-11-14">' in footer and "Last changed 2023-11-14." in footer
     _build(project, tmp_path / "none")
-    footer = _footer(tmp_path / "none" / "entities" / "acme" / "index.html")
+    return {"epoch": tmp_path / "epoch", "none": tmp_path / "none"}
+
+
+def test_outside_git_the_date_falls_back_to_source_date_epoch(sites_outside_git):
+    footer = _footer(sites_outside_git["epoch"] / "entities" / "acme" / "index.html")
+    assert '<time datetime="2023-11-14">' in footer and "Last changed 2023-11-14." in footer
+    footer = _footer(sites_outside_git["none"] / "entities" / "acme" / "index.html")
     assert "Last changed" not in footer and "<time" not in footer
     assert "Built from <code>content/entities/acme.yaml</code>" in footer and "Edit this record" in footer
 
 
-def test_edit_link_attribute_is_escaped(tmp_path):
-    project = _project(tmp_path, with_git=False, repo_url='https://github.com/example/d"onmouseover="alert(1)')
-    _build(project, tmp_path / "site")
-    footer = _footer(tmp_path / "site" / "entities" / "acme" / "index.html")
+def test_edit_link_attribute_is_escaped(sites_outside_git):
+    footer = _footer(sites_outside_git["none"] / "entities" / "acme" / "index.html")
     assert (
         'href="https://github.com/example/d&#34;onmouseover=&#34;alert(1)/edit/main/content/entities/acme.yaml"'
         in footer
