@@ -3,7 +3,7 @@
 axe-core is vendored for the tests only (tests/vendor/axe-core/, version and MPL-2.0 licence
 beside it) and injected from disk, so nothing is fetched.  Every HTML page of the real site is
 checked in the light scheme (every rule on every page; the colour contrast rule, most of axe's time,
-on each text style the first time a page shows it), and a sample of pages again with every rule in the
+on each text style the first time a page shows it), and a sample of pages again, the same way, in the
 dark (slate) scheme and at a phone width; any violation fails, with its rule, impact and the first
 elements it names.
 """
@@ -79,15 +79,21 @@ _NEW_TEXT_STYLES = """seenBefore => {
 
 
 def _violations(page, url: str, seen_styles: set[str]) -> list[str]:
-    """Every axe rule on the page, the colour contrast rule on the text styles no earlier page had.
-
-    Contrast is the one rule whose cost grows with every text element (four fifths of axe's time on a
-    long page) and whose result depends only on the style of each; every other rule runs on every node.
-    """
+    """axe on the page at ``url``, loaded and its graph drawn (see :func:`_axe`)."""
     page.goto(url)
     page.wait_for_load_state("load")
     if page.locator(".dossier-graph").count():
         page.wait_for_selector(".dossier-graph[data-nodes-drawn]", state="attached", timeout=20000)
+    return [f"{url}: {violation}" for violation in _axe(page, seen_styles)]
+
+
+def _axe(page, seen_styles: set[str]) -> list[str]:
+    """Every axe rule on the page as it is now, the colour contrast rule on the text styles not in
+    ``seen_styles`` (which then holds the page's styles too).
+
+    Contrast is the one rule whose cost grows with every text element (four fifths of axe's time on a
+    long page) and whose result depends only on the style of each; every other rule runs on every node.
+    """
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "async () => (" + _REPORT + ")(await axe.run(document, { resultTypes: ['violations'], "
@@ -100,7 +106,7 @@ def _violations(page, url: str, seen_styles: set[str]) -> list[str]:
             "{ resultTypes: ['violations'], runOnly: ['color-contrast'] }))"
         )
     seen_styles.update(styles)
-    return [f"{url}: {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in result]
+    return [f"{v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in result]
 
 
 def test_axe_finds_no_violation_on_any_page(browser, site_url, real_site):
@@ -122,30 +128,24 @@ def test_axe_finds_no_violation_on_any_page(browser, site_url, real_site):
 def test_axe_finds_no_violation_in_the_dark_scheme_or_on_a_phone(browser, site_url, scheme, width):
     watched = Watched(browser, width=width)
     try:
-        found = []
+        found, seen_styles = [], set()
         for page_path in SAMPLE:
             watched.page.goto(site_url + page_path)
             watched.page.evaluate(f"document.body.setAttribute('data-md-color-scheme', {json.dumps(scheme)})")
-            found += _violations_here(watched.page, site_url + page_path, scheme)
+            found += _violations_here(watched.page, site_url + page_path, scheme, seen_styles)
         assert not found, f"{len(found)} violations:\n" + "\n".join(found)
+        assert len(seen_styles) > 20, "the text styles were not found"
         watched.check_clean()
     finally:
         watched.context.close()
 
 
-def _violations_here(page, url: str, scheme: str) -> list[str]:
+def _violations_here(page, url: str, scheme: str, seen_styles: set[str]) -> list[str]:
     """axe on the page as it is now, after the scheme is set (no reload)."""
     if page.locator(".dossier-graph").count():
         page.wait_for_selector(".dossier-graph[data-nodes-drawn]", state="attached", timeout=20000)
     page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === {json.dumps(scheme)}")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("""async () => {
-        const r = await axe.run(document, { resultTypes: ['violations'] });
-        return r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
-                                        nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + n.failureSummary) })); }""")
-    return [
-        f"{url} [{scheme}]: {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in result
-    ]
+    return [f"{url} [{scheme}]: {violation}" for violation in _axe(page, seen_styles)]
 
 
 def test_citation_markers_are_24_px_tap_targets_on_a_phone(browser, site_url):
