@@ -273,7 +273,13 @@ def asof_site(tmp_path_factory) -> Path:
         ),
         encoding="utf-8",
     )
-    return strict_build(work / "site", make_project(work, content)).site
+    lifecycle_line = rule.read_text(encoding="utf-8").splitlines().index("  - state: effective") + 1
+    expected = [  # the new state rests on the whole paper: the one warning, and nothing else
+        f"content/entities/export-rule.yaml:{lifecycle_line}:5: warning[no-excerpt]: lifecycle[1] rests on a whole "
+        "source (paper-2025), not on an excerpt",
+        "    hint: add the passage to the source's 'excerpts:' and cite it as source-id#excerpt-id",
+    ]
+    return strict_build(work / "site", make_project(work, content), expected=expected).site
 
 
 @pytest.fixture(scope="session")

@@ -11,14 +11,12 @@ from __future__ import annotations
 import csv
 import gzip
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import lxml.etree
 import lxml.html
 import pytest
+from conftest import dossier_warnings, strict_build
 from hostile_dossier import MARK, make_hostile_project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,18 +39,7 @@ VISIBLE_PAYLOADS = (
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory) -> Path:
     project = make_hostile_project(tmp_path_factory.mktemp("hostile"))
-    site = project / "site"
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    build = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    warnings = [line for line in build.stderr.splitlines() if line.startswith(("WARNING", "ERROR"))]
-    assert build.returncode == 0 and not warnings, build.stderr
-    return site
+    return strict_build(project / "site", project / "mkdocs.yml", expected=dossier_warnings(project / "content")).site
 
 
 def live_markup_problems(tree, where: str) -> list[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from conftest import MINI, ROOT, make_project, mkdocs_build, write_record
+from conftest import MINI, ROOT, make_project, strict_build, write_record
 
 from generator.pipeline import load_dossier
 from generator.problems import DossierError
@@ -192,9 +192,7 @@ def renamed_site(tmp_path_factory) -> tuple[Path, Path]:
     shutil.copytree(MINI, content)
     result = run("rename", "acme", "acme-group", "--content", str(content), cwd=root)
     assert result.returncode == 0, result.stderr
-    site = root / "site"
-    built = mkdocs_build(make_project(root, content), site)
-    assert built.returncode == 0, built.stderr
+    site = strict_build(root / "site", make_project(root, content)).site
     return content, site
 
 
