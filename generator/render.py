@@ -423,7 +423,7 @@ def make_environment(override_dir: Path | None = None) -> jinja2.Environment:
 
 
 class Renderer:
-    """Renders the Markdown pages of a dossier, one kind of page per method.
+    """Renders the Markdown pages of a dossier, one kind of page at a time.
 
     :class:`generator.build.SiteBuild` calls them in order and adds the outputs; the graph page
     and the data page are given what the outputs made (the graph, the list of downloads).

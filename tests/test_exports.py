@@ -16,9 +16,11 @@ import pytest
 from conftest import ROOT, make_project, mkdocs_build, write_record
 from followthemoney import model
 
+from generator.check import TEXT_LINK_RE
 from generator.outputs import data_files
 from generator.outputs.feed import FEED_PATH
 from generator.pipeline import load_dossier
+from generator.richtext import plain_text
 from generator.settings import SiteSettings
 
 SITE_META = SiteSettings(name="Test dossier", site_url="https://example.org/dossier/", directory_urls=True)
@@ -146,6 +148,62 @@ def test_csv_tables_read_back_row_for_row(real_dossier, real_exports):
     counts = {d.path: d.count for d in downloads}
     for name in data_files.CSV_TABLES:
         assert counts[data_files.csv_path(name)] == len(tables[name])
+
+
+def _json_rows_by_table(document: dict) -> dict[str, list[tuple[dict, dict]]]:
+    """(JSON object, the columns its parent record gives) for each row each CSV table should hold."""
+    entities, events, sources = document["entities"], document["events"], document["sources"]
+    return {
+        "entities": [(e, {}) for e in entities],
+        "events": [(e, {}) for e in events],
+        "sources": [(s, {}) for s in sources],
+        "relationships": [(r, {}) for e in entities for r in e["relationships"]],
+        "aliases": [(a, {"entity": e["id"]}) for e in entities for a in e["aliases"]],
+        "facts": [(f, {"entity": e["id"], "key": k}) for e in entities for k, f in e["facts"].items()],
+        "lifecycle": [(s, {"entity": e["id"]}) for e in entities for s in e["lifecycle"]],
+        "participants": [(p, {"event": e["id"], "date": e["date"]}) for e in events for p in e["participants"]],
+        "excerpts": [({**x, **(x["location"] or {})}, {"source": s["id"]}) for s in sources for x in s["excerpts"]],
+    }
+
+
+def test_every_csv_column_is_the_json_field_of_that_name_for_every_record(real_dossier, real_exports):
+    """CSV and JSON hold the same rows: a column is named after a JSON field and holds its value
+    (rich text as a reader sees it, with the ids it links in ``<column>_links``)."""
+    files, _downloads = real_exports
+    document = json.loads(files[data_files.DOSSIER_JSON_PATH])
+    expected_by_table = _json_rows_by_table(document)
+    assert set(expected_by_table) == set(data_files.CSV_TABLES)
+    for table, (columns, _description) in data_files.CSV_TABLES.items():
+        rich = data_files.CSV_RICH_COLUMNS.get(table, ())
+        expected = []
+        for json_row, parent in expected_by_table[table]:
+            cells = {}
+            for column in columns:
+                if column in parent:
+                    cells[column] = parent[column]
+                    continue
+                field = column.removesuffix("_links") if column.endswith("_links") else column
+                assert field in json_row, f"{table}.csv column {column!r} is no field of the JSON row"
+                value = json_row[field]
+                if column.endswith("_links"):
+                    value = [m.group(1).strip() for m in TEXT_LINK_RE.finditer(value or "")]
+                    value = list(dict.fromkeys(value))
+                elif column in rich and value:
+                    value = plain_text(real_dossier, value)
+                cells[column] = data_files.spreadsheet_safe(value)
+            expected.append(tuple(cells[column] for column in columns))
+        actual = [tuple(row[column] for column in columns) for row in read_csv(files[data_files.csv_path(table)])]
+        assert len(actual) == len(expected) > 0, table
+        assert sorted(actual) == sorted(expected), table
+
+
+def test_a_sources_kind_has_one_name_in_json_and_csv(real_exports):
+    files, _downloads = real_exports
+    document = json.loads(files[data_files.DOSSIER_JSON_PATH])
+    rows = {row["id"]: row for row in read_csv(files[data_files.csv_path("sources")])}
+    assert "kind" not in next(iter(rows.values()))  # in the JSON, kind is the record's kind ("source")
+    for source in document["sources"]:
+        assert source["kind"] == "source" and rows[source["id"]]["source_kind"] == source["source_kind"]
 
 
 @pytest.mark.parametrize(

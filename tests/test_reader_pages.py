@@ -14,6 +14,7 @@ from generator.build import SiteBuild
 from generator.outputs.graph import GRAPH_PATH, build_graph, graph_json
 from generator.pipeline import load_dossier
 from generator.searchwords import han_names
+from generator.settings import SiteSettings
 
 HOSTILE_NAME = '<img src=x onerror=alert(1)> "Evil" & {: .x } [[acme]]'
 
@@ -124,7 +125,7 @@ def test_graph_data_lists_every_entity_and_relationship(mini_content):
 
 def test_graph_urls_follow_the_url_style(mini_content):
     dossier = load_dossier(mini_content).dossier
-    flat = json.loads(graph_json(build_graph(dossier, directory_urls=False)))
+    flat = json.loads(graph_json(build_graph(dossier, SiteSettings(directory_urls=False))))
     assert {node["url"] for node in flat["nodes"]} == {f"entities/{i}.html" for i in dossier.entities}
 
 
