@@ -515,7 +515,6 @@ class _Merger:
             ]
 
 
-
 def _ftm_schemata() -> frozenset[str] | None:
     """The schema names FollowTheMoney ships, read from its YAML files without importing it (slow)."""
     spec = importlib.util.find_spec("followthemoney")
