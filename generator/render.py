@@ -412,12 +412,9 @@ def make_environment(override_dir: Path | None = None) -> jinja2.Environment:
     environment.filters["attr"] = escape.attribute
     environment.filters["safe_url"] = escape.safe_url
     environment.globals["schema"] = schema
-    environment.globals["record_path"] = record_path
-    environment.globals["type_index_path"] = type_index_path
     environment.globals["tag_page_path"] = tag_page_path
     environment.globals["language_name"] = language_name
     environment.globals["cited_sources"] = cited_sources
-    environment.globals["event_entities"] = event_entities
     environment.globals["human_period"] = human_period
     return environment
 

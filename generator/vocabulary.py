@@ -248,7 +248,6 @@ class _Value:
 class _Entry:
     origin: Origin  # where the latest file declares it
     fields: dict[str, _Value] = field(default_factory=dict)
-    new_in_file: bool = True
 
 
 class _Merger:
@@ -345,7 +344,7 @@ class _Merger:
                 )
                 continue
             existing = entries.get(name)
-            entry = _Entry(key_origin, dict(existing.fields) if existing else {}, existing is None)
+            entry = _Entry(key_origin, dict(existing.fields) if existing else {})
             entries[name] = entry
             if section in ("fact_keys", "lifecycle_states"):
                 flag = body.get("in_force") if section == "lifecycle_states" and isinstance(body, dict) else None

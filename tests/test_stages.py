@@ -19,7 +19,11 @@ def _module_name(path) -> str:
 
 def _engine_modules() -> dict[str, object]:
     """Module name -> file, for every Python module of the engine (the starter project is data, not engine)."""
-    return {_module_name(path): path for path in sorted(GENERATOR.rglob("*.py")) if "starter" not in path.parts[-2:-1]}
+    return {
+        _module_name(path): path
+        for path in sorted(GENERATOR.rglob("*.py"))
+        if path.relative_to(GENERATOR).parts[0] != "starter"
+    }
 
 
 def _imports(name: str, path, modules: dict) -> set[str]:

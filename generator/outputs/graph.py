@@ -74,18 +74,6 @@ class Graph:
     rules: list[GraphRule] = field(default_factory=list)
     in_force: tuple[str, ...] = ()  # the lifecycle states in which a rule applies, from the vocabulary
 
-    def neighbourhood(self, entity_id: str, hops: int) -> set[str]:
-        """Ids of the entities at most ``hops`` relationships away, directions ignored."""
-        adjacent: dict[str, set[str]] = {}
-        for edge in self.edges:
-            adjacent.setdefault(edge.source, set()).add(edge.target)
-            adjacent.setdefault(edge.target, set()).add(edge.source)
-        reached, frontier = {entity_id}, {entity_id}
-        for _ in range(hops):
-            frontier = {other for node in frontier for other in adjacent.get(node, ())} - reached
-            reached |= frontier
-        return reached
-
     def drawn_whole(self, limit: int = WHOLE_GRAPH_NODE_LIMIT) -> tuple[set[str], list[GraphEdge]]:
         """The entities the whole-dossier graph draws (most connected first, ties by id, as the
         script picks them) and the relationships among them: what the no-JavaScript list shows."""
