@@ -21,6 +21,11 @@ def _date(value: PartialDate | None) -> str | None:
     return value.iso() if value else None
 
 
+def _mentions(dossier: Dossier, record_id: str) -> list[dict]:
+    """Where other records' text names this one: the record and the section."""
+    return [{"record": m.record, "section": m.section} for m in dossier.mentions_by_record.get(record_id, [])]
+
+
 def relationship_row(relationship, owner: str, vocabulary) -> dict:
     """A typed relationship as its subject declares it, with both of its labels."""
     relation = vocabulary.relation_types_by_name[relationship.type]
@@ -80,9 +85,7 @@ def entity_row(dossier: Dossier, entity: Entity, settings: SiteSettings) -> dict
             {"event": role.event.id, "role": role.role, "detail": role.detail}
             for role in dossier.events_by_entity.get(entity.id, [])
         ],
-        "mentioned_in": [
-            {"record": m.record, "section": m.section} for m in dossier.mentions_by_record.get(entity.id, [])
-        ],
+        "mentioned_in": _mentions(dossier, entity.id),
     }
 
 
@@ -109,9 +112,7 @@ def event_row(dossier: Dossier, event: Event, settings: SiteSettings) -> dict:
             {"entity": entity_id, "state": state.state}
             for entity_id, state in dossier.lifecycle_by_event.get(event.id, [])
         ],
-        "mentioned_in": [
-            {"record": m.record, "section": m.section} for m in dossier.mentions_by_record.get(event.id, [])
-        ],
+        "mentioned_in": _mentions(dossier, event.id),
     }
 
 
