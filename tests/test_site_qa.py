@@ -37,12 +37,15 @@ COPY_IGNORE = shutil.ignore_patterns(
 )
 
 
-def build_site(root: Path, site: Path, epoch: str | None = None) -> subprocess.CompletedProcess:
+def build_site(
+    root: Path, site: Path, epoch: str | None = None, workers: int | None = None
+) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     if epoch:
         env["SOURCE_DATE_EPOCH"] = epoch
     return subprocess.run(
-        [sys.executable, str(BUILD_SITE), "--root", str(root), "--site-dir", str(site)],
+        [sys.executable, str(BUILD_SITE), "--root", str(root), "--site-dir", str(site)]
+        + ([] if workers is None else ["--workers", str(workers)]),
         capture_output=True,
         text=True,
         env=env,
@@ -73,6 +76,20 @@ def test_two_builds_of_one_commit_are_byte_identical(two_real_builds):
     digests = tree_digest(first)
     assert len(digests) > 50 and "sitemap.xml.gz" in digests and "search/search_index.json" in digests
     assert digests == tree_digest(second)
+
+
+def test_parallel_build_of_the_real_site_is_byte_identical_to_a_serial_build(tmp_path):
+    """`make site` shares the pages among forked workers (generator/mkdocs_parallel.py); one worker is MkDocs' own build."""
+    parallel, serial = tmp_path / "parallel" / "site", tmp_path / "serial" / "site"
+    result = build_site(ROOT, parallel, workers=2)
+    assert result.returncode == 0, result.stderr
+    assert "pages on 2 processes" in result.stderr
+    result = build_site(ROOT, serial, workers=1)
+    assert result.returncode == 0, result.stderr
+    assert "processes" not in result.stderr
+    digests = tree_digest(parallel)
+    assert len(digests) > 50 and "search/search_index.json" in digests
+    assert digests == tree_digest(serial)
 
 
 def test_real_site_has_no_broken_links_or_fragments(two_real_builds):
