@@ -236,9 +236,10 @@ def _run_workers(count, config, files, nav, env, doc_files, populated) -> list[d
                     os._exit(code)
             pids[pid] = (number, result_path)
         os.close(queue_read)
-        answers, failures = [], []
+        answers, failures, cpu = [], [], []
         for pid, (number, result_path) in pids.items():
-            _pid, status = os.waitpid(pid, 0)
+            _pid, status, usage = os.wait4(pid, 0)
+            cpu.append(usage.ru_utime + usage.ru_stime)
             code = os.waitstatus_to_exitcode(status)
             answer = None
             if code == 0:
@@ -260,6 +261,7 @@ def _run_workers(count, config, files, nav, env, doc_files, populated) -> list[d
                 f"build worker {number + 1} of {count} (pid {pid}) {why}{on_page} before it finished "
                 "(out of memory? set DOSSIER_BUILD_WORKERS=1 to build on one core)"
             )
+        log.info("Workers' CPU seconds: " + ", ".join(f"{seconds:.1f}" for seconds in cpu))
         return answers, failures
     finally:
         gc.unfreeze()
