@@ -189,9 +189,11 @@ def _worker(number, config, files, nav, env, doc_files, populated, queue_fd, pro
                 }
                 if entries is not None:
                     del entries[before:]
-                # This page is written: its text is not needed again (a serial build keeps them all).
-                page.markdown = page.content = None
-                page.toc = []
+                if index not in populated:
+                    # Written, and in no other page's menu: its text is not needed again (a serial
+                    # build keeps every page's). Navigation pages keep theirs: their titles may come from it.
+                    page.markdown = page.content = None
+                    page.toc = []
         answer = {"pages": results, "logs": capture.records, "error": None}
     except BaseException as error:  # noqa: BLE001 - reported to the parent, which fails the build
         capture.slot = None
