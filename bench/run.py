@@ -133,8 +133,10 @@ def run_sampled(args: list[str], cwd: Path, env: dict) -> dict:
     }
 
 
-def bench_build_compare(size: int, runs: int, workers: int) -> dict:
-    """The full build's MkDocs step, serial against parallel, alternating; the floor once."""
+def bench_build_compare(
+    size: int, runs: int, workers: int, modes: tuple[str, ...] = ("serial", "parallel", "floor")
+) -> dict:
+    """The full build's MkDocs step, serial against parallel, alternating; the floor once (``modes``: which)."""
     work = ROOT / ".build" / "bench" / str(size)
     print(f"== build compare, {size} records in {work}", flush=True)
     prepare(size, work)
@@ -144,7 +146,7 @@ def bench_build_compare(size: int, runs: int, workers: int) -> dict:
     check = run_sampled([py, "-m", "generator", "check", "--content", "content"], work, env)
     for run in range(runs):
         order = ("serial", "parallel") if run % 2 == 0 else ("parallel", "serial")
-        for mode in order:
+        for mode in (mode for mode in order if mode in modes):
             shutil.rmtree(work / ".build" / "cache", ignore_errors=True)  # cold, as in a fresh clone
             count = 1 if mode == "serial" else workers
             figures = run_sampled(
@@ -165,6 +167,8 @@ def bench_build_compare(size: int, runs: int, workers: int) -> dict:
     result = {"records": size, "html_pages": pages, "workers": workers, "byte_identical": identical}
     result["check_s"] = round(check["wall_s"], 2)
     for mode, values in measured.items():
+        if not values:
+            continue
         result[mode] = {
             key: summary([v[key] for v in values])
             for key in (
@@ -177,10 +181,11 @@ def bench_build_compare(size: int, runs: int, workers: int) -> dict:
             )
         }
         result[mode]["load_average"] = [round(v["load_average"], 1) for v in values]
-    result["speed_up"] = round(result["serial"]["wall_s"]["median"] / result["parallel"]["wall_s"]["median"], 2)
-    result["speed_up_critical_path"] = round(
-        result["serial"]["critical_path_cpu_s"]["median"] / result["parallel"]["critical_path_cpu_s"]["median"], 2
-    )
+    if "serial" in result and "parallel" in result:
+        result["speed_up"] = round(result["serial"]["wall_s"]["median"] / result["parallel"]["wall_s"]["median"], 2)
+        result["speed_up_critical_path"] = round(
+            result["serial"]["critical_path_cpu_s"]["median"] / result["parallel"]["critical_path_cpu_s"]["median"], 2
+        )
     return result
 
 
@@ -236,22 +241,36 @@ def build_compare_table(report: dict) -> str:
         ),
         (
             "peak memory, sum of RSS: serial / parallel / floor (MiB)",
-            lambda r: " / ".join(cell(r[m]["peak_rss_sum_mib"], "{:.0f}") for m in ("serial", "parallel", "floor")),
+            lambda r: " / ".join(
+                cell(r[m]["peak_rss_sum_mib"], "{:.0f}") if m in r else "-" for m in ("serial", "parallel", "floor")
+            ),
         ),
         (
             "peak memory, sum of PSS: serial / parallel / floor (MiB)",
-            lambda r: " / ".join(cell(r[m]["peak_pss_sum_mib"], "{:.0f}") for m in ("serial", "parallel", "floor")),
+            lambda r: " / ".join(
+                cell(r[m]["peak_pss_sum_mib"], "{:.0f}") if m in r else "-" for m in ("serial", "parallel", "floor")
+            ),
         ),
         (
             "load average (1 min) at each run's end: serial; parallel",
             lambda r: f"{r['serial']['load_average']}; {r['parallel']['load_average']}",
         ),
-        ("parallel site byte-identical to serial", lambda r: "yes" if r["byte_identical"] else "NO"),
+        (
+            "parallel site byte-identical to serial",
+            lambda r: {True: "yes", False: "NO", None: "-"}[r["byte_identical"]],
+        ),
     ):
-        lines.append(f"| {label} | " + " | ".join(render(r) for r in sizes) + " |")
+        lines.append(f"| {label} | " + " | ".join(_or_dash(render, r) for r in sizes) + " |")
     for note in report.get("notes", []):
         lines.extend(["", note])
     return "\n".join(lines) + "\n"
+
+
+def _or_dash(render, result) -> str:
+    try:
+        return render(result)
+    except (KeyError, TypeError):  # a mode not measured at this size
+        return "-"
 
 
 def summary(values: list[float]) -> dict:
@@ -676,6 +695,9 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only the full build, serial against parallel (default out: bench/results/build)",
     )
+    parser.add_argument(
+        "--modes", nargs="+", default=["serial", "parallel", "floor"], help="with --build-compare: which builds"
+    )
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="workers of the parallel build")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
@@ -687,7 +709,7 @@ def main(argv: list[str] | None = None) -> int:
                 ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
             ).stdout.strip(),
             "runs": args.runs,
-            "sizes": [bench_build_compare(size, args.runs, args.workers) for size in args.sizes],
+            "sizes": [bench_build_compare(size, args.runs, args.workers, tuple(args.modes)) for size in args.sizes],
         }
         out = args.out or RESULTS / "build"
         out.mkdir(parents=True, exist_ok=True)
