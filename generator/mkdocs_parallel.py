@@ -42,6 +42,7 @@ import logging
 import mmap
 import os
 import pickle
+import signal
 import struct
 import sys
 import tempfile
@@ -130,10 +131,15 @@ class _LogCapture:
     def uninstall() -> None:
         logging.Logger.callHandlers = _call_handlers
 
-    @staticmethod
-    def replay(records: list[logging.LogRecord]) -> None:
-        for record in records:
+    def replay(self, slot: object) -> None:
+        """Emit the records of ``slot`` (and forget them)."""
+        for record in self.records.pop(slot, []):
             _call_handlers(logging.getLogger(record.name), record)
+
+    def replay_all(self) -> None:
+        """Emit every record still held, in the order their slots began (a build that failed early)."""
+        for slot in list(self.records):
+            self.replay(slot)
 
 
 def _portable(record: logging.LogRecord) -> logging.LogRecord:
@@ -220,7 +226,7 @@ def _run_workers(count, config, files, nav, env, doc_files, populated) -> list[d
     for number in range(count):
         struct.pack_into("<q", progress, 8 * number, -1)
     results_dir = tempfile.mkdtemp(prefix="mkdocs-workers-")
-    pids = {}
+    pids, reaped = {}, set()
     sys.stdout.flush()
     sys.stderr.flush()
     gc.collect()
@@ -241,6 +247,7 @@ def _run_workers(count, config, files, nav, env, doc_files, populated) -> list[d
         answers, failures, cpu = [], [], []
         for pid, (number, result_path) in pids.items():
             _pid, status, usage = os.wait4(pid, 0)
+            reaped.add(pid)
             cpu.append(usage.ru_utime + usage.ru_stime)
             code = os.waitstatus_to_exitcode(status)
             answer = None
@@ -266,6 +273,10 @@ def _run_workers(count, config, files, nav, env, doc_files, populated) -> list[d
         log.info("Workers' CPU seconds: " + ", ".join(f"{seconds:.1f}" for seconds in cpu))
         return answers, failures
     finally:
+        for pid in set(pids) - reaped:  # interrupted: no worker outlives the build
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
         gc.unfreeze()
         progress.close()
         with contextlib.suppress(OSError):
@@ -344,10 +355,10 @@ def build(config, *, serve_url: str | None = None, dirty: bool = False) -> None:
             pages.update(answer["pages"])
         # The log, in a serial build's order: conversions, what came between, renderings.
         for index in range(len(doc_files)):
-            capture.replay(capture.records.get(("populate", index), []))
-        capture.replay(capture.records.get("between", []))
+            capture.replay(("populate", index))
+        capture.replay("between")
         for index in range(len(doc_files)):
-            capture.replay(capture.records.get(("build", index), []))
+            capture.replay(("build", index))
         if failures:
             raise BuildError("\n".join(failures))
 
@@ -370,6 +381,8 @@ def build(config, *, serve_url: str | None = None, dirty: bool = False) -> None:
             raise Abort(f"Aborted with {msg} in strict mode!")
         log.info(f"Documentation built in {time.monotonic() - start:.2f} seconds")
     except Exception as e:
+        capture.uninstall()
+        capture.replay_all()  # what was held when the build failed, e.g. a navigation page's error
         config.plugins.on_build_error(error=e)
         if isinstance(e, BuildError):
             log.error(str(e))
