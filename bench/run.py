@@ -17,6 +17,12 @@ run them (separate processes, interpreter start-up included):
   change is served;
 * time to the first search result in headless Chromium (Playwright driving the browser scripts/find_browser.py finds).
 
+``--build-compare`` measures only the full build's MkDocs step, serial (one worker: MkDocs' own
+build) against parallel (generator/mkdocs_parallel.py, one worker a core), alternating, with wall
+and CPU seconds and the peak memory of the whole process tree (the sum of the processes' RSS and
+of their PSS, which counts pages shared after fork once), beside the floor; it writes
+bench/results/build/latest.{json,md}.
+
 Results go to bench/results/latest.json and bench/results/latest.md, as median and spread
 (min-max).  The machine is described in both, since figures mean little without it.
 """
@@ -65,6 +71,206 @@ def run_child(args: list[str], cwd: Path) -> tuple[float, int, str]:
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed ({process.returncode}):\n{text[-3000:]}")
     return elapsed, usage.ru_maxrss // 1024, text
+
+
+def _tree_memory(root: int) -> tuple[int, int]:
+    """(sum of RSS, sum of PSS) in KiB of ``root`` and all its descendants, from /proc."""
+    pids, rss, pss = [root], 0, 0
+    while pids:
+        pid = pids.pop()
+        try:
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as stream:
+                    pids.extend(int(child) for child in stream.read().split())
+            with open(f"/proc/{pid}/smaps_rollup") as stream:
+                for line in stream:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+        except (OSError, ValueError):  # the process ended meanwhile
+            continue
+    return rss, pss
+
+
+def run_sampled(args: list[str], cwd: Path, env: dict) -> dict:
+    """Run a command; wall and CPU seconds (its own and its waited children's) and the peak memory
+    of its whole process tree, sampled every 0.1 s.  Raises on failure."""
+    log = cwd / ".bench-child.log"
+    peaks = {"rss": 0, "pss": 0}
+    with open(log, "wb") as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(args, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.1):
+                rss, pss = _tree_memory(process.pid)
+                peaks["rss"], peaks["pss"] = max(peaks["rss"], rss), max(peaks["pss"], pss)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _pid, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        done.set()
+        sampler.join()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{log.read_text(errors='replace')[-3000:]}")
+    text = log.read_text(errors="replace")
+    workers = re.search(r"Workers' CPU seconds: ([\d., ]+)", text)
+    cpu = usage.ru_utime + usage.ru_stime
+    worker_cpu = [float(x) for x in workers.group(1).split(", ")] if workers else []
+    return {
+        "wall_s": elapsed,
+        # What the wall time would be with a free core for each process: this process's own CPU
+        # seconds, then the slowest worker's (the workers run side by side).
+        "critical_path_cpu_s": cpu - sum(worker_cpu) + max(worker_cpu, default=0.0),
+        "cpu_s": cpu,
+        "max_rss_one_process_mib": usage.ru_maxrss // 1024,
+        "peak_rss_sum_mib": peaks["rss"] // 1024,
+        "peak_pss_sum_mib": peaks["pss"] // 1024,
+        "load_average": os.getloadavg()[0],
+    }
+
+
+def bench_build_compare(
+    size: int, runs: int, workers: int, modes: tuple[str, ...] = ("serial", "parallel", "floor")
+) -> dict:
+    """The full build's MkDocs step, serial against parallel, alternating; the floor once (``modes``: which)."""
+    work = ROOT / ".build" / "bench" / str(size)
+    print(f"== build compare, {size} records in {work}", flush=True)
+    prepare(size, work)
+    py = sys.executable
+    env = dict(ENV, SOURCE_DATE_EPOCH="1700000000", PYTHONHASHSEED="0")
+    measured: dict[str, list[dict]] = {"serial": [], "parallel": [], "floor": []}
+    check = run_sampled([py, "-m", "generator", "check", "--content", "content"], work, env)
+    for run in range(runs):
+        order = ("serial", "parallel") if run % 2 == 0 else ("parallel", "serial")
+        for mode in (mode for mode in order if mode in modes):
+            shutil.rmtree(work / ".build" / "cache", ignore_errors=True)  # cold, as in a fresh clone
+            count = 1 if mode == "serial" else workers
+            figures = run_sampled(
+                [py, "-m", "generator.mkdocs_parallel", "build", "--strict", "--site-dir", f"site-{mode}"],
+                work,
+                dict(env, DOSSIER_BUILD_WORKERS=str(count)),
+            )
+            measured[mode].append(figures)
+            print(f"   {mode} ({count}): {figures}", flush=True)
+    identical = _same_tree(work / "site-serial", work / "site-parallel")
+    subprocess.run(
+        [py, "-m", "generator", "build", "--content", "content", "--out", "md"], cwd=work, env=env, check=True
+    )
+    write_floor_config(work)
+    measured["floor"].append(run_sampled([py, "-m", "mkdocs", "build", "-f", "mkdocs-floor.yml"], work, env))
+    print(f"   floor: {measured['floor'][0]}", flush=True)
+    pages = sum(1 for _ in (work / "site-parallel").rglob("index.html"))
+    result = {"records": size, "html_pages": pages, "workers": workers, "byte_identical": identical}
+    result["check_s"] = round(check["wall_s"], 2)
+    for mode, values in measured.items():
+        if not values:
+            continue
+        result[mode] = {
+            key: summary([v[key] for v in values])
+            for key in (
+                "wall_s",
+                "cpu_s",
+                "critical_path_cpu_s",
+                "peak_rss_sum_mib",
+                "peak_pss_sum_mib",
+                "max_rss_one_process_mib",
+            )
+        }
+        result[mode]["load_average"] = [round(v["load_average"], 1) for v in values]
+    if "serial" in result and "parallel" in result:
+        result["speed_up"] = round(result["serial"]["wall_s"]["median"] / result["parallel"]["wall_s"]["median"], 2)
+        result["speed_up_critical_path"] = round(
+            result["serial"]["critical_path_cpu_s"]["median"] / result["parallel"]["critical_path_cpu_s"]["median"], 2
+        )
+    return result
+
+
+def _same_tree(first: Path, second: Path) -> bool:
+    names = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    if names != sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file()):
+        return False
+    return all((first / name).read_bytes() == (second / name).read_bytes() for name in names)
+
+
+def build_compare_table(report: dict) -> str:
+    sizes = report["sizes"]
+    machine = report["machine"]
+    lines = [
+        f"# Full build on every core, {report['date']}",
+        "",
+        f"Machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB; Python "
+        f"{machine['python']}; load average at start {', '.join(f'{x:.1f}' for x in machine['load_average'])} "
+        "(a machine shared with other builds: wall seconds are noisy, CPU seconds steadier).",
+        "",
+        "The MkDocs step of the full build (`python -m generator.mkdocs_parallel build --strict`, cold parse "
+        "cache), serial (1 worker: MkDocs' own build) and parallel, alternating; median (min-max). Memory: "
+        "peak over the build of the sum over its processes, sampled every 0.1 s (RSS counts pages shared "
+        "after fork in every process; PSS shares them out).",
+        "",
+        "| measure | "
+        + " | ".join(f"{r['records']:,} records ({r['serial']['wall_s']['runs']} runs)" for r in sizes)
+        + " |",
+        "|---|" + "---|" * len(sizes),
+    ]
+
+    def cell(figures: dict, fmt: str = "{:.1f}") -> str:
+        if figures["runs"] == 1:
+            return fmt.format(figures["median"])
+        return f"{fmt.format(figures['median'])} ({fmt.format(figures['min'])}-{fmt.format(figures['max'])})"
+
+    for label, render in (
+        ("HTML pages; workers", lambda r: f"{r['html_pages']:,}; {r['workers']}"),
+        ("check step (s)", lambda r: f"{r['check_s']:.1f}"),
+        ("serial: wall (s)", lambda r: cell(r["serial"]["wall_s"])),
+        ("parallel: wall (s)", lambda r: cell(r["parallel"]["wall_s"])),
+        ("speed-up, serial / parallel wall", lambda r: f"{r['speed_up']:.2f}"),
+        ("serial: CPU (s)", lambda r: cell(r["serial"]["cpu_s"])),
+        (
+            "parallel: critical path, CPU of the parent + the slowest worker (s)",
+            lambda r: cell(r["parallel"]["critical_path_cpu_s"]),
+        ),
+        ("speed-up on free cores, serial CPU / critical path", lambda r: f"{r['speed_up_critical_path']:.2f}"),
+        ("parallel: CPU, all processes (s)", lambda r: cell(r["parallel"]["cpu_s"])),
+        (
+            "floor, plain mkdocs build: wall / CPU (s)",
+            lambda r: f"{cell(r['floor']['wall_s'])} / {cell(r['floor']['cpu_s'])}",
+        ),
+        (
+            "peak memory, sum of RSS: serial / parallel / floor (MiB)",
+            lambda r: " / ".join(
+                cell(r[m]["peak_rss_sum_mib"], "{:.0f}") if m in r else "-" for m in ("serial", "parallel", "floor")
+            ),
+        ),
+        (
+            "peak memory, sum of PSS: serial / parallel / floor (MiB)",
+            lambda r: " / ".join(
+                cell(r[m]["peak_pss_sum_mib"], "{:.0f}") if m in r else "-" for m in ("serial", "parallel", "floor")
+            ),
+        ),
+        (
+            "load average (1 min) at each run's end: serial; parallel",
+            lambda r: f"{r['serial']['load_average']}; {r['parallel']['load_average']}",
+        ),
+        (
+            "parallel site byte-identical to serial",
+            lambda r: {True: "yes", False: "NO", None: "-"}[r["byte_identical"]],
+        ),
+    ):
+        lines.append(f"| {label} | " + " | ".join(_or_dash(render, r) for r in sizes) + " |")
+    for note in report.get("notes", []):
+        lines.extend(["", note])
+    return "\n".join(lines) + "\n"
+
+
+def _or_dash(render, result) -> str:
+    try:
+        return render(result)
+    except (KeyError, TypeError):  # a mode not measured at this size
+        return "-"
 
 
 def summary(values: list[float]) -> dict:
@@ -121,6 +327,8 @@ def write_floor_config(work: Path) -> None:
     config = load_config(work / "mkdocs.yml")
     config["docs_dir"] = "md"
     config["site_dir"] = "site-floor"
+    if not config.get("repo_url"):
+        config["edit_uri"] = ""  # as the dossier plugin does: no edit links without a repository
     config["plugins"] = [
         p for p in config.get("plugins", []) if not (isinstance(p, dict) and "dossier" in p) and p != "dossier"
     ]
@@ -482,8 +690,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-site", action="store_true", help="engine only: skip the MkDocs builds, serve and browser measures"
     )
-    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--build-compare",
+        action="store_true",
+        help="only the full build, serial against parallel (default out: bench/results/build)",
+    )
+    parser.add_argument(
+        "--modes", nargs="+", default=["serial", "parallel", "floor"], help="with --build-compare: which builds"
+    )
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="workers of the parallel build")
+    parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
+    if args.build_compare:
+        report = {
+            "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "machine": machine(),
+            "commit": subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+            ).stdout.strip(),
+            "runs": args.runs,
+            "sizes": [bench_build_compare(size, args.runs, args.workers, tuple(args.modes)) for size in args.sizes],
+        }
+        out = args.out or RESULTS / "build"
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "latest.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        (out / "latest.md").write_text(build_compare_table(report), encoding="utf-8")
+        print(build_compare_table(report))
+        return 0
+    args.out = args.out or RESULTS
     report = {
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(),

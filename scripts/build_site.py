@@ -11,7 +11,11 @@
   generator writes come from the commit, not the clock; two builds of one commit are
   byte-identical (tests/test_site_qa.py builds twice and compares the trees).
 
-Usage: python scripts/build_site.py [--root PROJECT] [--site-dir DIR]
+* On every core: the pages are converted and rendered by forked workers
+  (generator/mkdocs_parallel.py), with output byte-identical to MkDocs' serial build;
+  ``--workers 1`` (or DOSSIER_BUILD_WORKERS=1) builds on one core.
+
+Usage: python scripts/build_site.py [--root PROJECT] [--site-dir DIR] [--workers N]
 """
 
 from __future__ import annotations
@@ -70,12 +74,14 @@ def swap_in(fresh: Path, site: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build(root: Path, site: Path) -> int:
+def build(root: Path, site: Path, workers: int | None = None) -> int:
     # Staged beside the target, so that the swap is a rename within one file system; a folder
     # of its own, so that two builds running at once never delete each other's work.
     build_dir = root / ".build" if site.parent == root else site.parent
     build_dir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0")
+    if workers is not None:
+        env["DOSSIER_BUILD_WORKERS"] = str(workers)
     epoch = source_date_epoch(root)
     if epoch:
         env["SOURCE_DATE_EPOCH"] = epoch
@@ -89,7 +95,8 @@ def build(root: Path, site: Path) -> int:
     fresh.chmod(0o755)  # mkdtemp makes it private; the site is for a web server to read
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(fresh)],
+            # `mkdocs build` with the pages shared among the cores (generator/mkdocs_parallel.py)
+            [sys.executable, "-m", "generator.mkdocs_parallel", "build", "--strict", "--site-dir", str(fresh)],
             cwd=root,
             env=env,
             capture_output=True,
@@ -117,10 +124,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--root", type=Path, default=ROOT, help="the project folder (default: this one)")
     parser.add_argument("--site-dir", type=Path, default=None, help="where the site goes (default: ROOT/site)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="processes that render the pages (default: DOSSIER_BUILD_WORKERS, else the cores; 1 = serial)",
+    )
     args = parser.parse_args(argv)
     root = args.root.resolve()
     site = (args.site_dir or root / "site").resolve()
-    return build(root, site)
+    return build(root, site, args.workers)
 
 
 if __name__ == "__main__":
