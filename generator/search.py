@@ -59,12 +59,15 @@ def alias_words(names) -> str:
 
 
 def record_search_data(dossier: Dossier) -> dict[tuple[str, str], dict]:
-    """(kind, id) -> {"summary", "words", "filters": [(name, value), …]} for every record."""
+    """(kind, id) -> {"summary", "words", "filters": [(name, value), …]} for every record; an entity's
+    also "name", indexed at Pagefind's highest weight so that its name finds it before pages that
+    only mention it (an event titled after it, a short page naming it twice)."""
     data: dict[tuple[str, str], dict] = {}
     for entity in dossier.entities.values():
         filters = [("kind", KIND_LABELS["entity"]), ("type", dossier.vocabulary.type_label(entity.type))]
         filters += [("tag", tag) for tag in entity.tags]
         data[("entity", entity.id)] = {
+            "name": entity.name,
             "summary": plain_summary(dossier, entity.summary or ""),
             "words": alias_words(alias.name for alias in entity.aliases),
             "filters": filters,

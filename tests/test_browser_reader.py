@@ -92,7 +92,8 @@ def test_search_filters_by_kind_type_tag_and_year(watched, real_server, real_sit
     page.goto(real_server.url)
     everything = _search(page, "Alibaba")
     filters = page.locator("[data-dossier-search='filters']")
-    expect(filters).to_be_visible()
+    expect(filters).to_be_visible()  # once no query is loading
+    expect(filters.locator("select")).to_have_count(4)
     for name in ("kind", "type", "tag", "year"):
         assert filters.locator(f"select[name={name}] option").count() > 1, name
 
@@ -240,8 +241,41 @@ def test_without_javascript_the_lists_stay_and_the_controls_stay_hidden(browser,
         page.goto(real_server.url + "graph/")
         assert page.locator(".dossier-graph").is_hidden()
         assert page.locator("h2:has-text('All relationships') ~ ul li").count() > 0
+        # search needs JavaScript: its button and box are not offered at all
+        assert page.locator("label.md-header__button[for=__search]").count() == 1
+        assert page.locator("label.md-header__button[for=__search]").is_hidden()
+        assert page.locator(".dossier-search").is_hidden()
     finally:
         context.close()
+
+
+def test_search_works_from_the_keyboard(watched, real_server):
+    """"/" opens the header's search box, arrows walk the results, Enter opens one, Escape closes the box."""
+    page = watched.page
+    page.goto(real_server.url)
+    search_input = page.locator("input[data-dossier-search='query']")
+    page.keyboard.press("/")
+    expect(search_input).to_be_focused()
+    page.keyboard.type("DeepSeek")
+    results = page.locator("[data-dossier-search='list'] .md-search-result__item > a")
+    expect(results.first).to_be_attached(timeout=20000)
+    expect(page.locator("[data-dossier-search='list'] > li[hidden]")).to_have_count(0)
+    page.keyboard.press("ArrowDown")
+    expect(results.first).to_be_focused()
+    if results.count() > 1:
+        page.keyboard.press("ArrowDown")
+        expect(results.nth(1)).to_be_focused()
+        page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    expect(search_input).to_be_focused()
+    page.keyboard.press("Escape")
+    assert not page.locator("#__search").is_checked()
+    search_input.focus()
+    first = urlsplit(results.first.get_attribute("href")).path
+    page.keyboard.press("Enter")  # the first result
+    page.wait_for_url(lambda url: urlsplit(url).path == first, timeout=20000)
+    assert first.endswith("/entities/deepseek/")
+    watched.check_clean()
 
 
 def test_large_dossier_graph_draws_a_bounded_number_of_nodes(browser, large_site):

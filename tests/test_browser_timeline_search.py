@@ -163,7 +163,8 @@ def test_search_snippets_are_the_summary_without_table_debris_or_markers(watched
     assert snippet.startswith(expected_start[query]), snippet
     for result in results:
         assert not MARKER_RE.search(result["snippet"]), result
-    assert page.locator("[data-dossier-search='list'] mark").count() > 0  # the query's words are marked
+    if query in hit["title"]:  # the query's words are marked where they show (an alias is never shown)
+        assert page.locator("[data-dossier-search='list'] mark").count() > 0
     page.screenshot(path=str(SCREENSHOTS / f"search-{record.split('/')[1]}.png"))
     watched.check_clean()
 

@@ -136,10 +136,18 @@
     shown = shown.concat(batch);
     more.hidden = shown.length >= results.length;
     var slots = batch.map(function () { var li = document.createElement("li"); li.hidden = true; list.appendChild(li); return li; });
+    var query = terms.join(" ");
     return Promise.all(batch.map(function (result, index) {
       return result.data().then(function (data) {
         if (current !== generation) return;
-        list.replaceChild(item(data, terms), slots[index]);
+        var drawn = item(data, terms);
+        list.replaceChild(drawn, slots[index]);
+        /* A record named exactly as the query comes first: Pagefind's ranking favours short pages,
+           so an event titled "DeepSeek R1 …" would otherwise come before DeepSeek's own page. */
+        var title = ((data.meta && data.meta.title) || "").toLowerCase().replace(/\s+/g, " ").trim();
+        if (start !== 0 || title !== query) return;
+        drawn.exact = true;
+        if (!list.firstChild.exact) list.insertBefore(drawn, list.firstChild);
       });
     }));
   }
