@@ -250,7 +250,7 @@ def test_without_javascript_the_lists_stay_and_the_controls_stay_hidden(browser,
 
 
 def test_search_works_from_the_keyboard(watched, real_server):
-    """"/" opens the header's search box, arrows walk the results, Enter opens one, Escape closes the box."""
+    """ "/" opens the header's search box, arrows walk the results, Enter opens one, Escape closes the box."""
     page = watched.page
     page.goto(real_server.url)
     search_input = page.locator("input[data-dossier-search='query']")
