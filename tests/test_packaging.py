@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import importlib.metadata
 import re
+import subprocess
 import sys
 import tomllib
 
@@ -64,3 +65,11 @@ def test_declared_dependencies_are_pinned_in_requirements():
         if "==" in line and not line.startswith("#")
     }
     assert sorted(_declared() - pinned) == []
+
+
+def test_make_test_lints_and_checks_formatting_before_the_suite():
+    planned = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    lines = [line.strip() for line in planned.splitlines()]
+    lint, fmt = lines.index(".venv/bin/ruff check ."), lines.index(".venv/bin/ruff format --check .")
+    pytest_line = next(index for index, line in enumerate(lines) if line.startswith(".venv/bin/python -m pytest"))
+    assert lint < pytest_line and fmt < pytest_line, lines
