@@ -50,6 +50,10 @@ def _teach_search_segmenter(words: list[str], cache_dir: Path | None = None) -> 
         jieba.add_word(word)
 
 
+#: The theme's files that only mkdocs-material's search plugin uses.
+_MATERIAL_SEARCH_ASSETS = ("assets/javascripts/lunr/", "assets/javascripts/workers/search.")
+
+
 def _material_search(config) -> bool:
     """Whether mkdocs-material's search plugin is listed (the site's own search is Pagefind)."""
     return "material/search" in config.plugins or "search" in config.plugins
@@ -192,6 +196,11 @@ class DossierPlugin(BasePlugin[DossierConfig]):
             files.append(generated)
         if not self.serving:  # the files hold the texts now; serve keeps them for the next rebuild
             self.pages = {}
+        if not _material_search(config):
+            # mkdocs-material's search worker and its lunr languages (1.2 MB) load only for its own
+            # search box, which the site does not have: the site ships Pagefind alone.
+            for file in [file for file in files if file.src_uri.startswith(_MATERIAL_SEARCH_ASSETS)]:
+                files.remove(file)
         return files
 
     def on_page_markdown(self, markdown, page, config, files):

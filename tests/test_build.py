@@ -106,6 +106,9 @@ def test_entity_page_lists_aliases_for_search(mini_site):
 def test_search_index_leaves_out_lists_of_records_and_keeps_records(mini_site):
     """Index pages, relationship lists and timelines only repeat what each record's own page says."""
     indexed = pagefind_pages(mini_site)
+    # one search shipped: Pagefind's, not mkdocs-material's index, worker and lunr languages too
+    assert not (mini_site / "search").exists() and not (mini_site / "assets" / "javascripts" / "lunr").exists()
+    assert not list((mini_site / "assets" / "javascripts").glob("workers/search.*"))
     pages = {url.lstrip("/") for url in indexed}
     for listing in ("timeline/", "graph/", "entities/", "sources/", "types/company/"):
         assert listing not in pages, listing
