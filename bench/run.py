@@ -120,8 +120,8 @@ def prepare(size: int, work: Path) -> None:
 def write_floor_config(work: Path) -> None:
     """mkdocs.yml for the floor: the generated Markdown tree, same theme, no dossier plugin."""
     sys.path.insert(0, str(ROOT))
+    from generator.build import SiteBuild
     from generator.pipeline import load_dossier
-    from generator.render import Renderer
 
     config = load_config(work / "mkdocs.yml")
     config["docs_dir"] = "md"
@@ -134,7 +134,7 @@ def write_floor_config(work: Path) -> None:
     cwd = os.getcwd()
     os.chdir(work)
     try:
-        config["nav"] = Renderer(load_dossier(Path("content")).dossier).navigation()
+        config["nav"] = SiteBuild(load_dossier(Path("content")).dossier).navigation()
     finally:
         os.chdir(cwd)
     (work / "mkdocs-floor.yml").write_text(

@@ -30,10 +30,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 import synth  # noqa: E402
 
+from generator import build  # noqa: E402
 from generator import cache as cache_module  # noqa: E402
-from generator import render  # noqa: E402
+from generator.build import SiteBuild  # noqa: E402
+from generator.outputs.data_files import build_data_files  # noqa: E402
 from generator.pipeline import load_dossier  # noqa: E402
-from generator.render import Renderer  # noqa: E402
+from generator.settings import SiteSettings  # noqa: E402
 
 
 def _timed(function, runs: int) -> dict:
@@ -70,18 +72,18 @@ def measure(records: int, runs: int) -> dict:
     )
     figures["warm load_dossier (s)"] = _timed(lambda: load_dossier(content, cache_dir), runs)
     dossier = load_dossier(content, cache_dir).dossier
-    site = {"name": "Bench", "url": "https://example.org/", "directory_urls": True}
-    threshold = render.EXPORTS_IN_CHILD_MIN_RECORDS
+    site = SiteSettings(name="Bench", site_url="https://example.org/", directory_urls=True)
+    threshold = build.EXPORTS_IN_CHILD_MIN_RECORDS
     forked, in_process = [], []
     try:
-        Renderer(dossier, site_meta=site).render_all()  # warm-up: templates compiled, followthemoney imported
+        SiteBuild(dossier, settings=site).render_all()  # warm-up: templates compiled, followthemoney imported
         for _ in range(runs):  # alternated, so that a change in the machine's load hits both alike
-            render.EXPORTS_IN_CHILD_MIN_RECORDS = 0
-            forked.append(_timed(lambda: Renderer(dossier, site_meta=site).render_all(), 1))
-            render.EXPORTS_IN_CHILD_MIN_RECORDS = 10**9
-            in_process.append(_timed(lambda: Renderer(dossier, site_meta=site).render_all(), 1))
+            build.EXPORTS_IN_CHILD_MIN_RECORDS = 0
+            forked.append(_timed(lambda: SiteBuild(dossier, settings=site).render_all(), 1))
+            build.EXPORTS_IN_CHILD_MIN_RECORDS = 10**9
+            in_process.append(_timed(lambda: SiteBuild(dossier, settings=site).render_all(), 1))
     finally:
-        render.EXPORTS_IN_CHILD_MIN_RECORDS = threshold
+        build.EXPORTS_IN_CHILD_MIN_RECORDS = threshold
     for name, timings in (
         ("render all pages, data files in a forked child (s)", forked),
         ("render all pages, data files in the same process (s)", in_process),
@@ -93,7 +95,7 @@ def measure(records: int, runs: int) -> dict:
             "max": max(walls),
             "cpu": round(statistics.median(t["cpu"] for t in timings), 3),
         }
-    figures["data files alone (s)"] = _timed(lambda: render.build_exports(dossier, site), runs)
+    figures["data files alone (s)"] = _timed(lambda: build_data_files(dossier, site), runs)
     return figures
 
 

@@ -8,7 +8,6 @@ problems are collected; nothing stops at the first one.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ from .model import (
     StoredText,
     split_citation,
 )
-from .problems import Problem, Severity
+from .problems import Problem, Severity, suggest_closest
 from .vocabulary import Vocabulary
 
 TEXT_LINK_RE = re.compile(r"\[\[([^\[\]|\n]*)(?:\|([^\[\]\n]*))?\]\]")
@@ -94,11 +93,6 @@ def _field_label(path: tuple) -> str:
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text or "record"
-
-
-def suggest_closest(word: str, choices) -> str:
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{match[0]}'?" if match else ""
 
 
 class _Validator:

@@ -10,6 +10,7 @@ from pathlib import Path
 import jinja2
 
 from . import __version__, codes, jsonschema, manifest
+from .build import SiteBuild
 from .cache import fewer_collections
 from .fmt import format_files
 from .pipeline import default_workers, load_dossier, published_ids
@@ -17,7 +18,7 @@ from .problems import DossierError, Severity, format_problems, format_report, su
 from .published import record_published
 from .rename import RenameError, rename_record
 from .rename import describe as describe_rename
-from .render import Renderer, template_problem
+from .render import template_problem
 from .scaffold import ScaffoldError, create_record
 from .starter import InitError, init_project
 from .vocabulary import load_vocabulary
@@ -105,7 +106,7 @@ def command_build(args) -> int:
         return 1
     try:
         with fewer_collections():  # pages go to disk as they are rendered: the tree is never all in memory
-            report = write_tree(Renderer(result.dossier, templates).iter_pages(), out_dir)
+            report = write_tree(SiteBuild(result.dossier, templates).iter_pages(), out_dir)
     except OutputFolderError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

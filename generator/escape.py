@@ -64,11 +64,14 @@ def rich_text(text: str | None) -> str:
 
 
 def link_title(text: str | None, limit: int = 200) -> str:
-    """Text for a link's title attribute (hover preview): short, plain, quote-safe."""
+    """Text for a link's title attribute (hover preview): short, one line, quote-safe.
+
+    Rich text comes here flattened (:func:`generator.richtext.plain_text`); its [[links]] are
+    not this function's business.
+    """
     if not text:
         return ""
-    flat = _WHITESPACE_RE.sub(" ", re.sub(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]", lambda m: m.group(2) or "", text))
-    flat = flat.strip()
+    flat = _WHITESPACE_RE.sub(" ", text).strip()
     if len(flat) > limit:
         flat = flat[: limit - 1].rstrip() + "\u2026"
     return inline(flat)

@@ -32,10 +32,12 @@ import inspect
 from collections.abc import Callable
 from pathlib import Path
 
+from .build import SiteBuild
 from .cache import fewer_collections
 from .link import Dossier
 from .manifest import hash_tree
-from .render import TEMPLATES_DIR, LinkMemo, Renderer, record_path
+from .render import TEMPLATES_DIR, LinkMemo
+from .settings import record_path
 
 EVERYTHING = "\0every key"  # in a page's reads of an attribute: it iterated the whole value
 LENGTH = "\0length"  # ... it asked for the value's length
@@ -266,7 +268,7 @@ class IncrementalRenderer:
     def render(
         self,
         dossier: Dossier,
-        make_renderer: Callable[[Dossier], Renderer] = Renderer,
+        make_renderer: Callable[[Dossier], SiteBuild] = SiteBuild,
         override_dir: Path | None = None,
         settings: str = "",
     ) -> dict:
@@ -281,9 +283,9 @@ class IncrementalRenderer:
         recorder = Recorder()
         view = RecordingDossier(dossier, recorder)
         renderer = make_renderer(dossier)  # the other pages and the data files: nothing to record
-        renderer.prefetch_exports()  # the data files build on the other core while the record pages render
+        renderer.start_outputs()  # the data files build on the other core while the record pages render
         try:
-            record_renderer = make_renderer(view)
+            record_renderer = make_renderer(view).renderer
             record_renderer._memo = _recording_memo(recorder)
             pages: dict[str, str] = {}
             reads_by_path: dict[str, dict[str, set]] = {}
@@ -312,7 +314,7 @@ class IncrementalRenderer:
                 if path not in record_paths:
                     pages[path] = text
         except BaseException:  # a template error: no forked child left waiting on its pipe
-            renderer.cancel_exports()
+            renderer.cancel_outputs()
             raise
         pages = dict(sorted(pages.items()))
         self.changed = {path for path, text in pages.items() if self.pages.get(path) != text}

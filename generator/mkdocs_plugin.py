@@ -19,15 +19,17 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from .build import SiteBuild
 from .incremental import IncrementalRenderer
 from .pipeline import default_workers, load_dossier, published_ids
 from .problems import DossierError, Severity
 from .provenance import ProvenanceIndex
 from .published import record_published
-from .render import Renderer, template_problem
+from .render import template_problem
 from .search import canonical_filters, ignore_sections, pagefind_command, record_search_data
 from .searchindex import tidy_search_index
 from .searchwords import han_names
+from .settings import SiteSettings
 
 log = logging.getLogger("mkdocs.plugins.dossier")
 
@@ -124,7 +126,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         if self.serving:
             # Import followthemoney once here (~0.7 s), not on every rebuild's data files (built in
             # this process: generator/background.py never forks beside the server's threads).
-            from . import ftm  # noqa: F401
+            from .outputs import ftm  # noqa: F401
 
     def _project_path(self, config, value: str) -> Path:
         return (Path(config.config_file_path).parent / value).resolve()
@@ -146,18 +148,18 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         renderer_args = (
             result.dossier,
             templates,
-            {
-                "name": config.site_name,
-                "url": config.site_url or "",
-                "directory_urls": config.use_directory_urls,
-                "data_license": self.config.data_license,
-                "data_license_url": self.config.data_license_url,
-            },
+            SiteSettings(
+                name=config.site_name,
+                site_url=config.site_url or "",
+                directory_urls=config.use_directory_urls,
+                data_license=self.config.data_license,
+                data_license_url=self.config.data_license_url,
+            ),
             ProvenanceIndex.for_project(
                 Path(config.config_file_path).parent, content_dir, config.repo_url or "", config.edit_uri or ""
             ),
         )
-        renderer = Renderer(*renderer_args)
+        renderer = SiteBuild(*renderer_args)
         self.published = published_ids(result.dossier)
         if _material_search(config):
             _teach_search_segmenter(han_names(result.dossier), self._project_path(config, ".build"))
@@ -173,7 +175,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
                     + repr(sorted((renderer_args[3].dates or {}).items()))
                 )
                 self.pages = self.incremental.render(
-                    result.dossier, lambda view: Renderer(view, *renderer_args[1:]), templates, settings
+                    result.dossier, lambda view: SiteBuild(view, *renderer_args[1:]), templates, settings
                 )
                 self.unchanged_paths = set() if first else set(self.pages) - self.incremental.changed
             else:

@@ -10,12 +10,12 @@ from pathlib import Path
 import yaml
 
 from .cache import ParseCache, check_record_files, fewer_collections
-from .check import TEXT_LINK_RE, CheckedFile, resolve_references, suggest_closest
+from .check import TEXT_LINK_RE, CheckedFile, resolve_references
 from .evidence import EvidenceCounts, check_stored_texts, whole_source_warnings
 from .link import Dossier, link_dossier
 from .loader import BIDI_CONTROL_RE, bad_character, discover_record_files, display_path
 from .model import Entity, Event, Origin, Page, Source
-from .problems import DossierError, Problem, Severity
+from .problems import DossierError, Problem, Severity, suggest_closest
 from .published import vanished_ids
 from .vocabulary import Vocabulary, load_vocabulary, removed_types_in_use
 

@@ -6,6 +6,7 @@ all of them; only the CLI and the MkDocs adapter turn that into exit codes.
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass
 from enum import Enum
@@ -131,3 +132,9 @@ class DossierError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = sort_problems(problems)
         super().__init__(format_report(self.problems) + "\n" + summary_line(self.problems))
+
+
+def suggest_closest(word: str, choices) -> str:
+    """The hint for a misspelt word: "did you mean 'x'?" with the closest choice, or '' (one rule everywhere)."""
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{match[0]}'?" if match else ""

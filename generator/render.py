@@ -1,5 +1,8 @@
 """Render the linked dossier into Markdown pages through Jinja2 templates.
 
+Only Markdown (and the redirect pages' HTML): the data files, the graph's data and the JSON
+Schema are outputs (:mod:`generator.outputs`), and :mod:`generator.build` puts the two together.
+
 Templates are files in ``generator/templates``; a folder given as ``override_dir`` comes
 first, so a project can replace any of them.  The most specific template wins:
 ``entity-company.md.j2`` before ``entity.md.j2``.  Every value from a record reaches the
@@ -14,31 +17,21 @@ from pathlib import Path
 
 import jinja2
 
-from . import background, escape, reference, schema
-from .cache import fewer_collections
+from . import escape, reference, schema
 from .check import TEXT_LINK_RE
 from .evidence import voice_words
-from .exports import DATA_PAGE_PATH, build_exports, page_url
-from .graph import GRAPH_PATH, build_graph, graph_json
-from .jsonschema import SITE_PATH as JSON_SCHEMA_PATH
-from .jsonschema import schema_texts
 from .link import Dossier
 from .loader import display_path
 from .model import Entity, Event, Excerpt, PartialDate, Source, human_period, split_citation
 from .problems import Problem
 from .provenance import ProvenanceIndex
+from .richtext import plain_text, record_title
+from .settings import SiteSettings, record_path
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 _PLACEHOLDER_RE = re.compile("\0(\\d+)\0")
-_SPACE_BEFORE_PUNCTUATION_RE = re.compile(r"\s+([.,;:!?)])")
-#: From this many records on, the data files are built in a forked child while the pages render
-#: (generator/background.py): at 1,000 records they cost ~1.2 s, a fork a few milliseconds.
-EXPORTS_IN_CHILD_MIN_RECORDS = 300
-
-
-def record_path(record) -> str:
-    """The Markdown path of a record's page: its permanent URL is derived from it."""
-    return f"{schema.KIND_FOLDERS[record.kind]}/{record.id}.md"
+DATA_PAGE_PATH = "data.md"
+GRAPH_PAGE_PATH = "graph.md"
 
 
 def redirect_path(record, former_id: str, directory_urls: bool = True) -> str:
@@ -177,7 +170,7 @@ class PageWriter:
         links = self.memo.links
         made = links.get(key)
         if made is None:
-            text = escape.inline(label if label is not None else _title_of(record))
+            text = escape.inline(label if label is not None else record_title(record))
             title = self._preview(record) if preview else None
             title_part = f' "{title}"' if title else ""
             made = links[key] = f"[{text}]({self.url(record_path(record))}{title_part})"
@@ -188,28 +181,13 @@ class PageWriter:
         previews = self.memo.previews
         if record.id not in previews:
             previews[record.id] = escape.link_title(
-                self._flatten(getattr(record, "summary", None) or getattr(record, "note", None))
+                plain_text(self.dossier, getattr(record, "summary", None) or getattr(record, "note", None))
             )
         return previews[record.id]
 
-    def _flatten(self, text: str | None) -> str | None:
-        """Rich text as plain words: links become the linked record's name, citations vanish."""
-        if not text:
-            return text
-
-        def word(match) -> str:
-            target, label = match.group(1).strip(), match.group(2)
-            if target in self.dossier.sources or "#" in target:
-                return ""
-            record = self.dossier.get(target)
-            return label or (_title_of(record) if record else target)
-
-        return TEXT_LINK_RE.sub(word, text)
-
     def flat(self, text: str | None) -> str:
         """Rich text as one line of plain words (names for links, no citation markers), not yet escaped."""
-        words = " ".join((self._flatten(text) or "").split())
-        return _SPACE_BEFORE_PUNCTUATION_RE.sub(r"\1", words)  # where a citation stood: "extend [[src]]."
+        return plain_text(self.dossier, text)
 
     def links(self, record_ids) -> str:
         return ", ".join(self.link(record_id) for record_id in record_ids)
@@ -328,14 +306,6 @@ def _by_excerpt(citations) -> dict[str, list]:
     return grouped
 
 
-def _title_of(record) -> str:
-    if isinstance(record, Entity):
-        return record.name
-    if isinstance(record, Event):
-        return record.title
-    return record.display_title
-
-
 def event_entities(event: Event) -> list[str]:
     """Ids of every entity an event involves: participants, place and topics, each once."""
     ids = [p.entity for p in event.participants] + ([event.place] if event.place else []) + list(event.topics)
@@ -442,56 +412,39 @@ def make_environment(override_dir: Path | None = None) -> jinja2.Environment:
     environment.filters["attr"] = escape.attribute
     environment.filters["safe_url"] = escape.safe_url
     environment.globals["schema"] = schema
-    environment.globals["record_path"] = record_path
-    environment.globals["type_index_path"] = type_index_path
     environment.globals["tag_page_path"] = tag_page_path
     environment.globals["language_name"] = language_name
     environment.globals["cited_sources"] = cited_sources
-    environment.globals["event_entities"] = event_entities
     environment.globals["human_period"] = human_period
     return environment
 
 
 class Renderer:
-    """Renders every page of a dossier: ``render_all()`` maps Markdown paths to their text."""
+    """Renders the Markdown pages of a dossier, one kind of page at a time.
+
+    :class:`generator.build.SiteBuild` calls them in order and adds the outputs; the graph page
+    and the data page are given what the outputs made (the graph, the list of downloads).
+    """
 
     def __init__(
         self,
         dossier: Dossier,
         override_dir: Path | None = None,
-        site_meta: dict | None = None,
+        settings: SiteSettings | None = None,
         provenance: ProvenanceIndex | None = None,
     ):
         self.dossier = dossier
         self.environment = make_environment(override_dir)
-        self.site_meta = site_meta or {}
+        self.settings = settings or SiteSettings()
         # Which file a page comes from, its edit link and last change (generator/provenance.py).
         self.environment.globals["provenance"] = (provenance or ProvenanceIndex(None)).of
-        self._exports: background.Pending | None = None
         self._memo = LinkMemo()
-
-    def prefetch_exports(self) -> None:
-        """Start building the data files (JSON, CSV, FtM, feed) on the other core, if it pays."""
-        if self._exports is None:
-            large = sum(self.dossier.counts().values()) >= EXPORTS_IN_CHILD_MIN_RECORDS
-            self._exports = background.start(build_exports, self.dossier, self.site_meta, fork=large)
-
-    def cancel_exports(self) -> None:
-        """Stop building the data files: the render failed (a forked child would wait on its pipe)."""
-        if self._exports is not None:
-            self._exports.cancel()
-            self._exports = None
-
-    def exports(self) -> tuple[dict[str, str], list]:
-        """The data files and the data page's list of them (:func:`generator.exports.build_exports`)."""
-        self.prefetch_exports()
-        return self._exports.result()
 
     def _render(self, template_names: list[str], path: str, **context) -> str:
         template = self.environment.select_template(template_names)
         writer = PageWriter(self.dossier, path, memo=self._memo)
         return template.render(
-            doc=writer, dossier=self.dossier, site=self.site_meta, vocabulary=self.dossier.vocabulary, **context
+            doc=writer, dossier=self.dossier, site=self.settings, vocabulary=self.dossier.vocabulary, **context
         )
 
     def render_entity(self, entity: Entity) -> str:
@@ -536,21 +489,17 @@ class Renderer:
 
     def render_redirect(self, record, former_id: str) -> tuple[str, str]:
         """(path, HTML) of the page at a former id's address, forwarding to the record's page."""
-        directory_urls = self.site_meta.get("directory_urls", True)
-        path = redirect_path(record, former_id, directory_urls)
-        target = page_url(record, directory_urls)
+        path = redirect_path(record, former_id, self.settings.directory_urls)
+        target = self.settings.record_url(record)
         relative_target = relative(path, target) if not target.endswith("/") else relative(path, target + "x")[:-1]
-        site_url = self.site_meta.get("url") or ""
-        canonical = (
-            site_url.rstrip("/") + "/" + target if site_url.startswith(("http://", "https://")) else relative_target
-        )
+        canonical = self.settings.absolute_url(target) or relative_target
         text = self.environment.get_template("redirect.html.j2").render(
             record=record,
             former_id=former_id,
-            title=_title_of(record),
+            title=record_title(record),
             target=relative_target,
             canonical=canonical,
-            site=self.site_meta,
+            site=self.settings,
         )
         return path, text
 
@@ -591,22 +540,8 @@ class Renderer:
             for event in self.dossier.events.values()
         }
 
-    @fewer_collections()
-    def render_all(self, only: set[str] | None = None) -> dict[str, str]:
-        """Every page; with ``only``, record pages just for those ids (see :mod:`generator.incremental`)."""
-        pages = dict(self.iter_pages(only))  # a path given twice keeps its last text, as when written
-        return dict(sorted(pages.items()))
-
-    def iter_pages(self, only: set[str] | None = None):
-        """(path, text) of every page, one at a time, so that a writer need not hold them all."""
-        try:
-            yield from self._pages(only)
-        except BaseException:  # a template error, or the writer stopped (GeneratorExit)
-            self.cancel_exports()
-            raise
-
-    def _pages(self, only: set[str] | None):
-        self.prefetch_exports()  # in a child process for large dossiers, while the pages render
+    def record_pages(self, only: set[str] | None = None):
+        """(path, text) of every record's page and of its redirects; with ``only``, just for those ids."""
         for entity in self.dossier.entities.values():
             if only is None or entity.id in only:
                 yield record_path(entity), self.render_entity(entity)
@@ -620,8 +555,11 @@ class Renderer:
             if only is None or record.id in only:
                 for former_id in record.former_ids:
                     yield self.render_redirect(record, former_id)
-        present_types = self.present_types()
-        for entity_type in present_types:
+
+    def index_pages(self):
+        """(path, text) of the pages that list records: types, tags, entities, sources, the timeline."""
+        types = present_types(self.dossier)
+        for entity_type in types:
             path = type_index_path(entity_type.name)
             yield (
                 path,
@@ -633,7 +571,7 @@ class Renderer:
                 ),
             )
         yield from self._tag_pages()
-        yield "entities/index.md", self._render(["entities-index.md.j2"], "entities/index.md", types=present_types)
+        yield "entities/index.md", self._render(["entities-index.md.j2"], "entities/index.md", types=types)
         yield (
             "sources/index.md",
             self._render(
@@ -652,43 +590,49 @@ class Renderer:
                 types_by_event=self.entity_types_by_event(),
             ),
         )
-        graph = build_graph(self.dossier, self.site_meta.get("directory_urls", True))
-        yield "graph.md", self._render(["graph.md.j2"], "graph.md", graph=graph)
-        yield GRAPH_PATH, graph_json(graph)  # not Markdown: copied to the site as it is
+
+    def graph_page(self, graph) -> tuple[str, str]:
+        """The network page, listing what ``graph`` (:func:`generator.outputs.graph.build_graph`) draws."""
+        return GRAPH_PAGE_PATH, self._render(["graph.md.j2"], GRAPH_PAGE_PATH, graph=graph)
+
+    def hand_written_pages(self):
+        """(path, text) of the dossier's own pages, and the home page (built when the dossier has none)."""
+        types = present_types(self.dossier)
         home_written = False
         for page in self.dossier.pages.values():
             path = f"{page.id}.md"
             names = ["home.md.j2", "page.md.j2"] if page.id == "index" else ["page.md.j2"]
             home_written = home_written or path == "index.md"
-            yield path, self._render(names, path, page=page, types=present_types, **self.home_context())
+            yield path, self._render(names, path, page=page, types=types, **self.home_context())
         if not home_written:
             yield (
                 "index.md",
-                self._render(["home.md.j2"], "index.md", page=None, types=present_types, **self.home_context()),
+                self._render(["home.md.j2"], "index.md", page=None, types=types, **self.home_context()),
             )
-        yield (
+
+    def reference_page(self, schema_path: str) -> tuple[str, str]:
+        """The record format's reference, linking the JSON Schema served at ``schema_path``."""
+        return (
             reference.PAGE_PATH,
             self._render(
                 ["format-reference.md.j2"],
                 reference.PAGE_PATH,
                 rows_by_kind=reference.rows_by_kind(self.dossier.vocabulary),
-                schema_url=relative(reference.PAGE_PATH, JSON_SCHEMA_PATH),
+                schema_url=relative(reference.PAGE_PATH, schema_path),
             ),
         )
-        schemas = schema_texts(self.dossier.vocabulary)
-        schema_text = schemas[JSON_SCHEMA_PATH]
-        yield from schemas.items()  # served with the site for editors and check-jsonschema
-        data_files, downloads = self.exports()  # JSON, CSV, FtM and the Atom feed
-        yield from data_files.items()
-        yield (
+
+    def data_page(self, downloads: list, schema_path: str, schema_size: int) -> tuple[str, str]:
+        """The data page: every download (:mod:`generator.outputs.data_files`) and the JSON Schema."""
+        return (
             DATA_PAGE_PATH,
             self._render(
                 ["data.md.j2"],
                 DATA_PAGE_PATH,
                 downloads=downloads,
-                schema_path=JSON_SCHEMA_PATH,
+                schema_path=schema_path,
                 counts=self.dossier.counts(),
-                schema_size=len(schema_text.encode("utf-8")),
+                schema_size=schema_size,
             ),
         )
 
@@ -736,28 +680,8 @@ class Renderer:
             ),
         )
 
-    def present_types(self) -> list:
-        """The vocabulary's entity types that some entity has, in the vocabulary's order."""
-        present = {entity.type for entity in self.dossier.entities.values()}
-        return [t for t in self.dossier.vocabulary.entity_types if t.name in present]
 
-    def navigation(self) -> list:
-        """MkDocs-style nav built from the records: sections and their index pages, never every record."""
-        present_types = self.present_types()
-        nav: list = [{"Home": "index.md"}]
-        nav.append(
-            {
-                "Entities": ["entities/index.md"]
-                + [{escape.nav_title(t.plural): type_index_path(t.name)} for t in present_types]
-            }
-        )  # vocabulary words: escaped too
-        nav.append({"Timeline": "timeline.md"})
-        nav.append({"Network": "graph.md"})
-        nav.append({"Sources": "sources/index.md"})
-        nav.append({"Tags": "tags/index.md"})
-        nav.append({"Data": DATA_PAGE_PATH})
-        for page in sorted(self.dossier.pages.values(), key=lambda p: p.id):
-            if page.id != "index":
-                nav.append({escape.nav_title(page.title): f"{page.id}.md"})
-        nav.append({"Record format": reference.PAGE_PATH})
-        return nav
+def present_types(dossier: Dossier) -> list:
+    """The vocabulary's entity types that some entity has, in the vocabulary's order."""
+    present = {entity.type for entity in dossier.entities.values()}
+    return [t for t in dossier.vocabulary.entity_types if t.name in present]

@@ -150,7 +150,7 @@ def _check_type(kind: str, type_value: str | None, vocabulary: Vocabulary) -> No
         vocabulary,
     )
     if type_value not in choices:
-        from .check import suggest_closest  # one suggestion rule everywhere
+        from .problems import suggest_closest  # one suggestion rule everywhere
 
         hint = suggest_closest(type_value, choices) or "one of: " + ", ".join(choices)
         raise ScaffoldError(

@@ -24,7 +24,6 @@ CITATION_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:#[a-z0-9]+(?:-[a-z0-9]+)*)?$"
 CITATION_RE = re.compile(CITATION_PATTERN)
 TIMESTAMP_PATTERN = r"^(?:[0-9]{1,2}:)?[0-5]?[0-9]:[0-5][0-9]$"
 
-DATE_PATTERN = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
 DATE_QUALIFIERS = ("early", "mid", "late", "around", "before", "after", "since", "by")
 
 RECORD_KINDS = ("entity", "event", "source")

@@ -26,8 +26,8 @@ import re
 import sys
 from pathlib import Path
 
-from .feeds import plain_summary
 from .link import Dossier
+from .richtext import plain_text as plain_summary
 
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SPACE_RE = re.compile(r"\s+")

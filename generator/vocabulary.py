@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .loader import KEY, Plain, _LoadFailure, display_path, parse_record_text
 from .model import Origin
-from .problems import DossierError, Problem
+from .problems import DossierError, Problem, suggest_closest
 
 DEFAULT_PATH = Path(__file__).parent / "vocabulary" / "default.yaml"
 DEFAULT_SHOWN = "generator/vocabulary/default.yaml"
@@ -248,7 +248,6 @@ class _Value:
 class _Entry:
     origin: Origin  # where the latest file declares it
     fields: dict[str, _Value] = field(default_factory=dict)
-    new_in_file: bool = True
 
 
 class _Merger:
@@ -292,7 +291,7 @@ class _Merger:
                     at(key, KEY),
                     "unknown-field",
                     f"unknown vocabulary section '{key}'",
-                    _closest(key, _TOP_KEYS) or "sections: " + ", ".join(_TOP_KEYS),
+                    suggest_closest(key, _TOP_KEYS) or "sections: " + ", ".join(_TOP_KEYS),
                 )
         extends = values.get("extends")
         if extends is not None:
@@ -345,7 +344,7 @@ class _Merger:
                 )
                 continue
             existing = entries.get(name)
-            entry = _Entry(key_origin, dict(existing.fields) if existing else {}, existing is None)
+            entry = _Entry(key_origin, dict(existing.fields) if existing else {})
             entries[name] = entry
             if section in ("fact_keys", "lifecycle_states"):
                 flag = body.get("in_force") if section == "lifecycle_states" and isinstance(body, dict) else None
@@ -394,7 +393,7 @@ class _Merger:
                         at(section, name, field_name, KEY),
                         "unknown-field",
                         f"unknown field '{section}.{name}.{field_name}'",
-                        _closest(field_name, allowed) or "fields: " + ", ".join(allowed),
+                        suggest_closest(field_name, allowed) or "fields: " + ", ".join(allowed),
                     )
                     continue
                 converted = self._field(section, name, field_name, field_value, where, at)
@@ -448,7 +447,7 @@ class _Merger:
                     at("events", key, KEY),
                     "unknown-field",
                     f"unknown field 'events.{key}'",
-                    _closest(key, ("place", "topics")) or "fields: place, topics",
+                    suggest_closest(key, ("place", "topics")) or "fields: place, topics",
                 )
                 continue
             listed = self._names(names, at("events", key), f"events.{key}", at, "events", key)
@@ -464,7 +463,7 @@ class _Merger:
                     at("wording", key, KEY),
                     "unknown-field",
                     f"unknown wording '{key}'",
-                    _closest(key, WORDING_KEYS) or "keys: " + ", ".join(WORDING_KEYS),
+                    suggest_closest(key, WORDING_KEYS) or "keys: " + ", ".join(WORDING_KEYS),
                 )
             elif not isinstance(text, str) or not text.strip():
                 self.error(at("wording", key), "wrong-type", f"wording.{key} must be text")
@@ -480,7 +479,7 @@ class _Merger:
                     at("remove", section, KEY),
                     "unknown-field",
                     f"cannot remove from '{section}'",
-                    _closest(section, _SECTIONS) or "sections: " + ", ".join(_SECTIONS),
+                    suggest_closest(section, _SECTIONS) or "sections: " + ", ".join(_SECTIONS),
                 )
                 continue
             for name, origin in (
@@ -491,7 +490,7 @@ class _Merger:
                         origin,
                         "unknown-type",
                         f"{_SINGULAR[section]} '{name}' cannot be removed: no vocabulary before this one declares it",
-                        _closest(name, self.sections[section]) or "remove the line",
+                        suggest_closest(name, self.sections[section]) or "remove the line",
                     )
                 else:
                     self.removed[(section, name)] = origin
@@ -513,12 +512,6 @@ class _Merger:
                 for name, origin in self._names(names, at("order", section), "order.entity_types", at, "order", section)
                 or ()
             ]
-
-
-def _closest(word: str, choices) -> str:
-    from .check import suggest_closest  # one suggestion rule everywhere
-
-    return suggest_closest(word, choices)
 
 
 def _ftm_schemata() -> frozenset[str] | None:
@@ -583,7 +576,7 @@ class _Builder:
                         origin,
                         "unknown-group",
                         f"entity type '{name}': no group '{group}'",
-                        _closest(group, group_names) or "declare it under 'groups:' or remove it",
+                        suggest_closest(group, group_names) or "declare it under 'groups:' or remove it",
                     )
                 elif group in member_of:
                     self.error(origin, "duplicate-item", f"entity type '{name}': group '{group}' is listed twice")
@@ -607,7 +600,7 @@ class _Builder:
                     entry.fields["ftm"].origin,
                     "unknown-ftm-schema",
                     f"entity type '{name}': FollowTheMoney has no schema '{ftm}'",
-                    _closest(ftm, ftm_names) or "see https://followthemoney.tech/explorer/schemata/",
+                    suggest_closest(ftm, ftm_names) or "see https://followthemoney.tech/explorer/schemata/",
                 )
             lifecycle = entry.fields["lifecycle"].value if "lifecycle" in entry.fields else False
             entity_types.append(
@@ -639,7 +632,7 @@ class _Builder:
                         origin,
                         "unknown-type",
                         f"{owner}: no entity type or group '{end}'",
-                        _closest(end, type_names + sorted(group_names)) or "declare it or remove it",
+                        suggest_closest(end, type_names + sorted(group_names)) or "declare it or remove it",
                     )
                     continue
                 written.append(end)
@@ -765,7 +758,7 @@ class _Builder:
                     item.origin,
                     "unknown-type",
                     f"order: no entity type '{item.value}'",
-                    _closest(item.value, by_name) or "remove it from the order",
+                    suggest_closest(item.value, by_name) or "remove it from the order",
                 )
             elif by_name[item.value] in ordered:
                 self.error(item.origin, "duplicate-type", f"order: '{item.value}' is listed twice", "remove one")
@@ -790,7 +783,7 @@ class _Builder:
                 value.value["schema"][1],
                 "unknown-ftm-schema",
                 f"relation type '{name}': FollowTheMoney has no schema '{fields['schema']}'",
-                _closest(fields["schema"], ftm_names) or "see https://followthemoney.tech/explorer/schemata/",
+                suggest_closest(fields["schema"], ftm_names) or "see https://followthemoney.tech/explorer/schemata/",
             )
             return None
         return FtmMapping(fields["schema"], fields["subject"], fields["object"])

@@ -14,9 +14,9 @@ from conftest import MINI, ROOT, write_record
 from jsonschema import Draft202012Validator
 
 from generator import jsonschema, reference, schema
+from generator.build import SiteBuild
 from generator.pipeline import load_dossier
 from generator.problems import DossierError
-from generator.render import Renderer
 from generator.vocabulary import load_vocabulary
 
 CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
@@ -225,14 +225,14 @@ def test_the_valid_versions_of_the_broken_records_pass_both(tmp_path):
 
 
 def test_schema_is_served_with_the_site_and_reference_page_is_rendered():
-    pages = Renderer(load_dossier(MINI).dossier).render_all()
+    pages = SiteBuild(load_dossier(MINI).dossier).render_all()
     for relative, text in jsonschema.schema_texts(load_vocabulary(MINI)).items():
         assert pages[relative] == text
     assert reference.PAGE_PATH in pages
 
 
 def _reference_page() -> str:
-    return Renderer(load_dossier(MINI).dossier).render_all()[reference.PAGE_PATH]
+    return SiteBuild(load_dossier(MINI).dossier).render_all()[reference.PAGE_PATH]
 
 
 def test_reference_page_lists_every_schema_field():

@@ -10,12 +10,12 @@ import re
 import pytest
 from conftest import ROOT, write_record
 
+from generator.build import SiteBuild
 from generator.cli import main
 from generator.evidence import NormalizedText, closest_passage, find_quote
-from generator.exports import build_exports
+from generator.outputs.data_files import build_data_files
 from generator.pipeline import load_dossier
 from generator.problems import DossierError
-from generator.render import Renderer
 
 PAPER = "content/sources/paper-2025.yaml"
 
@@ -175,7 +175,7 @@ def test_statement_on_a_whole_source_is_a_warning_and_counted(mini_content, monk
 
 def render_page(content_dir, path: str) -> str:
     dossier = load_dossier(content_dir).dossier
-    return dict(Renderer(dossier).render_all())[path]
+    return dict(SiteBuild(dossier).render_all())[path]
 
 
 def test_citation_mark_carries_quote_and_voice_and_the_reference_list_links_back(mini_content):
@@ -235,7 +235,7 @@ def test_source_page_lists_excerpts_with_the_records_resting_on_each_and_the_who
 
 def test_exports_carry_excerpts_and_voices(mini_content):
     dossier = load_dossier(mini_content).dossier
-    files, _ = build_exports(dossier)
+    files, _ = build_data_files(dossier)
     document = json.loads(files["data/dossier.json"])
     paper = next(s for s in document["sources"] if s["id"] == "paper-2025")
     growing = next(e for e in paper["excerpts"] if e["id"] == "acme-growing")

@@ -10,11 +10,12 @@ import feedparser
 import pytest
 from conftest import ROOT
 
-from generator.feeds import ATOM_NS, atom_date, atom_feed
 from generator.model import PartialDate, split_citation
+from generator.outputs.feed import ATOM_NS, atom_date, atom_feed
 from generator.pipeline import load_dossier
+from generator.settings import SiteSettings
 
-SITE_META = {"name": 'Chips <&> "Borders"', "url": "https://example.org/dossier/", "directory_urls": True}
+SITE_META = SiteSettings(name='Chips <&> "Borders"', site_url="https://example.org/dossier/", directory_urls=True)
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +94,7 @@ def test_hostile_record_text_never_becomes_markup(real_dossier):
         events={**real_dossier.events, event.id: hostile},
         sources={**real_dossier.sources, source_id: hostile_source},
     )
-    text = atom_feed(dossier, {"name": "<b>site</b>", "url": "javascript:alert(2)"})
+    text = atom_feed(dossier, SiteSettings(name="<b>site</b>", site_url="javascript:alert(2)"))
     assert "<script" not in text and "<img" not in text and "<b>" not in text and "javascript:" not in text
     root = ET.fromstring(text.encode("utf-8"))  # well-formed XML despite control characters
     assert root.tag == f"{{{ATOM_NS}}}feed"
@@ -107,7 +108,7 @@ def test_hostile_record_text_never_becomes_markup(real_dossier):
 
 
 def test_without_a_site_url_ids_are_urns_and_links_relative(real_dossier):
-    parsed = feedparser.parse(atom_feed(real_dossier, {}).encode("utf-8"))
+    parsed = feedparser.parse(atom_feed(real_dossier, SiteSettings()).encode("utf-8"))
     assert not parsed.bozo
     event = real_dossier.events_in_order[0]
     entry = next(e for e in parsed.entries if e.id == f"urn:dossier:event:{event.id}")
@@ -115,7 +116,9 @@ def test_without_a_site_url_ids_are_urns_and_links_relative(real_dossier):
 
 
 def test_links_follow_the_mkdocs_url_style(real_dossier):
-    parsed = feedparser.parse(atom_feed(real_dossier, {**SITE_META, "directory_urls": False}).encode("utf-8"))
+    parsed = feedparser.parse(
+        atom_feed(real_dossier, dataclasses.replace(SITE_META, directory_urls=False)).encode("utf-8")
+    )
     assert all(entry.link.endswith(".html") for entry in parsed.entries)
 
 

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from conftest import MINI
 
+from generator.build import SiteBuild
 from generator.pipeline import load_dossier
-from generator.render import Renderer
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "mini"
 
 
 def rendered_pages() -> dict[str, str]:
-    return Renderer(load_dossier(MINI).dossier).render_all()
+    return SiteBuild(load_dossier(MINI).dossier).render_all()
 
 
 def test_golden_markdown_matches(monkeypatch):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.graph import WHOLE_GRAPH_NODE_LIMIT, Graph, GraphEdge, GraphNode
+from generator.outputs.graph import WHOLE_GRAPH_NODE_LIMIT, Graph, GraphEdge, GraphNode
 
 
 def star_graph(leaves: int) -> Graph:

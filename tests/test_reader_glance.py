@@ -6,13 +6,15 @@ import json
 
 from conftest import MINI
 
+from generator.build import SiteBuild
 from generator.pipeline import load_dossier
-from generator.render import Renderer, language_name
+from generator.render import language_name
 from generator.searchindex import strip_citation_markers, tidy_search_index
+from generator.settings import SiteSettings
 
 
 def _pages() -> dict[str, str]:
-    return Renderer(load_dossier(MINI).dossier).render_all()
+    return SiteBuild(load_dossier(MINI).dossier).render_all()
 
 
 def test_infoboxes_have_row_headings_and_no_field_value_header():
@@ -98,13 +100,13 @@ def test_citation_markers_leave_the_search_index(tmp_path):
 
 def test_data_page_states_the_licence_from_the_plugin_options():
     dossier = load_dossier(MINI).dossier
-    licensed = Renderer(
+    licensed = SiteBuild(
         dossier,
-        site_meta={
-            "name": "Mini",
-            "data_license": "CC BY 4.0",
-            "data_license_url": "https://creativecommons.org/licenses/by/4.0/",
-        },
+        settings=SiteSettings(
+            name="Mini",
+            data_license="CC BY 4.0",
+            data_license_url="https://creativecommons.org/licenses/by/4.0/",
+        ),
     )
     page = licensed.render_all()["data.md"]
     assert "The records' own text is published under [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/)" in page

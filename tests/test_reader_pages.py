@@ -10,16 +10,17 @@ from pathlib import Path
 import markdown
 from conftest import MINI, ROOT, write_record
 
-from generator.graph import GRAPH_PATH, build_graph, graph_json
+from generator.build import SiteBuild
+from generator.outputs.graph import GRAPH_PATH, build_graph, graph_json
 from generator.pipeline import load_dossier
-from generator.render import Renderer
 from generator.searchwords import han_names
+from generator.settings import SiteSettings
 
 HOSTILE_NAME = '<img src=x onerror=alert(1)> "Evil" & {: .x } [[acme]]'
 
 
 def _render(content: Path) -> dict[str, str]:
-    return Renderer(load_dossier(content).dossier).render_all()
+    return SiteBuild(load_dossier(content).dossier).render_all()
 
 
 def _html(markdown_text: str) -> str:
@@ -94,7 +95,7 @@ def test_timeline_filter_form_escapes_names_and_stays_hidden_without_script(mini
 def test_graph_data_lists_every_entity_and_relationship(mini_content):
     _add_hostile_participant(mini_content)
     dossier = load_dossier(mini_content).dossier
-    pages = Renderer(dossier).render_all()
+    pages = SiteBuild(dossier).render_all()
     graph = json.loads(pages[GRAPH_PATH])
     assert {node["id"] for node in graph["nodes"]} == set(dossier.entities)
     declared = sum(len(entity.relationships) for entity in dossier.entities.values())
@@ -124,7 +125,7 @@ def test_graph_data_lists_every_entity_and_relationship(mini_content):
 
 def test_graph_urls_follow_the_url_style(mini_content):
     dossier = load_dossier(mini_content).dossier
-    flat = json.loads(graph_json(build_graph(dossier, directory_urls=False)))
+    flat = json.loads(graph_json(build_graph(dossier, SiteSettings(directory_urls=False))))
     assert {node["url"] for node in flat["nodes"]} == {f"entities/{i}.html" for i in dossier.entities}
 
 

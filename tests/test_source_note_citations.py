@@ -6,13 +6,13 @@ import re
 
 from conftest import write_record
 
+from generator.build import SiteBuild
 from generator.pipeline import load_dossier
-from generator.render import Renderer
 
 
 def render_page(content_dir, path: str) -> str:
     dossier = load_dossier(content_dir).dossier
-    return dict(Renderer(dossier).render_all())[path]
+    return dict(SiteBuild(dossier).render_all())[path]
 
 
 def test_source_note_citing_an_excerpt_gets_a_reference_list_with_quote_and_voice(mini_content):

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import background, render
+from generator import background, build
+from generator.build import SiteBuild
 from generator.pipeline import load_dossier
-from generator.render import Renderer
+from generator.settings import SiteSettings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import synth  # noqa: E402
@@ -32,15 +33,15 @@ def _forks_despite_idle_threads_of_other_tests(threads_of_earlier_tests_ignored)
 
 
 def test_forked_exports_equal_exports_built_in_process(dossier, monkeypatch):
-    site = {"name": "Bench", "url": "https://example.org/", "directory_urls": True}
-    monkeypatch.setattr(render, "EXPORTS_IN_CHILD_MIN_RECORDS", 10**9)
-    in_process = Renderer(dossier, site_meta=site).render_all()
-    monkeypatch.setattr(render, "EXPORTS_IN_CHILD_MIN_RECORDS", 0)
-    forked_renderer = Renderer(dossier, site_meta=site)
-    forked_renderer.prefetch_exports()
-    assert forked_renderer._exports.forked, "the data files were not built in a child"
+    site = SiteSettings(name="Bench", site_url="https://example.org/", directory_urls=True)
+    monkeypatch.setattr(build, "EXPORTS_IN_CHILD_MIN_RECORDS", 10**9)
+    in_process = SiteBuild(dossier, settings=site).render_all()
+    monkeypatch.setattr(build, "EXPORTS_IN_CHILD_MIN_RECORDS", 0)
+    forked_renderer = SiteBuild(dossier, settings=site)
+    forked_renderer.start_outputs()
+    assert forked_renderer.data_files.forked, "the data files were not built in a child"
     assert forked_renderer.render_all() == in_process
-    assert forked_renderer._exports.computed_in == "child", "the child's data files were not the ones used"
+    assert forked_renderer.data_files.computed_in == "child", "the child's data files were not the ones used"
     assert "data/dossier.json" in in_process and "data/entities.ftm.json" in in_process
 
 
@@ -93,7 +94,7 @@ def test_a_child_result_is_the_one_used():
 
 def test_no_fork_while_another_thread_runs(dossier, monkeypatch):
     """mkdocs serve rebuilds beside its HTTP and file-watching threads: a fork there could deadlock."""
-    monkeypatch.setattr(render, "EXPORTS_IN_CHILD_MIN_RECORDS", 0)
+    monkeypatch.setattr(build, "EXPORTS_IN_CHILD_MIN_RECORDS", 0)
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
@@ -101,11 +102,11 @@ def test_no_fork_while_another_thread_runs(dossier, monkeypatch):
         assert not background.may_fork()
         pending = background.start(os.getpid)
         assert not pending.forked and pending.result() == os.getpid() and pending.computed_in == "parent"
-        renderer = Renderer(dossier)
-        renderer.prefetch_exports()
-        assert not renderer._exports.forked
+        renderer = SiteBuild(dossier)
+        renderer.start_outputs()
+        assert not renderer.data_files.forked
         pages = renderer.render_all()
-        assert renderer._exports.computed_in == "parent" and "data/dossier.json" in pages
+        assert renderer.data_files.computed_in == "parent" and "data/dossier.json" in pages
     finally:
         stop.set()
         other.join()

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.build import SiteBuild
 from generator.incremental import IncrementalRenderer
 from generator.pipeline import load_dossier
-from generator.render import Renderer
 from generator.write import write_tree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -33,20 +33,20 @@ def _edit(path: Path, pattern: str, replacement: str) -> None:
 
 def test_second_generation_with_nothing_changed_writes_no_file(synthetic, tmp_path):
     out = tmp_path / "md"
-    first = write_tree(Renderer(load_dossier(synthetic).dossier).render_all(), out)
+    first = write_tree(SiteBuild(load_dossier(synthetic).dossier).render_all(), out)
     assert first.written
     mtimes = {p: p.stat().st_mtime_ns for p in out.rglob("*.md")}
-    second = write_tree(Renderer(load_dossier(synthetic).dossier).render_all(), out)
+    second = write_tree(SiteBuild(load_dossier(synthetic).dossier).render_all(), out)
     assert second.written == [] and second.removed == []
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*.md")} == mtimes
 
 
 def test_one_record_change_rewrites_only_pages_whose_text_changes(synthetic, tmp_path):
     out = tmp_path / "md"
-    before = Renderer(load_dossier(synthetic).dossier).render_all()
+    before = SiteBuild(load_dossier(synthetic).dossier).render_all()
     write_tree(before, out)
     _edit(synthetic / "entities" / "entity-50.yaml", r"^name: '", "name: 'Renamed ")
-    after = Renderer(load_dossier(synthetic).dossier).render_all()
+    after = SiteBuild(load_dossier(synthetic).dossier).render_all()
     report = write_tree(after, out)
     differing = sorted(path for path in after if before.get(path) != after[path])
     assert sorted(report.written) == differing
@@ -69,12 +69,14 @@ CHANGES = [
 @pytest.mark.parametrize(("file", "pattern", "replacement"), CHANGES)
 def test_incremental_render_equals_a_full_render_after_one_change(synthetic, file, pattern, replacement):
     incremental = IncrementalRenderer()
-    assert incremental.render(load_dossier(synthetic).dossier) == Renderer(load_dossier(synthetic).dossier).render_all()
+    assert (
+        incremental.render(load_dossier(synthetic).dossier) == SiteBuild(load_dossier(synthetic).dossier).render_all()
+    )
     assert incremental.render(load_dossier(synthetic).dossier) and incremental.rendered == set()
     _edit(synthetic / file, pattern, replacement)
     dossier = load_dossier(synthetic).dossier
     pages = incremental.render(dossier)
-    full = Renderer(dossier).render_all()
+    full = SiteBuild(dossier).render_all()
     assert pages == full
     record_pages = [
         p for p in full if p.split("/")[0] in ("entities", "events", "sources") and not p.endswith("/index.md")
@@ -94,7 +96,7 @@ def test_deleted_record_disappears_from_an_incremental_render(synthetic):
     dossier = load_dossier(synthetic).dossier
     pages = incremental.render(dossier)
     assert "entities/extra-place.md" not in pages
-    assert pages == Renderer(dossier).render_all()
+    assert pages == SiteBuild(dossier).render_all()
 
 
 def test_template_change_renders_everything_again(synthetic, tmp_path):
@@ -102,15 +104,15 @@ def test_template_change_renders_everything_again(synthetic, tmp_path):
     overrides.mkdir()
     incremental = IncrementalRenderer()
     dossier = load_dossier(synthetic).dossier
-    incremental.render(dossier, lambda view: Renderer(view, overrides), overrides)
+    incremental.render(dossier, lambda view: SiteBuild(view, overrides), overrides)
     source_template = Path(__file__).resolve().parent.parent / "generator" / "templates" / "source.md.j2"
     (overrides / "source.md.j2").write_text(
         source_template.read_text(encoding="utf-8") + "\nOverridden.\n", encoding="utf-8"
     )
-    pages = incremental.render(dossier, lambda view: Renderer(view, overrides), overrides)
+    pages = incremental.render(dossier, lambda view: SiteBuild(view, overrides), overrides)
     assert all(
         text.endswith("Overridden.\n")
         for path, text in pages.items()
         if path.startswith("sources/") and path != "sources/index.md"
     )
-    assert pages == Renderer(dossier, overrides).render_all()
+    assert pages == SiteBuild(dossier, overrides).render_all()

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import load_synth
 
+from generator.build import SiteBuild
 from generator.incremental import IncrementalRenderer
 from generator.pipeline import load_dossier
-from generator.render import Renderer
 
 RECORDS = 80
 
@@ -184,7 +184,7 @@ def test_incremental_render_equals_full_render_byte_for_byte(synthetic_template,
     change(content)
     dossier = load_dossier(content, tmp_path / "cache").dossier
     after = incremental.render(dossier)
-    full = Renderer(dossier).render_all()
+    full = SiteBuild(dossier).render_all()
     _assert_byte_identical(after, full)
     assert after != before, "the change changed no page: the case tests nothing"
     record_pages = {
@@ -205,7 +205,7 @@ def test_reported_case_source_relaying_another_shows_as_relayed_by_on_citing_pag
     _write(content, "sources/newsource.yaml", NEW_SOURCE)
     dossier = load_dossier(content).dossier
     pages = incremental.render(dossier)
-    full = Renderer(dossier).render_all()
+    full = SiteBuild(dossier).render_all()
     relayed = [
         path
         for path, text in full.items()

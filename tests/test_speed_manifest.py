@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from generator import cli, manifest
+from generator.build import SiteBuild
 from generator.pipeline import load_dossier
-from generator.render import Renderer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import synth  # noqa: E402
@@ -52,7 +52,7 @@ def test_second_build_with_nothing_changed_loads_nothing_and_writes_nothing(proj
     assert status == 0 and len(loads) == 1, "the second build must not load the records"
     assert "0 written" in second and "nothing changed since the last build" in second
     assert _stamps(project / "md") == stamps
-    expected = Renderer(load_dossier(project / "content").dossier).render_all()
+    expected = SiteBuild(load_dossier(project / "content").dossier).render_all()
     assert {
         p.relative_to(project / "md").as_posix()
         for p in (project / "md").rglob("*")
@@ -147,16 +147,16 @@ def test_a_failed_render_leaves_no_forked_child(project, monkeypatch, threads_of
 
     import jinja2
 
-    from generator import render
+    from generator import build
     from generator.write import write_tree
 
-    monkeypatch.setattr(render, "EXPORTS_IN_CHILD_MIN_RECORDS", 1)  # the data files in a forked child
+    monkeypatch.setattr(build, "EXPORTS_IN_CHILD_MIN_RECORDS", 1)  # the data files in a forked child
     overrides = project / "templates"
     overrides.mkdir()
     (overrides / "source.md.j2").write_text("{{ source.no_such_field }}\n", encoding="utf-8")
-    renderer = Renderer(load_dossier(project / "content").dossier, overrides)
-    renderer.prefetch_exports()
-    child = renderer._exports._pid
+    renderer = SiteBuild(load_dossier(project / "content").dossier, overrides)
+    renderer.start_outputs()
+    child = renderer.data_files._pid
     assert child is not None
     with pytest.raises(jinja2.TemplateError):
         write_tree(renderer.iter_pages(), project / "md")

@@ -61,9 +61,9 @@ def test_serve_rebuild_after_one_change_rewrites_only_the_pages_it_reaches(tmp_p
     for path in untouched_records:
         assert second[path] == first[path], f"{path} was rebuilt though its text did not change"
     # and every page still equals what a full render gives
-    from generator.render import Renderer
+    from generator.build import SiteBuild
 
-    assert plugin.pages.keys() == Renderer(load_dossier(mini_content).dossier).render_all().keys()
+    assert plugin.pages.keys() == SiteBuild(load_dossier(mini_content).dossier).render_all().keys()
 
 
 def test_synthetic_dossier_passes_check_with_the_promised_shape(tmp_path):

@@ -21,11 +21,11 @@ import yaml
 from conftest import MINI, ROOT, make_project, mkdocs_build, write_record
 
 from generator import jsonschema
-from generator.exports import build_exports
-from generator.graph import GRAPH_PATH
+from generator.build import SiteBuild
+from generator.outputs.data_files import build_data_files
+from generator.outputs.graph import GRAPH_PATH
 from generator.pipeline import load_dossier
 from generator.problems import DossierError
-from generator.render import Renderer
 from generator.scaffold import skeleton_text
 from generator.vocabulary import DEFAULT_PATH, load_vocabulary
 
@@ -240,7 +240,7 @@ def test_an_unknown_word_lists_the_dossiers_own_words(merger_content):
 
 @pytest.fixture(scope="module")
 def merger_pages() -> dict[str, str]:
-    return Renderer(load_dossier(MERGER).dossier).render_all()
+    return SiteBuild(load_dossier(MERGER).dossier).render_all()
 
 
 def test_merger_dossier_checks_without_errors_or_warnings():
@@ -314,7 +314,7 @@ def test_merger_graph_legend_and_colours_come_from_its_vocabulary(merger_pages):
 
 def test_merger_exports_map_its_types_to_followthemoney():
     dossier = load_dossier(MERGER).dossier
-    files, _downloads = build_exports(dossier)
+    files, _downloads = build_data_files(dossier)
     entities = [json.loads(line) for line in files["data/entities.ftm.json"].splitlines()]
     by_id = {e["id"]: e for e in entities}
     assert by_id["dossier-entity-competition-authority"]["schema"] == "PublicBody"
@@ -466,7 +466,7 @@ def test_states_in_force_come_from_the_vocabulary(tmp_path, monkeypatch):
     real = load_vocabulary(ROOT / "content")
     assert real.in_force_states == ("effective", "amended", "expanded", "enforced")
     assert "suspended" in real.lifecycle_states and "suspended" not in real.in_force_states
-    graph = json.loads(Renderer(load_dossier(MINI).dossier).render_all()[GRAPH_PATH])
+    graph = json.loads(SiteBuild(load_dossier(MINI).dossier).render_all()[GRAPH_PATH])
     assert graph["inForce"] == ["effective", "amended"]  # the mini dossier keeps the default's
     content = tmp_path / "content"
     content.mkdir()

@@ -1,6 +1,6 @@
 /* The network graph: whole dossier (data-graph-focus="") or one entity's neighbourhood.
  *
- * Reads data/graph.json (made by generator/graph.py), loads the vendored Cytoscape.js on
+ * Reads data/graph.json (made by generator/outputs/graph.py), loads the vendored Cytoscape.js on
  * demand and draws into every .dossier-graph element.  Names are drawn as canvas text or
  * set as textContent, never parsed as markup.  The relations are also listed in the page for
  * readers without JavaScript.  After drawing, the container's data-nodes-drawn,

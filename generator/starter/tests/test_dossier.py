@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from generator.pipeline import load_dossier
-from generator.render import Renderer, record_path
+from generator.build import site_pages
+from generator.settings import record_path
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -20,7 +21,7 @@ def test_records_check_without_errors_or_warnings():
 
 def test_every_record_has_its_page():
     dossier = load_dossier(CONTENT).dossier
-    pages = Renderer(dossier).render_all()
+    pages = site_pages(dossier)
     for record in [*dossier.entities.values(), *dossier.events.values(), *dossier.sources.values()]:
         assert record_path(record) in pages, record.id
 

@@ -15,24 +15,20 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from .check import TEXT_LINK_RE
-from .link import Dossier
-from .model import Event, PartialDate
+from ..link import Dossier
+from ..model import Event, PartialDate
+from ..richtext import plain_text
+from ..settings import SiteSettings, http_url, record_path
 
 FEED_PATH = "feed.xml"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 #: Without events the feed still needs an <updated>; this fixed date keeps it reproducible.
 EMPTY_FEED_UPDATED = "2000-01-01T00:00:00Z"
 _XML_FORBIDDEN_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_WHITESPACE_RE = re.compile(r"\s+")
 
 
 def _text(value: str) -> str:
     return _XML_FORBIDDEN_RE.sub("", value)
-
-
-def _http(url: str | None) -> str | None:
-    return url if url and url.lower().startswith(("http://", "https://")) else None
 
 
 def atom_date(date: PartialDate) -> str:
@@ -40,43 +36,21 @@ def atom_date(date: PartialDate) -> str:
     return f"{date.year:04d}-{date.month or 1:02d}-{date.day or 1:02d}T00:00:00Z"
 
 
-#: A citation removed from "text [[src#x]]." leaves "text ." behind.
-_SPACE_BEFORE_PUNCTUATION_RE = re.compile(r"\s+([.,;:!?)])")
-
-
-def plain_summary(dossier: Dossier, text: str) -> str:
-    """Rich record text as plain words: [[id]] links become names, citations vanish."""
-
-    def word(match) -> str:
-        target, label = match.group(1).strip(), match.group(2)
-        if target in dossier.sources or "#" in target:
-            return ""
-        record = dossier.get(target)
-        if label:
-            return label.strip()
-        return getattr(record, "name", None) or getattr(record, "title", None) or target
-
-    flat = TEXT_LINK_RE.sub(word, text)
-    return _SPACE_BEFORE_PUNCTUATION_RE.sub(r"\1", _WHITESPACE_RE.sub(" ", flat)).strip()
-
-
 class AtomFeed:
     """Builds the feed for one site: ``site_url`` (may be empty) and the MkDocs URL style."""
 
-    def __init__(self, dossier: Dossier, site_meta: dict | None = None):
-        site_meta = site_meta or {}
+    def __init__(self, dossier: Dossier, settings: SiteSettings | None = None):
         self.dossier = dossier
-        self.site_name = site_meta.get("name") or "Dossier"
-        url = _http(site_meta.get("url") or "")
-        self.site_url = (url.rstrip("/") + "/") if url else ""
-        self.directory_urls = site_meta.get("directory_urls", True)
+        self.settings = settings or SiteSettings()
+        self.site_name = self.settings.name or "Dossier"
+        self.site_url = self.settings.base_url
 
     def url(self, site_path: str) -> str:
         """Absolute when the site URL is known; otherwise relative to the feed, which sits at the root."""
         return self.site_url + site_path if (self.site_url or site_path) else "./"
 
     def event_path(self, event: Event) -> str:
-        return f"events/{event.id}/" if self.directory_urls else f"events/{event.id}.html"
+        return self.settings.page_url(record_path(event))
 
     def entry_id(self, event: Event) -> str:
         return self.url(self.event_path(event)) if self.site_url else f"urn:dossier:event:{event.id}"
@@ -93,11 +67,11 @@ class AtomFeed:
         ET.SubElement(entry, "published").text = atom_date(event.date)
         ET.SubElement(entry, "link", rel="alternate", type="text/html", href=self.url(self.event_path(event)))
         for source_id in dict.fromkeys(citation.partition("#")[0] for citation in event.sources):
-            source_url = _http(self.dossier.sources[source_id].url)
+            source_url = http_url(self.dossier.sources[source_id].url)
             if source_url:
                 ET.SubElement(entry, "link", rel="related", href=source_url)
         summary = ET.SubElement(entry, "summary", type="text")
-        summary.text = _text(plain_summary(self.dossier, event.summary))
+        summary.text = _text(plain_text(self.dossier, event.summary))
         for tag in event.tags:
             ET.SubElement(entry, "category", term=_text(tag))
 
@@ -118,6 +92,6 @@ class AtomFeed:
         return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 
-def atom_feed(dossier: Dossier, site_meta: dict | None = None) -> str:
+def atom_feed(dossier: Dossier, settings: SiteSettings | None = None) -> str:
     """The feed's XML text (UTF-8 when encoded)."""
-    return AtomFeed(dossier, site_meta).xml()
+    return AtomFeed(dossier, settings).xml()

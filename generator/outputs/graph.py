@@ -10,13 +10,12 @@ JSON strings and the script draws them as canvas text or sets them as ``textCont
 from __future__ import annotations
 
 import json
-import posixpath
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
-from . import schema
-from .link import Dossier
-from .vocabulary import EntityType
+from ..link import Dossier
+from ..settings import SiteSettings
+from ..vocabulary import EntityType
 
 GRAPH_PATH = "data/graph.json"
 #: The whole-dossier graph draws at most this many entities (the most connected first), so that
@@ -75,18 +74,6 @@ class Graph:
     rules: list[GraphRule] = field(default_factory=list)
     in_force: tuple[str, ...] = ()  # the lifecycle states in which a rule applies, from the vocabulary
 
-    def neighbourhood(self, entity_id: str, hops: int) -> set[str]:
-        """Ids of the entities at most ``hops`` relationships away, directions ignored."""
-        adjacent: dict[str, set[str]] = {}
-        for edge in self.edges:
-            adjacent.setdefault(edge.source, set()).add(edge.target)
-            adjacent.setdefault(edge.target, set()).add(edge.source)
-        reached, frontier = {entity_id}, {entity_id}
-        for _ in range(hops):
-            frontier = {other for node in frontier for other in adjacent.get(node, ())} - reached
-            reached |= frontier
-        return reached
-
     def drawn_whole(self, limit: int = WHOLE_GRAPH_NODE_LIMIT) -> tuple[set[str], list[GraphEdge]]:
         """The entities the whole-dossier graph draws (most connected first, ties by id, as the
         script picks them) and the relationships among them: what the no-JavaScript list shows."""
@@ -96,19 +83,9 @@ class Graph:
         return drawn, [edge for edge in self.edges if edge.source in drawn and edge.target in drawn]
 
 
-def page_url(markdown_path: str, directory_urls: bool = True) -> str:
-    """The URL (relative to the site root) MkDocs gives a Markdown page."""
-    stem, _ = posixpath.splitext(markdown_path)
-    if not directory_urls:
-        return stem + ".html"
-    if posixpath.basename(stem) == "index":
-        return posixpath.dirname(stem) + "/" if posixpath.dirname(stem) else ""
-    return stem + "/"
-
-
-def build_graph(dossier: Dossier, directory_urls: bool = True) -> Graph:
+def build_graph(dossier: Dossier, settings: SiteSettings | None = None) -> Graph:
     """Every entity and every declared relationship, in a stable order."""
-    folder = schema.KIND_FOLDERS["entity"]
+    settings = settings or SiteSettings()
     edges = [
         GraphEdge(
             entity.id,
@@ -126,9 +103,7 @@ def build_graph(dossier: Dossier, directory_urls: bool = True) -> Graph:
         degree[edge.source] += 1
         degree[edge.target] += 1
     nodes = [
-        GraphNode(
-            entity.id, entity.name, entity.type, page_url(f"{folder}/{entity.id}.md", directory_urls), degree[entity.id]
-        )
+        GraphNode(entity.id, entity.name, entity.type, settings.record_url(entity), degree[entity.id])
         for entity in sorted(dossier.entities.values(), key=lambda e: e.id)
     ]
     present = {entity.type for entity in dossier.entities.values()}
@@ -144,15 +119,14 @@ def build_graph(dossier: Dossier, directory_urls: bool = True) -> Graph:
         nodes,
         edges,
         [t for t in dossier.vocabulary.entity_types if t.name in present],
-        evidence_sources(dossier, directory_urls),
+        evidence_sources(dossier, settings),
         rules,
         dossier.vocabulary.in_force_states,
     )
 
 
-def evidence_sources(dossier: Dossier, directory_urls: bool = True) -> list[EvidenceSource]:
+def evidence_sources(dossier: Dossier, settings: SiteSettings) -> list[EvidenceSource]:
     """Every source with the entities that cite it and the sources it relays, for the evidence layer."""
-    folder = schema.KIND_FOLDERS["source"]
     found = []
     for source in sorted(dossier.sources.values(), key=lambda s: s.id):
         cited_by = sorted(
@@ -167,7 +141,7 @@ def evidence_sources(dossier: Dossier, directory_urls: bool = True) -> list[Evid
                 source.id,
                 source.display_title,
                 source.kind,
-                page_url(f"{folder}/{source.id}.md", directory_urls),
+                settings.record_url(source),
                 source.publisher,
                 list(source.relays),
                 cited_by,

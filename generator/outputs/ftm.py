@@ -25,10 +25,10 @@ import json
 from followthemoney import model
 from followthemoney.proxy import EntityProxy
 
-from .evidence import voice_words
-from .exports import page_url
-from .link import Dossier
-from .model import Entity, Relationship
+from ..evidence import voice_words
+from ..link import Dossier
+from ..model import Entity, Relationship
+from ..settings import SiteSettings, http_url
 
 ID_PREFIX = "dossier"
 
@@ -37,10 +37,6 @@ FALLBACK_LINK = ("UnknownLink", "subject", "object")
 
 def entity_id(kind: str, record_id: str) -> str:
     return f"{ID_PREFIX}-{kind}-{record_id}"
-
-
-def _http_url(url: str | None) -> str | None:
-    return url if url and url.lower().startswith(("http://", "https://")) else None
 
 
 def _fits(link_schema: str, prop: str, ftm_schema: str) -> bool:
@@ -60,10 +56,9 @@ CLEANED_ONCE_TYPES = frozenset({"url", "date"})
 class FtmBuilder:
     """Builds the proxies; :meth:`proxies` returns them sorted by id."""
 
-    def __init__(self, dossier: Dossier, site_url: str = "", directory_urls: bool = True):
+    def __init__(self, dossier: Dossier, settings: SiteSettings | None = None):
         self.dossier = dossier
-        self.site_url = site_url if _http_url(site_url) else ""
-        self.directory_urls = directory_urls
+        self.settings = settings or SiteSettings()
         self.by_id: dict[str, EntityProxy] = {}
         self._cleaned: dict[tuple, str | None] = {}
 
@@ -86,9 +81,7 @@ class FtmBuilder:
             proxy.unsafe_add(prop, self._cleaned[key], cleaned=True)
 
     def _page_url(self, record) -> str | None:
-        if not self.site_url:
-            return None
-        return self.site_url.rstrip("/") + "/" + page_url(record, self.directory_urls)
+        return self.settings.absolute_url(self.settings.record_url(record))
 
     def _make(self, schema_name: str, proxy_id: str) -> EntityProxy:
         proxy = model.make_entity(schema_name)
@@ -116,7 +109,7 @@ class FtmBuilder:
         self._add(proxy, "keywords", list(entity.tags))
         self._add(proxy, "sourceUrl", self._page_url(entity))
         website = next((fact.value for fact in entity.facts if fact.key == "website"), None)
-        if _http_url(website) and proxy.schema.get("website"):
+        if http_url(website) and proxy.schema.get("website"):
             self._add(proxy, "website", website)
 
     def add_relationship(self, owner: str, relationship: Relationship, counter: dict) -> None:
@@ -148,7 +141,7 @@ class FtmBuilder:
         if relationship.note:
             self._add(proxy, "description", relationship.note)
         for source_id in dict.fromkeys(citation.partition("#")[0] for citation in relationship.sources):
-            self._add(proxy, "sourceUrl", _http_url(self.dossier.sources[source_id].url))
+            self._add(proxy, "sourceUrl", http_url(self.dossier.sources[source_id].url))
 
     def add_event(self, event) -> None:
         proxy = self._make("Event", entity_id("event", event.id))
@@ -177,7 +170,7 @@ class FtmBuilder:
             self._add(proxy, "publishedAt", source.date.iso())
         if source.language:
             self._add(proxy, "language", source.language)
-        self._add(proxy, "sourceUrl", _http_url(source.url))
+        self._add(proxy, "sourceUrl", http_url(source.url))
         if source.note:
             self._add(proxy, "notes", source.note)
 
@@ -231,10 +224,9 @@ def former_referents(dossier: Dossier) -> dict[str, list[str]]:
     return referents
 
 
-def ftm_lines(dossier: Dossier, site_meta: dict | None = None) -> list[str]:
+def ftm_lines(dossier: Dossier, settings: SiteSettings | None = None) -> list[str]:
     """One JSON object a line, as ``ftm`` and ``alephclient write-entities`` read them."""
-    site_meta = site_meta or {}
-    builder = FtmBuilder(dossier, site_meta.get("url", ""), site_meta.get("directory_urls", True))
+    builder = FtmBuilder(dossier, settings)
     referents = former_referents(dossier)
     lines = []
     for proxy in builder.proxies():

@@ -1,0 +1,63 @@
+"""What a build is told about the site it makes, and where each page of it lives.
+
+:class:`SiteSettings` is the one object the MkDocs adapter (or the CLI) fills from its
+configuration; the pages, the data files, the graph and the feed read it.  Its
+:meth:`~SiteSettings.page_url` is the one rule for a page's address: the JSON export, the
+graph, the feed, FollowTheMoney and the redirect pages all give a record the same URL.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+from . import schema
+
+
+def record_path(record) -> str:
+    """The Markdown path of a record's page: its permanent URL is derived from it."""
+    return f"{schema.KIND_FOLDERS[record.kind]}/{record.id}.md"
+
+
+def http_url(url: str | None) -> str | None:
+    """``url`` when it is an http(s) address (the only kind that becomes a link in a data file), else None."""
+    return url if url and url.lower().startswith(("http://", "https://")) else None
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """The site's settings, as MkDocs' configuration and the ``dossier`` plugin's options give them."""
+
+    #: The site's name (MkDocs ``site_name``): the feed's title, the data page's credit line.
+    name: str = ""
+    #: Where the site is published (MkDocs ``site_url``); empty when unknown.  Only an http(s)
+    #: address makes URLs absolute.
+    site_url: str = ""
+    #: MkDocs ``use_directory_urls``: ``entities/x/`` when true, ``entities/x.html`` when false.
+    directory_urls: bool = True
+    #: The licence of the data, stated on the data page (e.g. "CC BY 4.0"), and its address.
+    data_license: str = ""
+    data_license_url: str = ""
+
+    def page_url(self, markdown_path: str) -> str:
+        """The URL (relative to the site root) MkDocs gives the page at ``markdown_path``."""
+        stem, _ = posixpath.splitext(markdown_path)
+        if not self.directory_urls:
+            return stem + ".html"
+        if posixpath.basename(stem) == "index":
+            return posixpath.dirname(stem) + "/" if posixpath.dirname(stem) else ""
+        return stem + "/"
+
+    def record_url(self, record) -> str:
+        """The URL (relative to the site root) of a record's page."""
+        return self.page_url(record_path(record))
+
+    @property
+    def base_url(self) -> str:
+        """The http(s) site URL ending in '/', or '' when the site's address is not known."""
+        url = http_url(self.site_url)
+        return url.rstrip("/") + "/" if url else ""
+
+    def absolute_url(self, site_path: str) -> str | None:
+        """``site_path`` as an absolute URL, or None when the site's address is not known."""
+        return self.base_url + site_path if self.base_url else None
