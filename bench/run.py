@@ -15,7 +15,11 @@ run them (separate processes, interpreter start-up included):
 * peak memory (max RSS of each child process, from ``os.wait4``), site size, search index size;
 * edit-to-reload under ``mkdocs serve --dirty``: change one record, poll its page until the
   change is served;
-* time to the first search result in headless Chromium (Playwright driving the browser scripts/find_browser.py finds).
+* time to the first search result in headless Chromium (Playwright driving the browser
+  scripts/find_browser.py finds), for the site's search (Pagefind, indexed after the build) and for
+  mkdocs-material's search on the floor site (the same pages, with mkdocs-material's search plugin
+  as before Pagefind): several queries (English names, Cyrillic and Chinese aliases), each in a
+  fresh browser context, timed from typing to the first result drawn; the median over the queries.
 
 ``--build-compare`` measures only the full build's MkDocs step, serial (one worker: MkDocs' own
 build) against parallel (generator/mkdocs_parallel.py, one worker a core), alternating, with wall
@@ -55,6 +59,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import synth  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
+WORK = ROOT / ".build" / "bench"  # --work-dir
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
 
 
@@ -332,6 +337,8 @@ def write_floor_config(work: Path) -> None:
     config["plugins"] = [
         p for p in config.get("plugins", []) if not (isinstance(p, dict) and "dossier" in p) and p != "dossier"
     ]
+    if not any(p == "search" or (isinstance(p, dict) and "search" in p) for p in config["plugins"]):
+        config["plugins"].insert(0, MATERIAL_SEARCH)  # the search the site had before Pagefind, to compare
     cwd = os.getcwd()
     os.chdir(work)
     try:
@@ -341,6 +348,19 @@ def write_floor_config(work: Path) -> None:
     (work / "mkdocs-floor.yml").write_text(
         yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
+
+
+#: mkdocs-material's search as the site configured it before Pagefind (the floor site uses it): jieba's
+#: zero-width spaces split words, a title weighs as text.
+MATERIAL_SEARCH = {
+    "search": {"separator": "[\\s\\u200b\\-]+", "fields": {"title": {"boost": 1}}, "lang": ["en", "ru", "zh"]}
+}
+
+#: How to type into each engine's search box and recognise its first result.
+SEARCH_UI = {
+    "pagefind": ("input[data-dossier-search=query]", ".dossier-search .md-search-result__item a[href]"),
+    "material": ("input.md-search__input", ".md-search-result__item"),
+}
 
 
 def change_one_record(work: Path, tag: str) -> tuple[str, str]:
@@ -413,8 +433,19 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def measure_search(site: Path, query: str, runs: int) -> dict:
-    """Seconds from typing a query into the search box to the first result, headless Chromium."""
+def measure_search(
+    site: Path, queries: list[str], engine: str = "material", runs: int = 1, settle_s: float = 1.0
+) -> dict:
+    """Seconds from typing each query into the search box to its first result, headless Chromium.
+
+    Each query is typed twice, each time in a fresh browser context (nothing cached) on a freshly
+    loaded home page: once as soon as the page has loaded (the time includes loading whatever the
+    engine needs: Pagefind its script, WebAssembly and the index chunks for the query,
+    mkdocs-material the whole index, built in a worker), and once after the search box has been
+    clicked open and ``settle_s`` seconds have passed, as a reader does (each engine may use that
+    time to get ready).  The time that counts is measured in the page, from the input event to the
+    first result in the document, without the driver's round trips (which a loaded machine makes long).
+    """
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -430,31 +461,131 @@ def measure_search(site: Path, query: str, runs: int) -> dict:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/"
-    from_typing, from_load = [], []
+    box, first_result = SEARCH_UI[engine]
+    from_typing, from_load, in_page, in_page_opened, per_query = [], [], [], [], {}
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(**launch_options)
-            for _ in range(runs):
-                page = browser.new_context().new_page()
-                loaded = time.perf_counter()
-                page.goto(url, wait_until="load")
-                typed = time.perf_counter()
-                page.fill("input.md-search__input", query)
-                page.wait_for_selector(".md-search-result__item", timeout=300_000)
-                done = time.perf_counter()
-                from_typing.append(done - typed)
-                from_load.append(done - loaded)
-                page.context.close()
+            for query in queries * runs:
+                for opened in (False, True):
+                    context = browser.new_context()
+                    # A site with both searches (--search-only): the other engine's files are refused, so
+                    # that it neither loads nor competes for the CPU.
+                    other = "**/search/search_index.json" if engine == "pagefind" else "**/pagefind/**"
+                    context.route(other, lambda route: route.abort())
+                    page = context.new_page()
+                    loaded = time.perf_counter()
+                    page.goto(url, wait_until="load")
+                    page.evaluate(
+                        """([box, first]) => {
+                        window.__searchTimes = {};
+                        document.querySelector(box).addEventListener("input", () => {
+                            window.__searchTimes.input = window.__searchTimes.input || performance.now(); }, true);
+                        new MutationObserver(() => {
+                            if (!window.__searchTimes.first && document.querySelector(first))
+                                window.__searchTimes.first = performance.now();
+                        }).observe(document.body, {subtree: true, childList: true});
+                    }""",
+                        [box, first_result],
+                    )
+                    if opened:
+                        page.click(box)
+                        page.wait_for_timeout(settle_s * 1000)
+                    typed = time.perf_counter()
+                    page.fill(box, query)
+                    if engine == "material":  # it reads the query on focus and keyup, not on input
+                        page.press(box, "End")
+                    page.wait_for_selector(first_result, timeout=300_000)
+                    done = time.perf_counter()
+                    marks = page.evaluate("window.__searchTimes")
+                    context.close()
+                    if opened:
+                        in_page_opened.append((marks["first"] - marks["input"]) / 1000)
+                        continue
+                    in_page.append((marks["first"] - marks["input"]) / 1000)
+                    from_typing.append(done - typed)
+                    from_load.append(done - loaded)
+                    per_query.setdefault(query, []).append(round((marks["first"] - marks["input"]) / 1000, 3))
             browser.close()
     finally:
         server.shutdown()
-    return {"query": query, "from_typing_s": summary(from_typing), "from_page_load_s": summary(from_load)}
+    return {
+        "engine": engine,
+        "queries": per_query,
+        "settle_s": settle_s,
+        "in_page_s": summary(in_page),
+        "in_page_opened_s": summary(in_page_opened),
+        "from_typing_s": summary(from_typing),
+        "from_page_load_s": summary(from_load),
+        "load_average": os.getloadavg(),
+    }
 
 
-def bench_size(size: int, runs: int, serve: bool, browser: bool, site_build: bool = True) -> dict:
-    work = ROOT / ".build" / "bench" / str(size)
+def search_queries(work: Path, count: int = 3) -> list[str]:
+    """English names of the first entities, then the first entity's Cyrillic and Chinese aliases."""
+    records = [
+        yaml.safe_load(path.read_text(encoding="utf-8"))
+        for path in sorted((work / "content" / "entities").glob("entity-*.yaml"))[:count]
+    ]
+    queries = [record["name"].split()[0] for record in records]
+    queries += [alias["name"] for alias in records[0].get("aliases", [])][:2]
+    return list(dict.fromkeys(queries))
+
+
+def pagefind_bundle(site: Path) -> dict:
+    folder = site / "pagefind"
+    files = [path for path in folder.rglob("*") if path.is_file()] if folder.is_dir() else []
+    return {"bytes": sum(path.stat().st_size for path in files), "files": len(files)}
+
+
+def bench_search_only(size: int, work: Path, runs: int) -> dict:
+    """One build with both searches (Pagefind from the dossier plugin, mkdocs-material's search plugin),
+    then the first result of each in Chromium: the comparison without the other measures' builds."""
+    config = load_config(work / "mkdocs.yml")
+    config["plugins"].insert(0, MATERIAL_SEARCH)
+    (work / "mkdocs-search.yml").write_text(
+        yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    site = work / "site-search"
+    seconds, peak, _ = run_child(
+        [sys.executable, "-m", "mkdocs", "build", "-f", "mkdocs-search.yml", "--site-dir", str(site)], work
+    )
+    print(f"   build with both searches: {seconds:.1f} s, {peak} MiB", flush=True)
+    sys.path.insert(0, str(ROOT))
+    from generator.search import pagefind_command
+
+    index_seconds, _, _ = run_child(pagefind_command(site), work)
+    index = site / "search" / "search_index.json"
+    result = {
+        "records": size,
+        "search_only": True,
+        "html_pages": sum(1 for _ in site.rglob("*.html")),
+        "seconds": {"build_both_searches": summary([seconds]), "pagefind_index": summary([index_seconds])},
+        "peak_rss_mib": {},
+        "files_written": {},
+        "site_bytes": folder_bytes(site),
+        "search_index_bytes": index.stat().st_size,
+        "search_index_docs": len(json.loads(index.read_text())["docs"]),
+        "pagefind_bundle": pagefind_bundle(site),
+    }
+    queries = search_queries(work)
+    for key, engine in (("search_first_result", "pagefind"), ("search_first_result_material", "material")):
+        try:
+            result[key] = measure_search(site, queries, engine, runs)
+        except Exception as error:  # noqa: BLE001 - a browser failure must not lose the other figures
+            result[key] = {"engine": engine, "error": str(error)[:2000]}
+        print(f"   search ({engine}): {result[key]}", flush=True)
+    return result
+
+
+def bench_size(
+    size: int, runs: int, serve: bool, browser: bool, site_build: bool = True, search_only: bool = False
+) -> dict:
+    work = WORK / str(size)
     print(f"== {size} records in {work}", flush=True)
     prepare(size, work)
+    if search_only:
+        return bench_search_only(size, work, runs)
     py = sys.executable
     cache = work / ".build" / "cache"
     timings: dict[str, list[float]] = {}
@@ -492,6 +623,11 @@ def bench_size(size: int, runs: int, serve: bool, browser: bool, site_build: boo
         if run == 0:
             write_floor_config(work)
         timed("floor_plain_mkdocs", [py, "-m", "mkdocs", "build", "-f", "mkdocs-floor.yml"])
+        if (work / "site" / "pagefind").is_dir():  # the Pagefind step alone (it is part of the full build)
+            sys.path.insert(0, str(ROOT))
+            from generator.search import pagefind_command
+
+            timed("pagefind_index", pagefind_command(work / "site"))
 
     if not site_build:
         return {
@@ -504,6 +640,8 @@ def bench_size(size: int, runs: int, serve: bool, browser: bool, site_build: boo
     site = work / "site"
     pages = sum(1 for _ in site.rglob("*.html"))
     index = site / "search" / "search_index.json"
+    if not index.is_file():  # the site's search is Pagefind: mkdocs-material's index is the floor's
+        index = work / "site-floor" / "search" / "search_index.json"
     result = {
         "records": size,
         "records_by_kind": {
@@ -518,6 +656,7 @@ def bench_size(size: int, runs: int, serve: bool, browser: bool, site_build: boo
         "floor_site_bytes": folder_bytes(work / "site-floor"),
         "search_index_bytes": index.stat().st_size if index.is_file() else None,
         "search_index_docs": len(json.loads(index.read_text())["docs"]) if index.is_file() else None,
+        "pagefind_bundle": pagefind_bundle(site),
     }
     full = statistics.median(timings["full_build"])
     floor = statistics.median(timings["floor_plain_mkdocs"])
@@ -534,13 +673,18 @@ def bench_size(size: int, runs: int, serve: bool, browser: bool, site_build: boo
             result["serve_dirty_error"] = str(error)[:2000]
         print(f"   serve --dirty: {result.get('serve_dirty', result.get('serve_dirty_error'))}", flush=True)
     if browser:
-        first_entity = sorted((work / "content" / "entities").glob("entity-*.yaml"))[0]
-        name = yaml.safe_load(first_entity.read_text(encoding="utf-8"))["name"]
-        try:
-            result["search_first_result"] = measure_search(site, name.split()[0], runs)
-        except Exception as error:  # noqa: BLE001 - a browser failure must not lose the build figures
-            result["search_first_result"] = {"error": str(error)[:2000]}
-        print(f"   search: {result['search_first_result']}", flush=True)
+        queries = search_queries(work)
+        for key, engine, folder in (
+            ("search_first_result", "pagefind", site),
+            ("search_first_result_material", "material", work / "site-floor"),
+        ):
+            if engine == "pagefind" and not (folder / "pagefind").is_dir():
+                engine = "material"  # a site configured with mkdocs-material's search
+            try:
+                result[key] = measure_search(folder, queries, engine, max(1, runs // 2))
+            except Exception as error:  # noqa: BLE001 - a browser failure must not lose the build figures
+                result[key] = {"engine": engine, "error": str(error)[:2000]}
+            print(f"   search ({engine}): {result[key]}", flush=True)
     return result
 
 
@@ -630,7 +774,7 @@ def markdown_table(report: dict) -> str:
         ),
         ("site size (MB)", lambda r: f"{r['site_bytes'] / 1e6:.1f}"),
         (
-            "search index (MB, documents)",
+            "mkdocs-material search index (MB, documents)",
             lambda r: f"{(r['search_index_bytes'] or 0) / 1e6:.1f}, {r['search_index_docs'] or 0:,}",
         ),
         (
@@ -642,20 +786,31 @@ def markdown_table(report: dict) -> str:
             ),
         ),
         ("serve: first build (s)", lambda r: f"{r['serve_dirty']['first_build_s']:.1f}" if "serve_dirty" in r else "-"),
+    ]
+    for key, what in (
+        ("search_first_result", "site's search"),
+        ("search_first_result_material", "mkdocs-material's search"),
+    ):
+        for field, when in (
+            ("in_page_s", "after typing at once on page load (input event to result, in the page)"),
+            ("in_page_opened_s", "after typing into the box opened 1 s before (input event to result, in the page)"),
+            ("from_typing_s", "after typing at once (Playwright fill to result seen)"),
+            ("from_page_load_s", "from page load"),
+        ):
+            rows.append(
+                (
+                    f"first search result {when}, {what}, Chromium (s)",
+                    lambda r, key=key, field=field: "{} {median:.2f} ({min:.2f}-{max:.2f})".format(
+                        r[key].get("engine", ""), **r[key][field]
+                    ),
+                )
+            )
+    rows += [
+        ("build with both searches, --search-only (s)", lambda r: cell(r, "build_both_searches")),
         (
-            "first search result after typing, Chromium (s)",
-            lambda r: (
-                "{median:.2f} ({min:.2f}-{max:.2f})".format(**r["search_first_result"]["from_typing_s"])
-                if "from_typing_s" in r.get("search_first_result", {})
-                else "-"
-            ),
-        ),
-        (
-            "first search result from page load (s)",
-            lambda r: (
-                "{median:.2f} ({min:.2f}-{max:.2f})".format(**r["search_first_result"]["from_page_load_s"])
-                if "from_page_load_s" in r.get("search_first_result", {})
-                else "-"
+            "Pagefind: indexing (s), bundle (MB, files)",
+            lambda r: "{} / {:.1f}, {:,}".format(
+                cell(r, "pagefind_index"), r["pagefind_bundle"]["bytes"] / 1e6, r["pagefind_bundle"]["files"]
             ),
         ),
     ]
@@ -691,6 +846,14 @@ def main(argv: list[str] | None = None) -> int:
         "--no-site", action="store_true", help="engine only: skip the MkDocs builds, serve and browser measures"
     )
     parser.add_argument(
+        "--search-only",
+        action="store_true",
+        help="only the search comparison: one build with both searches, then Chromium",
+    )
+    parser.add_argument(
+        "--work-dir", type=Path, default=None, help="where the synthetic projects go (default .build/bench)"
+    )
+    parser.add_argument(
         "--build-compare",
         action="store_true",
         help="only the full build, serial against parallel (default out: bench/results/build)",
@@ -701,6 +864,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="workers of the parallel build")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
+    if args.work_dir is not None:
+        global WORK
+        WORK = args.work_dir.resolve()
     if args.build_compare:
         report = {
             "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -725,8 +891,13 @@ def main(argv: list[str] | None = None) -> int:
         "sizes": [],
     }
     for size in args.sizes:
-        report["sizes"].append(bench_size(size, args.runs, not args.no_serve, not args.no_browser, not args.no_site))
+        report["sizes"].append(
+            bench_size(size, args.runs, not args.no_serve, not args.no_browser, not args.no_site, args.search_only)
+        )
+        (args.out / "partial.json").parent.mkdir(parents=True, exist_ok=True)  # a long run keeps what it has
+        (args.out / "partial.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     write_report(report, args.out)
+    (args.out / "partial.json").unlink(missing_ok=True)
     return 0
 
 

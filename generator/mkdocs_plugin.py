@@ -9,6 +9,7 @@ added as generated files in ``on_files``, and ``on_serve`` watches ``content/``.
 from __future__ import annotations
 
 import logging
+import subprocess
 from pathlib import Path
 
 import jinja2
@@ -25,6 +26,7 @@ from .problems import DossierError, Severity
 from .provenance import ProvenanceIndex
 from .published import record_published
 from .render import template_problem
+from .search import canonical_filters, ignore_sections, pagefind_command, record_search_data
 from .searchindex import tidy_search_index
 from .searchwords import han_names
 from .settings import SiteSettings
@@ -48,6 +50,15 @@ def _teach_search_segmenter(words: list[str], cache_dir: Path | None = None) -> 
         jieba.dt.tmp_dir = str(cache_dir)
     for word in words:
         jieba.add_word(word)
+
+
+#: The theme's files that only mkdocs-material's search plugin uses.
+_MATERIAL_SEARCH_ASSETS = ("assets/javascripts/lunr/", "assets/javascripts/workers/search.")
+
+
+def _material_search(config) -> bool:
+    """Whether mkdocs-material's search plugin is listed (the site's own search is Pagefind)."""
+    return "material/search" in config.plugins or "search" in config.plugins
 
 
 class _GeneratedFile(File):
@@ -90,6 +101,10 @@ class DossierConfig(Config):
     #: The licence of the data, stated on the data page (e.g. "CC BY 4.0") with its address.
     data_license = config_options.Type(str, default="")
     data_license_url = config_options.Type(str, default="")
+    #: "pagefind": index the built site with Pagefind (generator/search.py); "material": leave search
+    #: to mkdocs-material's search plugin, which must then be listed in mkdocs.yml (bench/run.py
+    #: lists it to measure it beside Pagefind).
+    search = config_options.Choice(("pagefind", "material"), default="pagefind")
 
 
 class DossierPlugin(BasePlugin[DossierConfig]):
@@ -98,6 +113,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.serving = False
         self.incremental = IncrementalRenderer()
         self.unchanged_paths: set[str] = set()
+        self.search_data: dict[tuple[str, str], dict] = {}
+        self.indexer: subprocess.Popen | None = None
         self.published: set[str] = set()
 
     def on_startup(self, *, command, dirty):
@@ -144,7 +161,10 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         )
         renderer = SiteBuild(*renderer_args)
         self.published = published_ids(result.dossier)
-        _teach_search_segmenter(han_names(result.dossier), self._project_path(config, ".build"))
+        if _material_search(config):
+            _teach_search_segmenter(han_names(result.dossier), self._project_path(config, ".build"))
+        if self.config.search == "pagefind":
+            self.search_data = record_search_data(result.dossier)
         try:
             if self.serving:
                 first = not self.incremental.pages
@@ -178,6 +198,11 @@ class DossierPlugin(BasePlugin[DossierConfig]):
             files.append(generated)
         if not self.serving:  # the files hold the texts now; serve keeps them for the next rebuild
             self.pages = {}
+        if not _material_search(config):
+            # mkdocs-material's search worker and its lunr languages (1.2 MB) load only for its own
+            # search box, which the site does not have: the site ships Pagefind alone.
+            for file in [file for file in files if file.src_uri.startswith(_MATERIAL_SEARCH_ASSETS)]:
+                files.remove(file)
         return files
 
     def on_page_markdown(self, markdown, page, config, files):
@@ -188,22 +213,55 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         """
         if not self.serving and isinstance(page.file, _GeneratedFile):
             page.file.content_string = ""
+        record = page.meta.get("dossier_record")
+        if self.search_data and isinstance(record, dict):
+            page.meta["dossier_search"] = self.search_data.get((record.get("kind"), record.get("id")))
         return markdown
+
+    def on_page_content(self, html, page, config, files):
+        """Sections whose heading says data-search-exclude stay out of Pagefind's index too."""
+        return ignore_sections(html) if self.config.search == "pagefind" else html
 
     def on_shutdown(self) -> None:
         # MkDocs keeps this instance for the process (it defines on_startup): a later command starts afresh.
         logging.getLogger("mkdocs.commands.build").removeFilter(_DIRTY_NOTICE)
         self.pages, self.unchanged_paths, self.incremental = {}, set(), IncrementalRenderer()
+        if self.indexer is not None and self.indexer.poll() is None:
+            self.indexer.terminate()
+            self.indexer.wait()
 
     def on_post_build(self, config):
-        """Citation markers out of the search index (the search plugin, listed first, has written it).
-
-        A built site also publishes its records' ids: they go on the dossier's list, if it keeps one
+        """A built site publishes its records' ids: they go on the dossier's list, if it keeps one
         (not while serving: that is a preview, and writing into content/ would rebuild again).
+
+        Then Pagefind indexes the site; ``mkdocs serve`` does it in the background.  A build waits
+        for the index and fails on an error.  The preview does not wait: the page reloads at once
+        and search catches up a few seconds later (a newer rebuild stops an indexing run still
+        going, and starts its own).  When mkdocs-material's search plugin is listed too (the
+        benchmark's comparison), its index loses its citation markers (generator/searchindex.py).
         """
-        tidy_search_index(Path(config.site_dir))
+        if _material_search(config):
+            tidy_search_index(Path(config.site_dir))
         if not self.serving:
             record_published(self._project_path(config, self.config.content_dir), self.published)
+        if self.config.search != "pagefind":
+            return
+        command = pagefind_command(config.site_dir)
+        if self.serving:
+            if self.indexer is not None and self.indexer.poll() is None:
+                self.indexer.terminate()
+                self.indexer.wait()
+            self.indexer = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+            return
+        result = subprocess.run(command, capture_output=True, text=True)
+        output = (result.stdout + result.stderr).strip()
+        if result.returncode != 0:
+            raise PluginError(f"Pagefind could not index {config.site_dir} (exit {result.returncode}):\n{output}")
+        for line in output.splitlines():
+            if line.strip():
+                log.warning("Pagefind: %s", line.strip())
+        if not canonical_filters(Path(config.site_dir) / "pagefind"):  # byte-identical rebuilds
+            log.warning("Pagefind's bundle is not in the form generator/search.py reads: rebuilds may differ")
 
     def on_serve(self, server, config, builder):
         # The address to open: MkDocs serves the site under the path of site_url (/dossier/ here).

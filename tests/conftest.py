@@ -290,6 +290,33 @@ def asof_server(asof_site):
         yield server
 
 
+def pagefind_pages(site: Path) -> dict[str, dict]:
+    """What Pagefind indexed, by page URL: {"url", "content", "meta", "filters", "anchors", …}.
+
+    Only the pages the current index lists (a rebuild leaves older fragments behind); each fragment
+    file is a gzip'd "pagefind_dcd" + JSON (Pagefind 1.5's format).
+    """
+    import gzip
+    import json
+
+    from generator.search import read_pagefind_file
+
+    bundle = site / "pagefind"
+    pages = {}
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    hashes = [
+        page_hash
+        for language in entry["languages"].values()
+        for page_hash, _words in read_pagefind_file(bundle / f"pagefind.{language['hash']}.pf_meta")[1]
+    ]
+    for path in (bundle / "fragment" / f"{page_hash}.pf_fragment" for page_hash in hashes):
+        raw = gzip.decompress(path.read_bytes())
+        assert raw.startswith(b"pagefind_dcd"), path
+        fragment = json.loads(raw[len(b"pagefind_dcd") :])
+        pages[fragment["url"]] = fragment
+    return pages
+
+
 # ---- documented commands: run exactly as README.md and CONTRIBUTING.md give them ----
 
 _NOT_COPIED_AT_ROOT = {".venv", "site", ".build", ".git", "screenshots"}

@@ -52,13 +52,14 @@ def _wait_for_graph(page: Page, selector: str = ".dossier-graph[data-nodes-drawn
 
 
 def _search(page: Page, query: str) -> list[str]:
-    """Type a query into mkdocs-material's search box; the result links, best first."""
-    search_input = page.locator("input[data-md-component='search-query']")
+    """Type a query into the header's search box (Pagefind); the result links, best first."""
+    search_input = page.locator("input[data-dossier-search='query']")
     search_input.click()
     search_input.fill(query)
-    search_input.press("End")  # mkdocs-material reads the query on keyup
-    expect(page.locator(".md-search-result__meta")).to_contain_text("matching", timeout=20000)
-    results = page.locator(".md-search-result__item > a")
+    expect(page.locator("[data-dossier-search='meta']")).to_contain_text("matching", timeout=20000)
+    results = page.locator("[data-dossier-search='list'] .md-search-result__item > a")
+    expect(results.first).to_be_attached(timeout=20000)
+    expect(page.locator("[data-dossier-search='list'] > li[hidden]")).to_have_count(0)  # every result drawn
     return [results.nth(i).get_attribute("href") for i in range(results.count())]
 
 
@@ -77,11 +78,58 @@ def test_alias_search_in_russian_and_chinese_finds_the_entity(watched, real_serv
     watched.check_clean()
 
 
+def test_part_of_a_chinese_name_finds_the_entity(watched, real_server, real_site):
+    """ "求索" is the end of 深度求索 (DeepSeek): Chinese aliases are indexed by suffix as well."""
+    watched.page.goto(real_server.url)
+    hrefs = _search(watched.page, "求索")
+    assert urlsplit(hrefs[0]).path.endswith("/entities/deepseek/"), hrefs[:5]
+    watched.check_clean()
+
+
 def test_entity_title_ranks_above_passing_mentions(watched, real_server):
     watched.page.goto(real_server.url)
     hrefs = _search(watched.page, "Alibaba")
     assert urlsplit(hrefs[0]).path.endswith("/entities/alibaba/"), hrefs[:5]
     assert len(hrefs) > 3, "the English name should also match passing mentions, ranked lower"
+    watched.check_clean()
+
+
+def test_search_filters_by_kind_type_tag_and_year(watched, real_server, real_site):
+    page = watched.page
+    page.goto(real_server.url)
+    everything = _search(page, "Alibaba")
+    filters = page.locator("[data-dossier-search='filters']")
+    expect(filters).to_be_visible()  # once no query is loading
+    expect(filters.locator("select")).to_have_count(4)
+    for name in ("kind", "type", "tag", "year"):
+        assert filters.locator(f"select[name={name}] option").count() > 1, name
+
+    def narrowed_to(name: str, value: str) -> list[str]:
+        before = page.locator("[data-dossier-search='meta']").inner_text()
+        filters.locator(f"select[name={name}]").select_option(value)
+        expect(page.locator("[data-dossier-search='meta']")).not_to_have_text(before, timeout=20000)
+        results = page.locator("[data-dossier-search='list'] .md-search-result__item > a")
+        expect(results.first).to_be_attached(timeout=20000)
+        expect(page.locator("[data-dossier-search='list'] > li[hidden]")).to_have_count(0)
+        return [results.nth(i).get_attribute("href") for i in range(results.count())]
+
+    events = narrowed_to("kind", "Event")
+    assert events and len(events) < len(everything)
+    assert all("/events/" in urlsplit(href).path for href in events), events
+    filters.locator("select[name=kind]").select_option("")
+    companies = narrowed_to("type", "Company")
+    assert (
+        all("/entities/" in urlsplit(href).path for href in companies)
+        and "/entities/alibaba/" in urlsplit(companies[0]).path
+    )
+    filters.locator("select[name=type]").select_option("")
+    cloud = narrowed_to("tag", "cloud")
+    for href in cloud:
+        path = urlsplit(href).path.removeprefix("/")
+        assert "cloud" in (real_site / path / "index.html").read_text(encoding="utf-8"), href
+    filters.locator("select[name=tag]").select_option("")
+    year = narrowed_to("year", "2025")
+    assert year and all("/entities/" not in urlsplit(href).path for href in year), year
     watched.check_clean()
 
 
@@ -200,8 +248,41 @@ def test_without_javascript_the_lists_stay_and_the_controls_stay_hidden(browser,
         page.goto(real_server.url + "graph/")
         assert page.locator(".dossier-graph").is_hidden()
         assert page.locator("h2:has-text('All relationships') ~ ul li").count() > 0
+        # search needs JavaScript: its button and box are not offered at all
+        assert page.locator("label.md-header__button[for=__search]").count() == 1
+        assert page.locator("label.md-header__button[for=__search]").is_hidden()
+        assert page.locator(".dossier-search").is_hidden()
     finally:
         context.close()
+
+
+def test_search_works_from_the_keyboard(watched, real_server):
+    """ "/" opens the header's search box, arrows walk the results, Enter opens one, Escape closes the box."""
+    page = watched.page
+    page.goto(real_server.url)
+    search_input = page.locator("input[data-dossier-search='query']")
+    page.keyboard.press("/")
+    expect(search_input).to_be_focused()
+    page.keyboard.type("DeepSeek")
+    results = page.locator("[data-dossier-search='list'] .md-search-result__item > a")
+    expect(results.first).to_be_attached(timeout=20000)
+    expect(page.locator("[data-dossier-search='list'] > li[hidden]")).to_have_count(0)
+    page.keyboard.press("ArrowDown")
+    expect(results.first).to_be_focused()
+    if results.count() > 1:
+        page.keyboard.press("ArrowDown")
+        expect(results.nth(1)).to_be_focused()
+        page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    expect(search_input).to_be_focused()
+    page.keyboard.press("Escape")
+    assert not page.locator("#__search").is_checked()
+    search_input.focus()
+    first = urlsplit(results.first.get_attribute("href")).path
+    page.keyboard.press("Enter")  # the first result
+    page.wait_for_url(lambda url: urlsplit(url).path == first, timeout=20000)
+    assert first.endswith("/entities/deepseek/")
+    watched.check_clean()
 
 
 def test_large_dossier_graph_draws_a_bounded_number_of_nodes(browser, large_site):

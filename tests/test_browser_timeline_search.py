@@ -8,11 +8,11 @@ record's summary in plain words, without table debris or citation markers.
 
 from __future__ import annotations
 
-import json
 import re
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import pagefind_pages
 from reader_site import ROOT, Watched, browser_or_skip
 
 BROWSER = browser_or_skip()
@@ -124,18 +124,19 @@ def test_the_as_of_view_lists_what_held_then_and_keeps_the_month_in_the_address(
 
 
 def _search(page: Page, query: str) -> list[dict]:
-    """Type a query into mkdocs-material's search box; the results (href, title, snippet), best first."""
-    search_input = page.locator("input[data-md-component='search-query']")
+    """Type a query into the header's search box (Pagefind); the results (href, title, snippet), best first."""
+    search_input = page.locator("input[data-dossier-search='query']")
     search_input.click()
     search_input.fill(query)
-    search_input.press("End")  # mkdocs-material reads the query on keyup
-    expect(page.locator(".md-search-result__meta")).to_contain_text("matching", timeout=20000)
-    links = page.locator(".md-search-result__item > a.md-search-result__link")
+    expect(page.locator("[data-dossier-search='meta']")).to_contain_text("matching", timeout=20000)
+    links = page.locator("[data-dossier-search='list'] .md-search-result__item > a.md-search-result__link")
+    expect(links.first).to_be_attached(timeout=20000)
+    expect(page.locator("[data-dossier-search='list'] > li[hidden]")).to_have_count(0)  # every result drawn
     return [
         {
             "href": urlsplit(links.nth(i).get_attribute("href")).path,
-            "title": links.nth(i).locator("article > h1, article > h2").first.inner_text(),
-            "snippet": links.nth(i).locator("article").inner_text(),
+            "title": links.nth(i).locator("article > h1").inner_text(),
+            "snippet": links.nth(i).locator(".dossier-search__snippet").inner_text(),
         }
         for i in range(links.count())
     ]
@@ -149,34 +150,38 @@ def test_search_snippets_are_the_summary_without_table_debris_or_markers(watched
     page.goto(real_server.url)
     results = _search(page, query)
     hit = next(result for result in results if result["href"].endswith("/" + record))
-    snippet = hit["snippet"][len(hit["title"]) :].strip()
+    snippet = hit["snippet"]
     assert not MARKER_RE.search(snippet), snippet
-    for debris in ("Field", "Value", "Type Company", "Also known as Also"):
+    for debris in ("Field", "Value", "Type Company", "Also known as", "阿里巴巴 (zh)"):
         assert debris not in snippet, snippet
-    # the summary for a name; for an alias, the plain sentence that holds it
-    expected_start = {"Alibaba": "Chinese internet giant", "Qwen": "Large language model", "Алибаба": "Also known as"}[
-        query
-    ]
-    assert snippet.startswith(expected_start), snippet
+    # the record's summary, whether a name or an alias found it (aliases are indexed, never shown)
+    expected_start = {
+        "Alibaba": "Chinese internet giant",
+        "Qwen": "Large language model",
+        "Алибаба": "Chinese internet",
+    }
+    assert snippet.startswith(expected_start[query]), snippet
     for result in results:
         assert not MARKER_RE.search(result["snippet"]), result
+    if query in hit["title"]:  # the query's words are marked where they show (an alias is never shown)
+        assert page.locator("[data-dossier-search='list'] mark").count() > 0
     page.screenshot(path=str(SCREENSHOTS / f"search-{record.split('/')[1]}.png"))
     watched.check_clean()
 
 
 def test_a_record_holding_both_words_ranks_above_records_holding_one(watched, real_server, real_site):
-    # what search sees of each page: the titles and texts of its sections in the search index
-    index = json.loads((real_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    words_of: dict[str, str] = {}
-    for doc in index["docs"]:
-        page_path = "/" + doc["location"].split("#")[0]
-        words_of[page_path] = words_of.get(page_path, "") + " " + (doc["title"] + " " + doc["text"]).lower()
+    # what search sees of each page: the text Pagefind indexed (page text, aliases, title)
+    words_of = {
+        url: (page["content"] + " " + page["meta"].get("title", "")).lower()
+        for url, page in pagefind_pages(real_site).items()
+    }
+    assert any("bytedance" in text and "h20" not in text for text in words_of.values())  # records named by one
     page = watched.page
     page.goto(real_server.url)
     hrefs = [result["href"] for result in _search(page, "ByteDance H20")]
     holds = [("bytedance" in words_of[href]) + ("h20" in words_of[href]) for href in hrefs]
-    assert 2 in holds and 1 in holds, list(zip(hrefs, holds))
-    assert holds[0] == 2, list(zip(hrefs, holds))
+    # Pagefind lists only records holding every word of a query: those holding one never outrank them
+    assert holds and set(holds) == {2}, list(zip(hrefs, holds))
     assert "/entities/china/" in hrefs[:3], hrefs[:6]  # its summary names both
     watched.check_clean()
 

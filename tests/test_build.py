@@ -8,7 +8,16 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from conftest import ROOT, dossier_warnings, make_project, mkdocs_build, strict_build, warning_transcript, write_record
+from conftest import (
+    ROOT,
+    dossier_warnings,
+    make_project,
+    mkdocs_build,
+    pagefind_pages,
+    strict_build,
+    warning_transcript,
+    write_record,
+)
 
 
 class _Links(HTMLParser):
@@ -82,23 +91,24 @@ def test_citations_number_and_link_to_references(mini_site):
 
 
 def test_entity_page_lists_aliases_for_search(mini_site):
-    import json
-
-    index = json.loads((mini_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    # jieba segments Chinese with zero-width spaces; the search tokenizer splits on them.
-    texts = " ".join(doc["text"] + doc["title"] for doc in index["docs"]).replace("\u200b", "")
-    assert "Акме" in texts and "阿克米" in texts
+    """Aliases are indexed with the record (Chinese ones also by suffix), never in its snippet."""
+    page = pagefind_pages(mini_site)["/entities/acme/"]
+    assert "Акме" in page["content"] and "阿克米" in page["content"] and " 克米 " in page["content"] + " "
+    assert page["meta"]["title"] == "Acme Group" and page["filters"]["tag"] == ["chips"]
+    summary = page["meta"]["summary"]
+    assert summary and "Акме" not in summary and "[" not in summary and "Field" not in summary
 
 
 def test_search_index_leaves_out_lists_of_records_and_keeps_records(mini_site):
     """Index pages, relationship lists and timelines only repeat what each record's own page says."""
-    import json
-
-    docs = json.loads((mini_site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
-    pages = {doc["location"].split("#")[0] for doc in docs}
-    sections = {doc["location"].split("#")[1] for doc in docs if "#" in doc["location"]}
+    indexed = pagefind_pages(mini_site)
+    # one search shipped: Pagefind's, not mkdocs-material's index, worker and lunr languages too
+    assert not (mini_site / "search").exists() and not (mini_site / "assets" / "javascripts" / "lunr").exists()
+    assert not list((mini_site / "assets" / "javascripts").glob("workers/search.*"))
+    pages = {url.lstrip("/") for url in indexed}
     for listing in ("timeline/", "graph/", "entities/", "sources/", "types/company/"):
         assert listing not in pages, listing
+    sections = {anchor["id"] for page in indexed.values() for anchor in page["anchors"]}
     for section in (
         "relationships",
         "declared-in-this-record",
@@ -108,10 +118,14 @@ def test_search_index_leaves_out_lists_of_records_and_keeps_records(mini_site):
         "records-that-rest-on-this-source",
         "references",
         "mentioned-in",
+        "dossier-how-to-cite",
     ):
         assert section not in sections, section
     assert {"entities/acme/", "events/2025-03-02-acme-report/", "sources/paper-2025/"} <= pages
     assert "description" in sections  # prose stays searchable
+    acme = indexed["/entities/acme/"]
+    assert "Mentioned in" not in acme["content"] and "[1]" not in acme["content"]
+    assert acme["filters"]["kind"] == ["Entity"] and acme["filters"]["type"] == ["Company"]
 
 
 def test_misspelt_reference_fails_build_with_file_line_and_suggestion(tmp_path):

@@ -3,7 +3,7 @@ record text became a live element, attribute, event handler, javascript: URL or 
 and where the payloads are still visible as text.
 
 The site is built once per session with ``mkdocs build --strict`` into a temporary folder,
-then every HTML file, the search index, the sitemap, the feed and the exports are parsed.
+then every HTML file, the search index (and the search box in Chromium), the sitemap, the feed and the exports are parsed.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 import lxml.etree
 import lxml.html
 import pytest
-from conftest import dossier_warnings, strict_build
+from conftest import dossier_warnings, pagefind_pages, strict_build
 from hostile_dossier import MARK, make_hostile_project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -164,18 +164,42 @@ def test_only_http_links_leave_the_site(hostile_site):
                 assert href.startswith(("http://", "https://", "mailto:")), f"{page}: {href}"
 
 
-def test_search_index_holds_no_live_markup(hostile_site):
-    index = json.loads((hostile_site / "search/search_index.json").read_text(encoding="utf-8"))
-    problems = []
-    found = False
-    for document in index["docs"]:
-        for key in ("title", "text"):
-            fragment = document.get(key) or ""
-            found = found or MARK in fragment
-            if fragment.strip():
-                tree = lxml.html.fragment_fromstring(fragment, create_parent="div")
-                problems += live_markup_problems(tree, f"search {document['location']} {key}")
-    assert found and problems == []
+def test_search_index_holds_the_payloads_as_plain_text(hostile_site):
+    """Pagefind stores text, never markup; the summary it shows is the record's text, payloads and all."""
+    pages = pagefind_pages(hostile_site)
+    alpha = pages["/entities/alpha/"]
+    assert MARK in alpha["content"] and alpha["meta"]["summary"].startswith(f"{MARK}summary")
+    for payload in ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "| a | b |"):
+        assert payload in alpha["meta"]["summary"], payload
+    assert "[1]" not in alpha["meta"]["summary"]
+
+
+def test_search_box_shows_payloads_as_text_and_runs_none(hostile_site):
+    """Typed into the header's search box, a hostile record's title and summary come out as text."""
+    from reader_site import LoopbackServer, browser_or_skip
+
+    found = browser_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with LoopbackServer(hostile_site) as server, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(**found.launch_options())
+        try:
+            page = browser.new_page()
+            dialogs = []
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            page.goto(server.url)
+            page.fill("input[data-dossier-search=query]", f"{MARK}summary")
+            page.wait_for_selector("[data-dossier-search=list] .md-search-result__item a", timeout=20000)
+            results = page.locator("[data-dossier-search=list]")
+            text = results.inner_text()
+            assert "<script>alert(1)</script>" in text and "<img src=x onerror=alert(1)>" in text
+            injected = page.evaluate(
+                "document.querySelectorAll('[data-dossier-search=list] :is(script, img, style, "
+                "iframe, [onerror], [onclick], [onmouseover])').length"
+            )
+            assert injected == 0 and dialogs == []
+        finally:
+            browser.close()
 
 
 def test_sitemap_and_feed_are_well_formed_and_hold_no_live_markup(hostile_site):

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import pagefind_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -110,6 +111,10 @@ def previous_site_kept(site: Path) -> bool:
 
 def test_parallel_build_of_a_synthetic_dossier_is_byte_identical_to_a_serial_build(tmp_path):
     project = synthetic_project(tmp_path / "project", 300)
+    # With mkdocs-material's search listed too (the site's own search is Pagefind, run after the build on
+    # the written pages): its entries come back from the workers and must land in page order.
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("plugins:\n", "plugins:\n  - search\n", 1))
     parallel = build(project, tmp_path / "parallel" / "site", workers=2)
     assert parallel.returncode == 0, parallel.stderr
     assert "pages on 2 processes" in parallel.stderr
@@ -121,6 +126,8 @@ def test_parallel_build_of_a_synthetic_dossier_is_byte_identical_to_a_serial_bui
     # The search entries come back from the workers in page order: records are in the index.
     index = json.loads((tmp_path / "parallel" / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert sum(1 for doc in index["docs"] if doc["location"].startswith("entities/entity-")) > 100
+    indexed = pagefind_pages(tmp_path / "parallel" / "site")
+    assert sum(1 for url in indexed if "/entities/entity-" in url) > 100
 
 
 def test_warning_in_a_page_a_worker_builds_fails_the_strict_build_and_is_shown_once(small_project, tmp_path):

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import markdown
-from conftest import MINI, ROOT, load_mkdocs_config, write_record
+from conftest import MINI, ROOT, write_record
 
 from generator.build import SiteBuild
 from generator.outputs.graph import GRAPH_PATH, build_graph, graph_json
@@ -171,12 +171,23 @@ def test_boilerplate_sections_are_left_out_of_the_search_index(mini_content):
         assert re.search(rf"<h2 data-search-exclude[^>]*>{heading}</h2>", html), heading
 
 
-def test_search_is_configured_for_english_russian_and_chinese():
-    config = load_mkdocs_config()
-    search = next(p["search"] for p in config["plugins"] if isinstance(p, dict) and "search" in p)
-    assert search["lang"] == ["en", "ru", "zh"]
-    separator = re.compile(search["separator"].replace("\\u200b", "\u200b"))
-    assert separator.split("深度\u200b求索") == ["深度", "求索"]
+def test_search_indexes_chinese_aliases_by_suffix_and_leaves_excluded_sections_out():
+    """Pagefind matches words by prefix: each suffix of a Chinese name makes every part findable."""
+    from generator.search import alias_words, ignore_sections
+
+    words = alias_words(["阿里巴巴集团", "Алибаба", "Alibaba  Group"]).split(" ")
+    assert words[:3] == ["阿里巴巴集团", "里巴巴集团", "巴巴集团"] and "集团" in words and "团" in words
+    assert "Алибаба" in words and "Alibaba" in words and "Group" in words
+    html = (
+        '<h1 id="a">A</h1><p>kept</p><h2 data-search-exclude id="r">References</h2><ol><li>x</li></ol>'
+        '<h3 data-search-exclude id="s">Sub</h3><p>y</p><h2 id="d">Description</h2><p>z</p>'
+    )
+    wrapped = ignore_sections(html)
+    assert wrapped == (
+        '<h1 id="a">A</h1><p>kept</p><div data-pagefind-ignore><h2 data-search-exclude id="r">'
+        'References</h2><ol><li>x</li></ol><h3 data-search-exclude id="s">Sub</h3><p>y</p></div>'
+        '<h2 id="d">Description</h2><p>z</p>'
+    )
 
 
 def test_chinese_names_are_taught_to_the_segmenter_whole():

@@ -38,3 +38,34 @@ def test_merged_report_has_a_column_per_size_each_runs_date_and_the_notes(tmp_pa
     assert header.count(" records |") == len(reports)
     assert "2026-01-01 10:00 UTC" in table and "1 run)" in table
     assert table.rstrip().endswith("carried over from another run")
+
+
+def test_search_only_bench_measures_both_engines_on_one_build(tmp_path):
+    """`bench/run.py --search-only`: Pagefind and mkdocs-material's search, the same queries, no timing asserted."""
+    import subprocess
+
+    from reader_site import browser_or_skip
+
+    browser_or_skip()
+    result = subprocess.run(
+        [sys.executable, "bench/run.py", "--sizes", "80", "--runs", "1", "--search-only", "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    size = json.loads((tmp_path / "latest.json").read_text(encoding="utf-8"))["sizes"][0]
+    pagefind, material = size["search_first_result"], size["search_first_result_material"]
+    assert pagefind["engine"] == "pagefind" and material["engine"] == "material"
+    assert set(pagefind["queries"]) == set(material["queries"]) and len(pagefind["queries"]) >= 4
+    assert any(ord(ch) > 0x3000 for query in pagefind["queries"] for ch in query)  # a Chinese alias among them
+    for engine in (pagefind, material):  # typed at once on page load, and into a box opened a moment before
+        assert engine["in_page_s"]["runs"] == engine["in_page_opened_s"]["runs"] == len(engine["queries"])
+    assert size["pagefind_bundle"]["files"] > 10 and size["search_index_docs"] > 80
+    table = (tmp_path / "latest.md").read_text(encoding="utf-8")
+    for engine, label in (("pagefind", "site's search"), ("material", "mkdocs-material's search")):
+        for when in (
+            "after typing at once on page load (input event to result, in the page)",
+            "after typing into the box opened 1 s before (input event to result, in the page)",
+        ):
+            assert f"| first search result {when}, {label}, Chromium (s) | {engine} " in table, (when, label)

@@ -84,3 +84,25 @@ def test_synthetic_dossier_passes_check_with_the_promised_shape(tmp_path):
             scripts["han"] |= any("\u4e00" <= ch <= "\u9fff" for ch in text)
     assert all(scripts.values())
     assert dossier.sources and any(s.relays for s in dossier.sources.values())
+
+
+def test_serve_indexes_for_search_in_the_background_and_again_after_a_change(tmp_path, mini_content, caplog):
+    """The preview does not wait for Pagefind; the index follows each rebuild a moment later."""
+    from conftest import pagefind_pages
+
+    caplog.set_level(logging.ERROR, logger="mkdocs")
+    config_path = make_project(tmp_path, mini_content)
+    site_dir = tmp_path / "site"
+    plugin = _serve_build(config_path, site_dir)
+    assert plugin.indexer is not None and plugin.indexer.wait(timeout=300) == 0
+    assert pagefind_pages(site_dir)["/entities/acme/"]["meta"]["title"] == "Acme Group"
+
+    record = mini_content / "entities" / "acme.yaml"
+    record.write_text(
+        record.read_text(encoding="utf-8").replace("name: Acme Group", "name: Acme Renamed Group"), encoding="utf-8"
+    )
+    first_indexer = plugin.indexer
+    assert _serve_build(config_path, site_dir) is plugin
+    assert plugin.indexer is not first_indexer and plugin.indexer.wait(timeout=300) == 0
+    assert pagefind_pages(site_dir)["/entities/acme/"]["meta"]["title"] == "Acme Renamed Group"
+    plugin.on_shutdown()
