@@ -174,17 +174,13 @@ def test_search_index_holds_the_payloads_as_plain_text(hostile_site):
     assert "[1]" not in alpha["meta"]["summary"]
 
 
-def test_search_box_shows_payloads_as_text_and_runs_none(hostile_site):
+def test_search_box_shows_payloads_as_text_and_runs_none(hostile_site, browser):
     """Typed into the header's search box, a hostile record's title and summary come out as text."""
-    from reader_site import LoopbackServer, browser_or_skip
+    from reader_site import LoopbackServer
 
-    found = browser_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with LoopbackServer(hostile_site) as server, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(**found.launch_options())
+    with LoopbackServer(hostile_site) as server:
+        page = browser.new_page()
         try:
-            page = browser.new_page()
             dialogs = []
             page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
             page.goto(server.url)
@@ -199,7 +195,7 @@ def test_search_box_shows_payloads_as_text_and_runs_none(hostile_site):
             )
             assert injected == 0 and dialogs == []
         finally:
-            browser.close()
+            page.close()
 
 
 def test_sitemap_and_feed_are_well_formed_and_hold_no_live_markup(hostile_site):
