@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib.util
 import os
 import re
@@ -288,6 +289,15 @@ def asof_server(asof_site):
 
     with LoopbackServer(asof_site) as server:
         yield server
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``folder`` by its relative path: two builds compared byte for byte."""
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def pagefind_pages(site: Path) -> dict[str, dict]:

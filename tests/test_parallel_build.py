@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import pagefind_pages
+from conftest import pagefind_pages, tree_digest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -61,14 +61,6 @@ def build(project: Path, site: Path, workers: int) -> subprocess.CompletedProces
         text=True,
         env=env,
     )
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {
-        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
 
 
 def synthetic_project(folder: Path, records: int) -> Path:

@@ -6,7 +6,6 @@ Every build goes to a temporary folder or to a copy of the project; the real sit
 
 from __future__ import annotations
 
-import hashlib
 import http.server
 import json
 import os
@@ -20,7 +19,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
 import pytest
-from conftest import MINI, ROOT, dossier_warnings, make_project, pagefind_pages, strict_build
+from conftest import MINI, ROOT, dossier_warnings, make_project, pagefind_pages, strict_build, tree_digest
 
 from generator.published import HEADER, PUBLISHED_FILE
 
@@ -38,14 +37,6 @@ def build_site(root: Path, site: Path, env: dict) -> subprocess.CompletedProcess
         text=True,
         env=env,
     )
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {
-        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
 
 
 def test_two_builds_of_one_commit_are_byte_identical_on_every_core_or_on_one(real_build, tmp_path):
