@@ -53,6 +53,10 @@ def load_mkdocs_config(path: Path = ROOT / "mkdocs.yml") -> dict:
     return yaml.load(path.read_text(encoding="utf-8").replace("!!python", "#"), Loader=_MkDocsConfigLoader)
 
 
+#: The entity types of the merger review (tests/fixtures/merger/) as its graph legend and graph.json list them.
+MERGER_TYPE_PLURALS = ["Companies", "Regulators", "Courts", "Deals", "Games", "Places", "Organizations"]
+
+
 def make_project(project_dir: Path, content_dir: Path) -> Path:
     """A mkdocs.yml like the real one, reading ``content_dir``; returns its path."""
     config = load_mkdocs_config()

@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import load_synth
+from conftest import MERGER_TYPE_PLURALS, load_synth
 from reader_site import ROOT, LoopbackServer, Watched, browser_or_skip, build_site
 
 BROWSER = browser_or_skip()
@@ -324,15 +324,7 @@ def test_graph_legend_and_colours_of_another_dossier_come_from_its_vocabulary(wa
         page.goto(server.url + "graph/")
         _wait_for_graph(page)
         labels = page.locator(".dossier-graph__legend label.dossier-graph__type")
-        assert [labels.nth(i).inner_text().strip() for i in range(labels.count())] == [
-            "Companies",
-            "Regulators",
-            "Courts",
-            "Deals",
-            "Games",
-            "Places",
-            "Organizations",
-        ]
+        assert [labels.nth(i).inner_text().strip() for i in range(labels.count())] == MERGER_TYPE_PLURALS
         swatch = page.locator(".dossier-graph__legend input[value=regulator] + .dossier-graph__swatch")
         assert swatch.evaluate("node => getComputedStyle(node).backgroundColor") == "rgb(46, 125, 50)"  # #2e7d32
         colour = page.evaluate(
