@@ -9,7 +9,7 @@ import os
 import sys
 import threading
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from conftest import dossier_warnings, make_project, strict_build
@@ -109,3 +109,29 @@ class Watched:
         assert self.refused == [], f"requests left the machine: {self.refused}"
         assert self.errors == [], f"console errors: {self.errors}"
         assert self.requests, "no request was recorded: the route did not see the traffic"
+
+
+def expect_search_answered(page, signature: str) -> None:
+    """Wait until every result of the search `signature` ("q=…&kind=…", as the page's script writes it) is drawn.
+
+    theme/assets/dossier-search.js sets ``data-answered`` on the result box once the latest search is
+    drawn in full, and ``aria-busy`` while one is loading: waiting on them, rather than on the count
+    changing, cannot mistake a stale answer (or two answers of the same size) for the new one.
+    """
+    from playwright.sync_api import expect
+
+    box = page.locator("[data-dossier-search='result']")
+    expect(box).to_have_attribute("data-answered", signature, timeout=20000)
+    expect(box).to_have_attribute("aria-busy", "false")
+
+
+def search(page, query: str, **filters: str):
+    """Type `query` into the header's search box (Pagefind), with `filters` chosen; the result links, best first."""
+    search_input = page.locator("input[data-dossier-search='query']")
+    search_input.click()
+    search_input.fill(query)
+    for name, value in filters.items():
+        page.locator(f"[data-dossier-search='filters'] select[name={name}]").select_option(value)
+    expect_search_answered(page, urlencode({"q": query, **filters}))
+    links = page.locator("[data-dossier-search='list'] .md-search-result__item > a.md-search-result__link")
+    return [links.nth(i) for i in range(links.count())]

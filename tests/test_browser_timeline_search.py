@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import pagefind_pages
-from reader_site import ROOT, Watched, browser_or_skip
+from reader_site import ROOT, Watched, browser_or_skip, search
 
 BROWSER = browser_or_skip()
 
@@ -125,20 +125,13 @@ def test_the_as_of_view_lists_what_held_then_and_keeps_the_month_in_the_address(
 
 def _search(page: Page, query: str) -> list[dict]:
     """Type a query into the header's search box (Pagefind); the results (href, title, snippet), best first."""
-    search_input = page.locator("input[data-dossier-search='query']")
-    search_input.click()
-    search_input.fill(query)
-    expect(page.locator("[data-dossier-search='meta']")).to_contain_text("matching", timeout=20000)
-    links = page.locator("[data-dossier-search='list'] .md-search-result__item > a.md-search-result__link")
-    expect(links.first).to_be_attached(timeout=20000)
-    expect(page.locator("[data-dossier-search='list'] > li[hidden]")).to_have_count(0)  # every result drawn
     return [
         {
-            "href": urlsplit(links.nth(i).get_attribute("href")).path,
-            "title": links.nth(i).locator("article > h1").inner_text(),
-            "snippet": links.nth(i).locator(".dossier-search__snippet").inner_text(),
+            "href": urlsplit(link.get_attribute("href")).path,
+            "title": link.locator("article > h1").inner_text(),
+            "snippet": link.locator(".dossier-search__snippet").inner_text(),
         }
-        for i in range(links.count())
+        for link in search(page, query)
     ]
 
 

@@ -18,6 +18,7 @@
   var list = root.querySelector("[data-dossier-search=list]");
   var more = root.querySelector("[data-dossier-search=more]");
   var filterBox = root.querySelector("[data-dossier-search=filters]");
+  var resultBox = root.querySelector("[data-dossier-search=result]");
   var bundle = new URL(root.getAttribute("data-bundle"), document.baseURI);
   var FILTERS = [["kind", "All kinds"], ["type", "All entity types"], ["tag", "All tags"], ["year", "All years"]];
   var PAGE = 10;
@@ -152,6 +153,21 @@
     }));
   }
 
+  /* What the drawn results answer, as "q=…&kind=…" in FILTERS order: set on the result box once
+     every result of the latest search is drawn, with aria-busy while one is loading, so that
+     assistive technology (and a test) can tell a finished answer from one still on its way. */
+  function signature(query, filters) {
+    var params = new URLSearchParams();
+    params.set("q", query);
+    FILTERS.forEach(function (pair) { if (filters[pair[0]]) params.set(pair[0], filters[pair[0]]); });
+    return params.toString();
+  }
+  function answered(current, query, filters) {
+    if (current !== generation) return;
+    resultBox.setAttribute("aria-busy", "false");
+    resultBox.setAttribute("data-answered", signature(query, filters));
+  }
+
   function search() {
     var query = input.value.trim();
     var filters = chosenFilters();
@@ -160,9 +176,11 @@
       list.textContent = "";
       more.hidden = true;
       meta.textContent = "Type to start searching";
+      answered(current, query, filters);
       return Promise.resolve();
     }
     pending++;
+    resultBox.setAttribute("aria-busy", "true");
     return pagefind().then(function (module) {
       return module.search(query || null, { filters: filters });
     }).then(function (answer) {
@@ -175,7 +193,7 @@
       return showMore(current, words(query));
     }).catch(function (error) {
       if (current === generation) meta.textContent = "Search failed: " + error.message;
-    }).then(function () { pending--; });
+    }).then(function () { pending--; answered(current, query, filters); });
   }
 
   /* The filters need every filter chunk of the index: they are drawn once the box is open and no
