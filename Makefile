@@ -78,8 +78,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# One test process a core (pytest-xdist); a test file's tests stay together in one process, so its
+# module fixtures are made once, and conftest.once_per_run shares the session builds between processes.
 test: $(STAMP) browser-deps lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 clean:
 	rm -rf $(VENV) .build site

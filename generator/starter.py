@@ -12,6 +12,8 @@ import shutil
 from pathlib import Path
 
 import jinja2
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from .jsonschema import write_committed_schema
 from .vocabulary import load_vocabulary
@@ -19,8 +21,8 @@ from .vocabulary import load_vocabulary
 STARTER_DIR = Path(__file__).parent / "starter"
 ENGINE_ROOT = Path(__file__).resolve().parent.parent
 DISTRIBUTION = "dossier-generator"
-#: Libraries of the engine's own tests (browser, link checker, type checker) that a dossier does not need.
-_NOT_FOR_A_DOSSIER = {"playwright", "greenlet", "types-greenlet", "linkchecker", "mypy"}
+#: What a new dossier's own ``make test`` runs, besides the engine.
+_DOSSIER_TEST_TOOLS = ("pytest",)
 
 
 class InitError(Exception):
@@ -41,16 +43,58 @@ def engine_requirement() -> str:
 
 
 def pinned_libraries() -> list[str]:
-    """The engine's pinned libraries (its requirements.txt), without those only its own tests use."""
+    """The pins of the engine's requirements.txt that a dossier needs: what the engine's declared
+    dependencies and the dossier's test runner pull in, and nothing the engine's own tests,
+    linters or browser use (a new project installs some sixty libraries, not ninety)."""
     source = ENGINE_ROOT / "requirements.txt"
     if not source.is_file():
         return []
+    needed = runtime_closure()
     lines = []
     for line in source.read_text(encoding="utf-8").splitlines():
-        name = line.split("==")[0].strip().lower().replace("_", "-")
-        if line.strip() and not line.startswith("#") and name not in _NOT_FOR_A_DOSSIER:
+        name = canonicalize_name(line.split("==")[0].strip()) if line.strip() and not line.startswith("#") else ""
+        if name and (needed is None or name in needed):
             lines.append(line.strip())
     return lines
+
+
+def runtime_closure() -> set[str] | None:
+    """The distributions the installed engine needs to run, with the dossier's test runner, by name;
+    None when the engine is not installed (every pin is kept then).
+
+    Requirements behind a platform or Python version marker are kept whatever this machine is
+    (the project may be built elsewhere); those behind an extra only when the extra is asked for.
+    """
+    from importlib import metadata
+
+    try:
+        roots = [Requirement(text) for text in metadata.requires(DISTRIBUTION) or []]
+    except metadata.PackageNotFoundError:
+        return None
+    roots = [root for root in roots if not _only_for_extras(root, ())]
+    roots += [Requirement(tool) for tool in _DOSSIER_TEST_TOOLS]
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    while roots:
+        requirement = roots.pop()
+        extras = tuple(sorted(requirement.extras))
+        key = (canonicalize_name(requirement.name), extras)
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            texts = metadata.requires(requirement.name) or []
+        except metadata.PackageNotFoundError:
+            continue  # a platform-only dependency not installed here: its own pin, if any, is kept below
+        roots += [needed for needed in map(Requirement, texts) if not _only_for_extras(needed, extras)]
+    return {name for name, _extras in seen}
+
+
+def _only_for_extras(requirement: Requirement, extras: tuple[str, ...]) -> bool:
+    """Whether ``requirement`` applies only with an extra that is not among ``extras``."""
+    marker = requirement.marker
+    if marker is None or "extra" not in str(marker):
+        return False
+    return not any(marker.evaluate({"extra": extra}) for extra in extras)
 
 
 def _target_name(relative: Path) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 import yaml_env_tag
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
@@ -179,15 +181,48 @@ def load_synth():
     return module
 
 
+def once_per_run(tmp_path_factory, name: str, make):
+    """``make(folder)`` done once per test run, its result (a ``Built`` or a ``Path``) shared by every worker.
+
+    ``make test`` spreads the tests over the machine's cores (pytest-xdist, one process a core). A
+    session fixture is made once per process, so each shared build would be made once per core; the
+    first worker to need one makes it under a file lock in the run's shared temporary folder, and the
+    others wait, then read what it wrote. Without xdist this is a plain ``make(tmp_path_factory.mktemp(name))``.
+    """
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return make(tmp_path_factory.mktemp(name))
+    shared = tmp_path_factory.getbasetemp().parent  # pytest-N/, beside each worker's popen-gwK/
+    folder, answer = shared / f"shared-{name}", shared / f"shared-{name}.json"
+    with FileLock(str(shared / f"shared-{name}.lock")):
+        if answer.exists():
+            stored = json.loads(answer.read_text(encoding="utf-8"))
+            if "path" in stored:
+                return Path(stored["path"])
+            return Built(Path(stored["project"]), Path(stored["site"]), stored["log"])
+        if folder.exists():  # a worker that failed half way: start again
+            shutil.rmtree(folder)
+        folder.mkdir()
+        result = make(folder)
+        if isinstance(result, Built):
+            stored = {"project": str(result.project), "site": str(result.site), "log": result.log}
+        else:
+            stored = {"path": str(result)}
+        answer.write_text(json.dumps(stored), encoding="utf-8")
+        return result
+
+
+def _thousand_records(folder: Path) -> Path:
+    load_synth().write_dossier(1000, folder / "content")
+    return folder / "content"
+
+
 @pytest.fixture(scope="session")
 def thousand_record_content(tmp_path_factory) -> Path:
-    """A synthetic dossier of 1,000 records, written once per test session; treat it as read-only."""
-    content = tmp_path_factory.mktemp("thousand-records") / "content"
-    load_synth().write_dossier(1000, content)
-    return content
+    """A synthetic dossier of 1,000 records, written once per test run; treat it as read-only."""
+    return once_per_run(tmp_path_factory, "thousand-records", _thousand_records)
 
 
-# ---- builds shared by the whole session: each is made once, strict, with its exact warnings asserted ----
+# ---- builds shared by the whole run: each is made once, strict, with its exact warnings asserted ----
 # Tests only read them; a test that changes a dossier builds its own, through strict_build too.
 
 
@@ -198,14 +233,17 @@ def _content_build(folder: Path, source: Path) -> Built:
     return strict_build(folder / "site", make_project(folder, content))
 
 
+def _real_build(folder: Path) -> Built:
+    return strict_build(folder / "site", expected=dossier_warnings(ROOT / "content"), script=True)
+
+
 @pytest.fixture(scope="session")
 def real_build(tmp_path_factory) -> Built:
     """The project's own dossier built as ``make site`` builds it (scripts/build_site.py), into a temporary folder.
 
     Its log holds exactly the warnings of the records' check, and no warning of MkDocs.
     """
-    site = tmp_path_factory.mktemp("real") / "site"
-    return strict_build(site, expected=dossier_warnings(ROOT / "content"), script=True)
+    return once_per_run(tmp_path_factory, "real", _real_build)
 
 
 @pytest.fixture(scope="session")
@@ -217,7 +255,7 @@ def real_site(real_build) -> Path:
 @pytest.fixture(scope="session")
 def mini_build(tmp_path_factory) -> Built:
     """The mini fixture dossier built in a project folder of its own (its .build/ included)."""
-    return _content_build(tmp_path_factory.mktemp("mini"), MINI)
+    return once_per_run(tmp_path_factory, "mini", lambda folder: _content_build(folder, MINI))
 
 
 @pytest.fixture(scope="session")
@@ -228,7 +266,8 @@ def mini_site(mini_build) -> Path:
 @pytest.fixture(scope="session")
 def merger_site(tmp_path_factory) -> Path:
     """The made-up merger review (tests/fixtures/merger/): a dossier whose words are all its own."""
-    return _content_build(tmp_path_factory.mktemp("merger"), ROOT / "tests" / "fixtures" / "merger").site
+    merger = ROOT / "tests" / "fixtures" / "merger"
+    return once_per_run(tmp_path_factory, "merger", lambda folder: _content_build(folder, merger)).site
 
 
 @pytest.fixture(scope="session")
@@ -260,7 +299,10 @@ def asof_site(tmp_path_factory) -> Path:
     Acme develops Widget X since 2024 and is located in Exampleland since June 2025; the Export
     Rule is adopted in January 2025, effective from March and rescinded in May.
     """
-    work = tmp_path_factory.mktemp("asof")
+    return once_per_run(tmp_path_factory, "asof", _asof_build).site
+
+
+def _asof_build(work: Path) -> Built:
     content = work / "content"
     shutil.copytree(MINI, content)
     acme = content / "entities" / "acme.yaml"
@@ -284,7 +326,7 @@ def asof_site(tmp_path_factory) -> Path:
         "source (paper-2025), not on an excerpt",
         "    hint: add the passage to the source's 'excerpts:' and cite it as source-id#excerpt-id",
     ]
-    return strict_build(work / "site", make_project(work, content), expected=expected).site
+    return strict_build(work / "site", make_project(work, content), expected=expected)
 
 
 @pytest.fixture(scope="session")

@@ -102,7 +102,12 @@ def test_init_writes_every_part_of_a_project(tmp_path):
     assert "\nsite: check\n" in makefile and "\ntest: $(STAMP)\n" in makefile
     requirements = (project / "requirements.txt").read_text(encoding="utf-8").splitlines()
     assert requirements[0] == f"-e {ROOT.as_posix()}"  # the engine's own folder, as it is now
-    assert "mkdocs==1.6.1" in requirements and not any(line.startswith("playwright") for line in requirements)
+    pinned = {line.split("==")[0].lower() for line in requirements[1:]}
+    assert {"mkdocs", "mkdocs-material", "followthemoney", "sqlalchemy", "pagefind-bin-extended", "pytest"} <= pinned
+    # the engine's own test, lint and browser tools are not a dossier's
+    assert not pinned & {"playwright", "greenlet", "linkchecker", "ruff", "pytest-xdist", "lxml", "check-jsonschema"}
+    engine_pins = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    assert set(requirements[1:]) < set(engine_pins)  # the same versions, fewer of them
     result = load_dossier(project / "content")
     assert result.warnings == [] and result.counts == {"entities": 2, "events": 1, "sources": 1}
 
