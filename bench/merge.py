@@ -21,6 +21,8 @@ from run import RESULTS, write_report  # noqa: E402
 
 
 def _when(report: dict) -> str:
+    if "UTC (" in report["date"]:  # a merged report: its date already says when each size ran
+        return report["date"]
     sizes = ", ".join(f"{size['records']:,}" for size in report["sizes"])
     runs = report["runs"]
     return f"{report['date']} ({sizes} records, {runs} run{'s' if runs != 1 else ''})"

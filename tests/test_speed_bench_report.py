@@ -17,7 +17,7 @@ def _single_size_reports() -> list[dict]:
     reports = []
     for index, size in enumerate(committed["sizes"]):
         report = copy.deepcopy(committed)
-        report.update(date=f"2026-01-0{index + 1} 10:00 UTC", runs=index + 1, sizes=[size], notes=[])
+        report.update(date=f"2026-01-0{index + 1} 10:00 UTC", runs=index + 1, sizes=[size], notes=[], sections=[])
         reports.append(report)
     return reports
 
