@@ -31,7 +31,11 @@
   function pagefind() {
     if (!loading) {
       loading = import(new URL("pagefind.js", bundle).href).then(function (module) {
-        return Promise.resolve(module.options({ baseUrl: new URL("../", bundle).pathname, excerptLength: 24 }))
+        /* noWorker: Pagefind searches in the page rather than in a Web Worker of its own, so a query
+           typed the moment the page loads does not wait for the worker's script and start-up: about
+           0.03 s sooner to the first result at 1,000 records (bench/pagefind_worker_ab.py,
+           bench/results/search/worker-ab.md); a query's work is a few small index chunks. */
+        return Promise.resolve(module.options({ noWorker: true, baseUrl: new URL("../", bundle).pathname, excerptLength: 24 }))
           .then(function () { module.init(); return module; });
       });
       loading.catch(function (error) {
