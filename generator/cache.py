@@ -142,6 +142,9 @@ class ParseCache:
         self._dirty = False
         self.hits = 0
         self.misses = 0
+        #: Written at the end of every load; the preview keeps one cache between rebuilds and
+        #: writes it once, when it stops (reading and writing the whole file was a seventh of a rebuild).
+        self.autosave = True
         if self.cache_dir is not None:
             try:
                 self._entries = read_entries(self.file, self.version)
@@ -157,6 +160,15 @@ class ParseCache:
                     refusal,
                 )
                 self._dirty = True  # rewrite it even when no record changed
+
+    def serves(self, vocabulary_digest: str) -> bool:
+        """Whether this cache holds results of this engine for this vocabulary."""
+        return self.version == engine_version(vocabulary_digest)
+
+    def start_load(self) -> None:
+        """A new load of every record begins: only the entries it uses will be kept when saved."""
+        self._used = set()
+        self.hits = self.misses = 0
 
     @property
     def file(self) -> Path | None:
@@ -281,7 +293,7 @@ def check_record_files(
         results[index] = result
         if cache is not None:
             cache.put(kind, display_path(path), key, result)  # slim already
-    if cache is not None:
+    if cache is not None and cache.autosave:
         cache.save()
     return results
 

@@ -20,6 +20,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .build import SiteBuild
+from .cache import ParseCache
 from .incremental import IncrementalRenderer
 from .pipeline import default_workers, load_dossier, published_ids
 from .problems import DossierError, Severity
@@ -116,6 +117,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.search_data: dict[tuple[str, str], dict] = {}
         self.indexer: subprocess.Popen | None = None
         self.published: set[str] = set()
+        self.parse_cache: ParseCache | None = None
 
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this instance across `mkdocs serve` rebuilds, so a rebuild
@@ -138,12 +140,16 @@ class DossierPlugin(BasePlugin[DossierConfig]):
             config.edit_uri = ""
         content_dir = self._project_path(config, self.config.content_dir)
         try:
-            result = load_dossier(content_dir, self._project_path(config, ".build/cache"), default_workers())
+            result = load_dossier(
+                content_dir, self._project_path(config, ".build/cache"), default_workers(), self.parse_cache
+            )
         except DossierError as error:
             raise PluginError("the dossier has errors:\n" + str(error)) from None
         for warning in result.warnings:
             if warning.severity is Severity.WARNING:
                 log.info(warning.format())
+        if self.serving and result.parse_cache is not None:  # kept for the next rebuild, written on shutdown
+            self.parse_cache, result.parse_cache.autosave = result.parse_cache, False
         templates = self._project_path(config, self.config.templates_dir) if self.config.templates_dir else None
         renderer_args = (
             result.dossier,
@@ -225,6 +231,9 @@ class DossierPlugin(BasePlugin[DossierConfig]):
     def on_shutdown(self) -> None:
         # MkDocs keeps this instance for the process (it defines on_startup): a later command starts afresh.
         logging.getLogger("mkdocs.commands.build").removeFilter(_DIRTY_NOTICE)
+        if self.parse_cache is not None:  # the preview's cache, kept in memory between rebuilds
+            self.parse_cache.save()
+            self.parse_cache = None
         self.pages, self.unchanged_paths, self.incremental = {}, set(), IncrementalRenderer()
         if self.indexer is not None and self.indexer.poll() is None:
             self.indexer.terminate()

@@ -28,6 +28,8 @@ class LoadResult:
     warnings: list[Problem]
     counts: dict[str, int]
     evidence: EvidenceCounts | None = None
+    #: The parse cache the load used (None without one), for a caller that keeps it for the next load.
+    parse_cache: ParseCache | None = None
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -251,16 +253,24 @@ def default_workers() -> int:
 
 
 @fewer_collections()
-def load_dossier(content_dir: Path, cache_dir: Path | None = None, workers: int = 1) -> LoadResult:
+def load_dossier(
+    content_dir: Path, cache_dir: Path | None = None, workers: int = 1, kept_cache: ParseCache | None = None
+) -> LoadResult:
     """Load and check every record below ``content_dir``; raise :class:`DossierError` on errors.
 
     With ``cache_dir``, files whose bytes were checked before are not parsed again
     (:mod:`generator.cache`); ``workers`` > 1 parses a cold cache in that many processes.
+    ``kept_cache``, the ``parse_cache`` of an earlier result, is used instead of reading the
+    cache file again, unless the vocabulary (or the engine) changed since.
     """
     vocabulary = load_vocabulary(content_dir)  # raises DossierError with the vocabulary's own problems
     files, problems = discover_record_files(content_dir)
     checked_files: list[CheckedFile] = []
-    cache = ParseCache(cache_dir, vocabulary.digest) if cache_dir is not None else None
+    if kept_cache is not None and kept_cache.serves(vocabulary.digest):
+        cache = kept_cache
+        cache.start_load()
+    else:
+        cache = ParseCache(cache_dir, vocabulary.digest) if cache_dir is not None else None
     unreadable_ids: set[str] = set()  # files that exist but gave no record (unreadable, bad id): their error says why
     for (_kind, path), (load_problems, checked) in zip(files, check_record_files(files, vocabulary, cache, workers)):
         problems.extend(load_problems)
@@ -311,4 +321,4 @@ def load_dossier(content_dir: Path, cache_dir: Path | None = None, workers: int 
         pages,
         vocabulary,
     )
-    return LoadResult(dossier, problems, dossier.counts(), evidence)
+    return LoadResult(dossier, problems, dossier.counts(), evidence, cache)

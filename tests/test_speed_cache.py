@@ -61,6 +61,34 @@ def test_second_load_with_cache_parses_no_file_and_gives_the_same_dossier(synthe
     assert second.dossier.relations_by_entity == first.dossier.relations_by_entity
 
 
+def test_a_kept_cache_is_not_read_or_written_again_until_saved(synthetic, tmp_path, parse_calls, monkeypatch):
+    """The preview keeps the first load's cache in memory: later loads neither read nor write the file."""
+    cache_dir = tmp_path / "cache"
+    first = load_dossier(synthetic, cache_dir)
+    (cache_file,) = cache_dir.glob("records-*")
+    kept = first.parse_cache
+    kept.autosave = False
+    written = cache_file.stat().st_mtime_ns
+    changed = synthetic / "entities" / "entity-40.yaml"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("name: '", "name: 'Kept ", 1), encoding="utf-8")
+    cache_file.write_bytes(b"not read again")  # a load that read the file would refuse it and parse everything
+    parse_calls.clear()
+    second = load_dossier(synthetic, cache_dir, kept_cache=kept)
+    assert second.parse_cache is kept
+    assert [Path(p).name for p in parse_calls] == ["entity-40.yaml"]
+    assert second.dossier.entities["entity-40"].name.startswith("Kept ")
+    assert cache_file.read_bytes() == b"not read again" and cache_file.stat().st_mtime_ns >= written
+    kept.save()  # on shutdown: the entries of the last load, the changed file's new one among them
+    entries = _stored_entries(cache_file)
+    assert len(entries) == len(_record_files(synthetic))
+    assert sum(1 for _kind, shown in entries if shown.endswith("/entities/entity-40.yaml")) == 1
+    # another engine (or vocabulary): the kept cache no longer serves, and every file is parsed again
+    monkeypatch.setattr(cache_module, "engine_version", lambda vocabulary_digest="": "another-engine")
+    parse_calls.clear()
+    third = load_dossier(synthetic, cache_dir, kept_cache=kept)
+    assert third.parse_cache is not kept and len(parse_calls) == len(_record_files(synthetic))
+
+
 def test_changed_file_alone_is_parsed_again_and_its_new_text_is_used(synthetic, tmp_path, parse_calls):
     cache_dir = tmp_path / "cache"
     load_dossier(synthetic, cache_dir)
