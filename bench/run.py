@@ -610,13 +610,22 @@ def bench_search_only(size: int, work: Path, runs: int) -> dict:
 
 
 def bench_size(
-    size: int, runs: int, serve: bool, browser: bool, site_build: bool = True, search_only: bool = False
+    size: int,
+    runs: int,
+    serve: bool,
+    browser: bool,
+    site_build: bool = True,
+    search_only: bool = False,
+    serve_only: bool = False,
 ) -> dict:
     work = WORK / str(size)
     print(f"== {size} records in {work}", flush=True)
     prepare(size, work)
     if search_only:
         return bench_search_only(size, work, runs)
+    if serve_only:  # the first serve build is a full build: at 10,000 records, over ten minutes
+        serve_dirty = measure_serve(work, runs, True, 600 + size * 0.3)
+        return {"records": size, "serve_dirty": serve_dirty, "seconds": {}, "peak_rss_mib": {}, "files_written": {}}
     py = sys.executable
     cache = work / ".build" / "cache"
     timings: dict[str, list[float]] = {}
@@ -885,6 +894,9 @@ def main(argv: list[str] | None = None) -> int:
         help="only the search comparison: one build with both searches, then Chromium",
     )
     parser.add_argument(
+        "--serve-only", action="store_true", help="only edit-to-reload under mkdocs serve --dirty (make serve)"
+    )
+    parser.add_argument(
         "--work-dir", type=Path, default=None, help="where the synthetic projects go (default .build/bench)"
     )
     parser.add_argument(
@@ -926,7 +938,15 @@ def main(argv: list[str] | None = None) -> int:
     }
     for size in args.sizes:
         report["sizes"].append(
-            bench_size(size, args.runs, not args.no_serve, not args.no_browser, not args.no_site, args.search_only)
+            bench_size(
+                size,
+                args.runs,
+                not args.no_serve,
+                not args.no_browser,
+                not args.no_site,
+                args.search_only,
+                args.serve_only,
+            )
         )
         (args.out / "partial.json").parent.mkdir(parents=True, exist_ok=True)  # a long run keeps what it has
         (args.out / "partial.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

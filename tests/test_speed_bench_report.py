@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -98,3 +99,27 @@ def test_search_only_bench_measures_both_engines_on_one_build(tmp_path):
             "after typing into the box opened 1 s before (input event to result, in the page)",
         ):
             assert f"| first search result {when}, {label}, Chromium (s) | {engine} " in table, (when, label)
+
+
+def test_serve_only_bench_times_a_text_edit_and_a_name_change(tmp_path):
+    """`bench/run.py --serve-only`: `mkdocs serve --dirty` as `make serve` runs it, both edits seen; no timing asserted."""
+    import subprocess
+
+    work = tmp_path / "work"
+    result = subprocess.run(
+        [sys.executable, "bench/run.py", "--sizes", "30", "--runs", "1", "--serve-only"]
+        + ["--work-dir", str(work), "--out", str(tmp_path / "out")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    size = json.loads((tmp_path / "out" / "latest.json").read_text(encoding="utf-8"))["sizes"][0]
+    serve = size["serve_dirty"]
+    assert serve["edit_to_reload_s"]["runs"] == serve["name_change_to_reload_s"]["runs"] == 1
+    entities = sorted((work / "30" / "content" / "entities").glob("entity-*.yaml"))
+    assert "\n  Editedserve" in entities[-2].read_text(encoding="utf-8")  # the description edit, in the file
+    assert "name: 'Renamed serve" in entities[-1].read_text(encoding="utf-8")  # the name change
+    table = (tmp_path / "out" / "latest.md").read_text(encoding="utf-8")
+    for label in ("one record's text", "its name, on every page linking to it"):
+        assert re.search(rf"\| edit-to-reload, serve --dirty: {label} \(s\) \| \d+\.\d\d \(", table), label
