@@ -266,12 +266,18 @@ def build_compare_table(report: dict) -> str:
         ),
     ):
         lines.append(f"| {label} | " + " | ".join(_or_dash(render, r) for r in sizes) + " |")
+    return "\n".join([*lines, *_notes_and_sections(report)]) + "\n"
+
+
+def _notes_and_sections(report: dict) -> list[str]:
+    """The report's notes, then its sections (bench/merge.py --section), each title one level down."""
+    lines = []
     for note in report.get("notes", []):
         lines.extend(["", note])
-    for section in report.get("sections", []):  # bench/merge.py --section: the build comparison, say
+    for section in report.get("sections", []):
         text = section.rstrip()
-        lines.extend(["", "#" + text if text.startswith("# ") else text])  # its title under the report's
-    return "\n".join(lines) + "\n"
+        lines.extend(["", "#" + text if text.startswith("# ") else text])
+    return lines
 
 
 def _or_dash(render, result) -> str:
@@ -855,20 +861,9 @@ def markdown_table(report: dict) -> str:
         ),
     ]
 
-    def safe(render, result) -> str:
-        try:
-            return render(result)
-        except (KeyError, TypeError):  # not measured at this size (--no-site, --no-serve ...)
-            return "-"
-
-    for label, render in rows:
-        lines.append(f"| {label} | " + " | ".join(safe(render, r) for r in sizes) + " |")
-    for note in report.get("notes", []):
-        lines.extend(["", note])
-    for section in report.get("sections", []):  # bench/merge.py --section: the build comparison, say
-        text = section.rstrip()
-        lines.extend(["", "#" + text if text.startswith("# ") else text])  # its title under the report's
-    return "\n".join(lines) + "\n"
+    for label, render in rows:  # "-": not measured at this size (--no-site, --no-serve ...)
+        lines.append(f"| {label} | " + " | ".join(_or_dash(render, r) for r in sizes) + " |")
+    return "\n".join([*lines, *_notes_and_sections(report)]) + "\n"
 
 
 def write_report(report: dict, out: Path) -> None:

@@ -149,7 +149,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):
             if warning.severity is Severity.WARNING:
                 log.info(warning.format())
         if self.serving and result.parse_cache is not None:  # kept for the next rebuild, written on shutdown
-            self.parse_cache, result.parse_cache.autosave = result.parse_cache, False
+            self.parse_cache = result.parse_cache
+            self.parse_cache.autosave = False
         templates = self._project_path(config, self.config.templates_dir) if self.config.templates_dir else None
         renderer_args = (
             result.dossier,
