@@ -22,7 +22,7 @@ from pathlib import Path
 from . import background, escape, reference
 from .cache import fewer_collections
 from .jsonschema import SITE_PATH as JSON_SCHEMA_PATH
-from .jsonschema import schema_texts
+from .jsonschema import json_schema_text, schema_texts
 from .link import Dossier
 from .outputs.data_files import Download, build_data_files
 from .outputs.graph import GRAPH_PATH, build_graph, graph_json
@@ -49,12 +49,17 @@ class SiteBuild:
         self.settings = settings or SiteSettings()
         self.renderer = Renderer(dossier, override_dir, self.settings, provenance)
         self.data_files: background.Pending | None = None
+        #: The preview's record-by-record memo of the data files (generator/incremental.py); None: build all.
+        self.data_pieces = None
 
     def start_outputs(self) -> None:
         """Start building the data files (JSON, CSV, FtM, feed), on the other core if it pays."""
         if self.data_files is None:
             large = sum(self.dossier.counts().values()) >= EXPORTS_IN_CHILD_MIN_RECORDS
-            self.data_files = background.start(build_data_files, self.dossier, self.settings, fork=large)
+            fork = large and self.data_pieces is None  # a child's memo would not come back
+            self.data_files = background.start(
+                build_data_files, self.dossier, self.settings, self.data_pieces, fork=fork
+            )
 
     def cancel_outputs(self) -> None:
         """Stop building the data files: the render failed (a forked child would wait on its pipe)."""
@@ -82,20 +87,34 @@ class SiteBuild:
             raise
 
     def _stages(self, only: set[str] | None):
-        renderer = self.renderer
         self.start_outputs()  # in a child process for large dossiers, while the pages render
-        yield from renderer.record_pages(only)
+        yield from self.renderer.record_pages(only)
+        yield from self.list_pages()
+        yield from self.data_pages()
+
+    def list_pages(self):
+        """(path, text) of the pages that list records, the graph and the format reference.
+
+        Every page but the record pages and the data files (:meth:`data_pages`): what they show
+        depends only on the dossier, so the incremental preview can keep them as one group.
+        """
+        renderer = self.renderer
         yield from renderer.index_pages()
         graph = build_graph(self.dossier, self.settings)
         yield renderer.graph_page(graph)
         yield GRAPH_PATH, graph_json(graph)  # not Markdown: copied to the site as it is
         yield from renderer.hand_written_pages()
         yield renderer.reference_page(JSON_SCHEMA_PATH)
-        schemas = schema_texts(self.dossier.vocabulary)
-        yield from schemas.items()  # served with the site for editors and check-jsonschema
-        data_files, downloads = self.outputs()  # JSON, CSV, FtM and the Atom feed
+        yield from schema_texts(
+            self.dossier.vocabulary
+        ).items()  # served with the site for editors and check-jsonschema
+
+    def data_pages(self):
+        """(path, text) of the data files (JSON, CSV, FtM, the Atom feed) and of the data page listing them."""
+        data_files, downloads = self.outputs()
         yield from data_files.items()
-        yield renderer.data_page(downloads, JSON_SCHEMA_PATH, len(schemas[JSON_SCHEMA_PATH].encode("utf-8")))
+        schema_size = len(json_schema_text(self.dossier.vocabulary).encode("utf-8"))
+        yield self.renderer.data_page(downloads, JSON_SCHEMA_PATH, schema_size)
 
     def navigation(self) -> list:
         """MkDocs-style nav built from the records: sections and their index pages, never every record."""

@@ -551,6 +551,10 @@ class Renderer:
         for source in self.dossier.sources.values():
             if only is None or source.id in only:
                 yield record_path(source), self.render_source(source)
+        yield from self.redirect_pages(only)
+
+    def redirect_pages(self, only: set[str] | None = None):
+        """(path, text) of the pages at records' former addresses; with ``only``, just for those ids."""
         for record in (*self.dossier.entities.values(), *self.dossier.events.values(), *self.dossier.sources.values()):
             if only is None or record.id in only:
                 for former_id in record.former_ids:

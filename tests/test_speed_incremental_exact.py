@@ -126,6 +126,16 @@ CASES = [
         None,
         lambda c: _edit(c, "entities/entity-5.yaml", r"^summary: >-\n", "summary: >-\n  Now with [[entity-9]].\n"),
     ),
+    (
+        "entity-edit-description",  # a new first word: the same lines, only its own page shows it
+        None,
+        lambda c: _edit(c, "entities/entity-5.yaml", r"^(description: >-\n  )\w+", r"\g<1>Edited"),
+    ),
+    (
+        "entity-former-id",  # a former address: a page forwarding to the record's page
+        None,
+        lambda c: _edit(c, "entities/entity-5.yaml", r"^tags: ", "former_ids: [entity-five]\ntags: "),
+    ),
     ("entity-delete", _add("entities/newco.yaml", NEW_ENTITY), _delete("entities/newco.yaml")),
     ("entity-rename", None, lambda c: _rename(c, "entities/entity-5.yaml", "entity-five")),
     ("event-add", None, _add("events/newevent.yaml", NEW_EVENT)),
@@ -152,6 +162,8 @@ CASES = [
 
 PARTIAL = {
     "entity-add",
+    "entity-edit-description",
+    "entity-former-id",
     "entity-edit-name",
     "entity-edit-relationship",
     "entity-edit-summary-link",
@@ -192,9 +204,16 @@ def test_incremental_render_equals_full_render_byte_for_byte(synthetic_template,
         for p in full
         if p.split("/")[0] in ("entities", "events", "sources") and not p.endswith("/index.md") and p.endswith(".md")
     }
-    assert incremental.rendered <= record_pages and incremental.rendered
+    assert incremental.rendered <= record_pages
+    assert incremental.rendered or name == "entity-former-id"  # a record page does not show its former ids
     if name in PARTIAL:
         assert incremental.rendered < record_pages, "every record page was rendered again: not incremental"
+    if name == "entity-edit-description":  # reads are recorded field by field: no other page shows it
+        assert incremental.rendered == {"entities/entity-5.md"} and not incremental.lists_rendered
+        # the data files: only that entity's part again, of the JSON and CSV files and of the FollowTheMoney lines
+        assert incremental.pieces_built == 2
+    if name == "entity-former-id":
+        assert any("entity-five" in path for path in set(after) - set(before)), "no page at the former address"
 
 
 def test_reported_case_source_relaying_another_shows_as_relayed_by_on_citing_pages(synthetic_template, tmp_path):
@@ -227,7 +246,8 @@ def test_recording_proxy_notes_reads_of_any_attribute_and_method_of_the_dossier(
     """General, not a list of known maps: a map or method the linker adds later is recorded the same way."""
     import collections.abc
 
-    from generator.incremental import EVERYTHING, LENGTH, Recorder, RecordingDossier
+    from generator.incremental import EVERYTHING, FIELDS, KEYS, LENGTH, PRESENT, Recorder, RecordingDossier
+    from generator.model import Entity, Event
 
     dossier = load_dossier(synthetic_template).dossier
     dossier.extra_map = {"entity-5": "x"}  # as if the linker had added a derived map
@@ -235,13 +255,20 @@ def test_recording_proxy_notes_reads_of_any_attribute_and_method_of_the_dossier(
     view = RecordingDossier(dossier, recorder)
     reads = recorder.start_page()
     assert view.extra_map.get("entity-5") == "x" and "entity-6" not in view.extra_map
-    assert view.require("event-3") is dossier.events["event-3"]  # a method runs against the proxy
+    event = view.require("event-3")  # a method runs against the proxy; the record comes back as a recording view
+    assert isinstance(event, Event) and event.title == dossier.events["event-3"].title
+    assert reads[("events", "event-3")] == {"title"} and "event-3" not in reads["events"]  # one field, not the whole
+    assert event == dossier.events["event-3"] and "event-3" in reads["events"]  # compared whole: read whole
     assert view.previous_and_next(dossier.events["event-3"]) == dossier.previous_and_next(dossier.events["event-3"])
     assert len(view.sources) == len(dossier.sources) and isinstance(view.sources, collections.abc.Mapping)
     assert list(view.relayed_by.copy()) == list(dossier.relayed_by)
     assert view.events_in_order == dossier.events_in_order
-    assert reads["extra_map"] == {"entity-5", "entity-6"}
-    assert {"event-3"} <= reads["events"] and "event-3" in reads["entities"]  # get() tried entities first
+    assert [entity.name for entity in view.entities.values()] == [e.name for e in dossier.entities.values()]
+    assert all(isinstance(entity, Entity) for entity in view.entities.values())
+    assert reads["extra_map"] == {"entity-5", (PRESENT, "entity-6")}
+    assert (FIELDS, "event-3") in reads["events"] and (PRESENT, "event-3") in reads["entities"]  # get() tried entities
+    assert KEYS in reads["entities"] and EVERYTHING not in reads["entities"]  # iterated, each value read on its own
+    assert reads[("entities", "entity-5")] == {"name"}
     assert reads["event_neighbours"] == {"event-3"}
     assert reads["sources"] == {LENGTH} and reads["relayed_by"] == {EVERYTHING}
     assert reads["events_in_order"] == {EVERYTHING}

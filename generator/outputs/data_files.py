@@ -24,7 +24,7 @@ from ..link import Dossier
 from ..richtext import plain_text
 from ..settings import SiteSettings
 from .feed import FEED_PATH, atom_feed
-from .rows import dossier_document
+from .rows import RECORD_KINDS, document_head, former_ids
 
 DATA_DIR = "data"
 DOSSIER_JSON_PATH = f"{DATA_DIR}/dossier.json"
@@ -61,15 +61,6 @@ def spreadsheet_safe(value) -> str:
         value = LIST_SEPARATOR.join(str(item) for item in value)
     text = str(value)
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
-def _csv_text(columns: list[str], rows: list[dict]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({column: spreadsheet_safe(row.get(column)) for column in columns})
-    return buffer.getvalue()
 
 
 #: CSV tables: file name -> (columns, description).  Rows are built by :func:`csv_tables`.
@@ -165,7 +156,7 @@ for _table, _rich_columns in CSV_RICH_COLUMNS.items():
 
 def _readable(dossier: Dossier, rows: dict[str, list[dict]]) -> None:
     for table, columns in CSV_RICH_COLUMNS.items():
-        for row in rows[table]:
+        for row in rows.get(table, ()):
             for column in columns:
                 text = row.get(column)
                 if text:
@@ -175,33 +166,33 @@ def _readable(dossier: Dossier, rows: dict[str, list[dict]]) -> None:
                     row[column] = plain_text(dossier, text)
 
 
-def csv_rows(dossier: Dossier, document: dict) -> dict[str, list[dict]]:
-    """The rows of every CSV table, keyed like :data:`CSV_TABLES`: the JSON document's rows.
+def csv_tables(kind: str, row: dict) -> dict[str, list[dict]]:
+    """One record's rows of the CSV tables (keyed like :data:`CSV_TABLES`), from its row of the JSON document.
 
     A record's nested rows (aliases, facts, relationships ...) become rows of their own tables,
-    with the id of the record they belong to as their first column; events come oldest first.
+    with the id of the record they belong to as their first column.
     """
-    rows: dict[str, list[dict]] = {name: [] for name in CSV_TABLES}
-    for entity in document["entities"]:
-        rows["entities"].append(dict(entity))
-        rows["relationships"].extend(dict(relationship) for relationship in entity["relationships"])
-        rows["aliases"].extend({"entity": entity["id"], **alias} for alias in entity["aliases"])
-        rows["facts"].extend({"entity": entity["id"], "key": key, **fact} for key, fact in entity["facts"].items())
-        rows["lifecycle"].extend({"entity": entity["id"], **state} for state in entity["lifecycle"])
-    events_by_id = {event["id"]: event for event in document["events"]}
-    for event in (events_by_id[e.id] for e in dossier.events_in_order):
-        rows["events"].append(dict(event))
-        rows["participants"].extend(
-            {"event": event["id"], "date": event["date"], **participant} for participant in event["participants"]
-        )
-    for source in document["sources"]:
-        rows["sources"].append(dict(source))
-        for excerpt in source["excerpts"]:
-            row = {"source": source["id"], **excerpt}
-            row.update(row.pop("location") or {})
-            rows["excerpts"].append(row)
-    _readable(dossier, rows)
-    return rows
+    if kind == "entity":
+        return {
+            "entities": [dict(row)],
+            "relationships": [dict(relationship) for relationship in row["relationships"]],
+            "aliases": [{"entity": row["id"], **alias} for alias in row["aliases"]],
+            "facts": [{"entity": row["id"], "key": key, **fact} for key, fact in row["facts"].items()],
+            "lifecycle": [{"entity": row["id"], **state} for state in row["lifecycle"]],
+        }
+    if kind == "event":
+        return {
+            "events": [dict(row)],
+            "participants": [
+                {"event": row["id"], "date": row["date"], **participant} for participant in row["participants"]
+            ],
+        }
+    excerpts = []
+    for excerpt in row["excerpts"]:
+        excerpt_row = {"source": row["id"], **excerpt}
+        excerpt_row.update(excerpt_row.pop("location") or {})
+        excerpts.append(excerpt_row)
+    return {"sources": [dict(row)], "excerpts": excerpts}
 
 
 def csv_path(table: str) -> str:
@@ -211,19 +202,93 @@ def csv_path(table: str) -> str:
 def _json_text(document) -> str:
     """Compact JSON: Python's fast C encoder serves only unindented output (an indented dossier of
     10,000 records took 5 s to write); browsers and ``jq`` lay it out for reading."""
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 
-def build_data_files(dossier: Dossier, settings: SiteSettings | None = None) -> tuple[dict[str, str], list[Download]]:
-    """Every data file of the site, and the list the data page shows (in the page's order)."""
+def _csv_lines(columns: list[str], rows: list[dict]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow({column: spreadsheet_safe(row.get(column)) for column in columns})
+    return buffer.getvalue()
+
+
+def _csv_header(columns: list[str]) -> str:
+    buffer = io.StringIO()
+    csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n").writeheader()
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class RecordData:
+    """What one record gives the data files: its row of the JSON document, as JSON text, and its
+    rows of each CSV table, as CSV text with their number."""
+
+    json: str
+    csv: dict[str, tuple[str, int]]
+
+
+_ROW_BUILDERS = {kind: (attribute, build_row) for kind, attribute, build_row in RECORD_KINDS}
+
+
+def record_data(dossier: Dossier, kind: str, record_id: str, settings: SiteSettings) -> RecordData:
+    """One record's part of ``dossier.json`` and of the CSV tables.
+
+    The files are these parts joined in order, so the preview keeps each record's part from
+    build to build (:class:`generator.incremental.DataPieces`) and builds again only those of
+    the records a change reaches; a one-off build makes them all.
+    """
+    attribute, build_row = _ROW_BUILDERS[kind]
+    row = build_row(dossier, getattr(dossier, attribute)[record_id], settings)
+    tables = csv_tables(kind, row)
+    _readable(dossier, tables)
+    return RecordData(
+        _json_text(row),
+        {table: (_csv_lines(CSV_TABLES[table][0], rows), len(rows)) for table, rows in tables.items() if rows},
+    )
+
+
+def _record_order(dossier: Dossier) -> dict[str, list[str]]:
+    """The records of each kind in the files' order: by id, and events oldest first in the CSV tables."""
+    return {
+        "entity": sorted(dossier.entities),
+        "event": sorted(dossier.events),
+        "source": sorted(dossier.sources),
+        "event-csv": [event.id for event in dossier.events_in_order],
+    }
+
+
+def build_data_files(
+    dossier: Dossier, settings: SiteSettings | None = None, pieces=None
+) -> tuple[dict[str, str], list[Download]]:
+    """Every data file of the site, and the list the data page shows (in the page's order).
+
+    ``pieces``: the preview's record-by-record memo (:class:`generator.incremental.DataPieces`),
+    for the FollowTheMoney lines, which cost the most (:func:`.ftm.ftm_lines`).
+    """
     from .ftm import ftm_lines  # imports followthemoney, which is slow to load: only when exporting
 
     settings = settings or SiteSettings()
     files: dict[str, str] = {}
     downloads: list[Download] = []
 
-    document = dossier_document(dossier, settings)
-    files[DOSSIER_JSON_PATH] = _json_text(document)
+    order = _record_order(dossier)
+    parts: dict[tuple[str, str], RecordData] = {}
+    for kind in ("entity", "event", "source"):
+        for record_id in order[kind]:
+            if pieces is None:
+                parts[kind, record_id] = record_data(dossier, kind, record_id, settings)
+            else:
+                parts[kind, record_id] = pieces(
+                    ("data", kind, record_id),
+                    lambda: record_data(pieces.view, kind, record_id, settings),  # noqa: B023 - called at once
+                )
+    # The document: its head, the lists of records, the former ids; as one json.dumps would write it.
+    document = [_json_text(document_head(dossier, settings))[:-1]]
+    for kind, key, _ in RECORD_KINDS:
+        document.append(f',"{key}":[' + ",".join(parts[kind, record_id].json for record_id in order[kind]) + "]")
+    document.append(',"former_ids":' + _json_text(former_ids(dossier)) + "}\n")
+    files[DOSSIER_JSON_PATH] = "".join(document)
     counts = dossier.counts()
     downloads.append(
         Download(
@@ -236,17 +301,21 @@ def build_data_files(dossier: Dossier, settings: SiteSettings | None = None) -> 
         )
     )
 
-    for table, table_rows in csv_rows(dossier, document).items():
-        columns, description = CSV_TABLES[table]
+    csv_order = [("entity", order["entity"]), ("event", order["event-csv"]), ("source", order["source"])]
+    for table, (columns, description) in CSV_TABLES.items():
         path = csv_path(table)
-        files[path] = _csv_text(columns, table_rows)
+        texts, count = [_csv_header(columns)], 0
+        for kind, record_ids in csv_order:
+            for record_id in record_ids:
+                text, rows = parts[kind, record_id].csv.get(table, ("", 0))
+                texts.append(text)
+                count += rows
+        files[path] = "".join(texts)
         downloads.append(
-            Download(
-                path, f"{table.capitalize()} (CSV)", description, len(files[path].encode("utf-8")), len(table_rows)
-            )
+            Download(path, f"{table.capitalize()} (CSV)", description, len(files[path].encode("utf-8")), count)
         )
 
-    lines = ftm_lines(dossier, settings)
+    lines = ftm_lines(dossier, settings, pieces)
     files[FTM_PATH] = "".join(line + "\n" for line in lines)
     downloads.append(
         Download(

@@ -174,16 +174,19 @@ class FtmBuilder:
         if source.note:
             self._add(proxy, "notes", source.note)
 
+    def exported(self, record_id: str) -> bool:
+        """Whether a record has an FtM entity: every event, and entities whose type names a schema."""
+        return record_id in self.dossier.events or self.ftm_schema_of(record_id) is not None
+
     def add_documentation(self, source_id: str) -> None:
         """One Documentation link from a source to each exported entity or event that cites it."""
         citations = self.dossier.citations_by_source.get(source_id, [])
         records = sorted({citation.record for citation in citations})
         source = self.dossier.sources[source_id]
         for record_id in records:
-            kind = "event" if record_id in self.dossier.events else "entity"
-            target = entity_id(kind, record_id)
-            if target not in self.by_id:
+            if not self.exported(record_id):
                 continue
+            target = entity_id("event" if record_id in self.dossier.events else "entity", record_id)
             proxy = self._make("Documentation", entity_id("documentation", f"{source_id}.{record_id}"))
             self._add(proxy, "document", entity_id("source", source_id))
             self._add(proxy, "entity", target)
@@ -197,41 +200,56 @@ class FtmBuilder:
                 voice = voice_words(self.dossier, f"{source_id}#{excerpt_id}")
                 self._add(proxy, "description", " — ".join(p for p in (excerpt.translation, voice) if p))
 
-    def proxies(self) -> list[EntityProxy]:
-        for record_id in sorted(self.dossier.entities):
-            self.add_entity(self.dossier.entities[record_id])
-        counter: dict = {}
-        for record_id in sorted(self.dossier.entities):
-            for relationship in self.dossier.entities[record_id].relationships:
+    def record_lines(self, kind: str, record_id: str) -> dict[str, str]:
+        """The FtM lines one record gives, by FtM id: an entity with the links it declares, an event,
+        or a source with a Documentation link to each record citing it.
+
+        Each record's lines depend on that record and on what it names, never on the order in
+        which records are exported: the preview keeps them from build to build
+        (:mod:`generator.incremental`) and builds again only those of the records a change reaches.
+        """
+        self.by_id = {}
+        if kind == "entity":
+            entity = self.dossier.entities[record_id]
+            self.add_entity(entity)
+            counter: dict = {}
+            for relationship in entity.relationships:
                 self.add_relationship(record_id, relationship, counter)
-        for record_id in sorted(self.dossier.events):
-            self.add_event(self.dossier.events[record_id])
-        for record_id in sorted(self.dossier.sources):
-            self.add_source(self.dossier.sources[record_id])
-        for record_id in sorted(self.dossier.sources):
+            record = entity
+        elif kind == "event":
+            record = self.dossier.events[record_id]
+            self.add_event(record)
+        else:
+            record = self.dossier.sources[record_id]
+            self.add_source(record)
             self.add_documentation(record_id)
-        return [self.by_id[key] for key in sorted(self.by_id)]
+        # A tool holding a former id finds the entity: ``referents``, as merged entities list the ids they replace.
+        own_id, referents = entity_id(kind, record_id), sorted(entity_id(kind, f) for f in record.former_ids)
+        lines = {}
+        for proxy_id, proxy in self.by_id.items():
+            data = proxy.to_dict()
+            if proxy_id == own_id and referents:
+                data["referents"] = referents
+            lines[proxy_id] = json.dumps(data, ensure_ascii=False, sort_keys=True)
+        return lines
 
 
-def former_referents(dossier: Dossier) -> dict[str, list[str]]:
-    """FtM id -> the FtM ids it had under the record's former ids (``referents``, as merged entities
-    list the ids they replace), so that a tool holding an old id finds the entity."""
-    referents = {}
-    for kind, records in (("entity", dossier.entities), ("event", dossier.events), ("source", dossier.sources)):
-        for record in records.values():
-            if record.former_ids:
-                referents[entity_id(kind, record.id)] = sorted(entity_id(kind, f) for f in record.former_ids)
-    return referents
+#: The record kinds in FtM, with the dossier's map of each.
+RECORD_KINDS = (("entity", "entities"), ("event", "events"), ("source", "sources"))
 
 
-def ftm_lines(dossier: Dossier, settings: SiteSettings | None = None) -> list[str]:
-    """One JSON object a line, as ``ftm`` and ``alephclient write-entities`` read them."""
-    builder = FtmBuilder(dossier, settings)
-    referents = former_referents(dossier)
-    lines = []
-    for proxy in builder.proxies():
-        data = proxy.to_dict()
-        if proxy.id in referents:
-            data["referents"] = referents[proxy.id]
-        lines.append(json.dumps(data, ensure_ascii=False, sort_keys=True))
-    return lines
+def ftm_lines(dossier: Dossier, settings: SiteSettings | None = None, pieces=None) -> list[str]:
+    """One JSON object a line, sorted by FtM id, as ``ftm`` and ``alephclient write-entities`` read them.
+
+    ``pieces`` (:class:`generator.incremental.DataPieces`, in the preview) keeps each record's
+    lines with what they read, and builds again only those a change reaches.
+    """
+    lines: dict[str, str] = {}
+    builder = FtmBuilder(dossier if pieces is None else pieces.view, settings)
+    for kind, attribute in RECORD_KINDS:
+        for record_id in getattr(dossier, attribute):
+            if pieces is None:
+                lines.update(builder.record_lines(kind, record_id))
+            else:
+                lines.update(pieces(("ftm", kind, record_id), lambda: builder.record_lines(kind, record_id)))  # noqa: B023
+    return [lines[key] for key in sorted(lines)]

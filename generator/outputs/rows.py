@@ -174,8 +174,13 @@ def excerpt_row(dossier: Dossier, source: Source, excerpt) -> dict:
     }
 
 
-def dossier_document(dossier: Dossier, settings: SiteSettings) -> dict:
-    """The whole dossier as one JSON-ready document, records sorted by id."""
+#: The document's lists of records, in its order: the record kind, the list's key (the dossier's map
+#: of that kind), the row builder.
+RECORD_KINDS = (("entity", "entities", entity_row), ("event", "events", event_row), ("source", "sources", source_row))
+
+
+def document_head(dossier: Dossier, settings: SiteSettings) -> dict:
+    """What the document holds before its lists of records (sorted by id, :data:`RECORD_LISTS`)."""
     return {
         "format": "dossier-export",
         "version": EXPORT_FORMAT_VERSION,
@@ -185,13 +190,14 @@ def dossier_document(dossier: Dossier, settings: SiteSettings) -> dict:
             {"type": r.name, "label": r.label, "inverse_label": r.inverse_label}
             for r in dossier.vocabulary.relation_types
         ],
-        "entities": [entity_row(dossier, dossier.entities[i], settings) for i in sorted(dossier.entities)],
-        "events": [event_row(dossier, dossier.events[i], settings) for i in sorted(dossier.events)],
-        "sources": [source_row(dossier, dossier.sources[i], settings) for i in sorted(dossier.sources)],
-        # Every id a record had before it was renamed, and its id now: the old address forwards there.
-        "former_ids": {
-            former: record.id
-            for record in (*dossier.entities.values(), *dossier.events.values(), *dossier.sources.values())
-            for former in sorted(record.former_ids)
-        },
+    }
+
+
+def former_ids(dossier: Dossier) -> dict[str, str]:
+    """What the document holds after its lists of records: every id a record had before it was
+    renamed, and its id now (the old address forwards there)."""
+    return {
+        former: record.id
+        for record in (*dossier.entities.values(), *dossier.events.values(), *dossier.sources.values())
+        for former in sorted(record.former_ids)
     }
