@@ -440,8 +440,10 @@ class IncrementalRenderer:
         self.dossier: Dossier | None = None
         self.fingerprint: str | None = None
         self.listed: dict[str, str] = {}  # the pages that list records (LIST_PAGES), as last rendered
-        self.data_pieces: dict = {}  # DataPieces.pieces of the last call
-        self.pieces_built = 0  # how many of them it built again
+        #: The record-by-record parts of the data files (and anything else a caller builds through it after
+        #: ``render()``, such as the search's entries: the next call keeps them too).
+        self.pieces: DataPieces | None = None
+        self.pieces_built = 0  # how many of the data files' parts the last call built again
         self.rendered: set[str] = set()  # record pages rendered in the last call
         self.lists_rendered = False  # whether the last call rendered the pages listing records again
         self.changed: set[str] = set()  # paths whose text differs from the call before
@@ -465,7 +467,8 @@ class IncrementalRenderer:
         recorder = Recorder()
         view = RecordingDossier(dossier, recorder)
         renderer = make_renderer(dossier)  # the data files, record by record where it pays (DataPieces)
-        renderer.data_pieces = DataPieces(dossier, self.data_pieces, None if everything else stale)
+        kept = self.pieces.pieces if self.pieces is not None else {}
+        renderer.data_pieces = DataPieces(dossier, kept, None if everything else stale)
         renderer.start_outputs()
         try:
             recording_build = make_renderer(view)
@@ -510,7 +513,7 @@ class IncrementalRenderer:
         except BaseException:  # a template error: no forked child left waiting on its pipe
             renderer.cancel_outputs()
             raise
-        self.listed, self.data_pieces = listed, renderer.data_pieces.pieces
+        self.listed, self.pieces = listed, renderer.data_pieces
         self.pieces_built = renderer.data_pieces.computed
         pages = dict(sorted(pages.items()))
         self.changed = {path for path, text in pages.items() if self.pages.get(path) != text}

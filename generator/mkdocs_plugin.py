@@ -170,8 +170,6 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.published = published_ids(result.dossier)
         if _material_search(config):
             _teach_search_segmenter(han_names(result.dossier), self._project_path(config, ".build"))
-        if self.config.search == "pagefind":
-            self.search_data = record_search_data(result.dossier)
         try:
             if self.serving:
                 first = not self.incremental.pages
@@ -189,6 +187,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):
                 self.pages = renderer.render_all()
         except jinja2.TemplateError as error:
             raise PluginError("a template has an error:\n" + template_problem(error).format()) from None
+        if self.config.search == "pagefind":  # the preview makes again only the entries a change reaches
+            self.search_data = record_search_data(result.dossier, self.incremental.pieces if self.serving else None)
         if not config.nav:
             config.nav = renderer.navigation()
         else:  # hand-listed fixed pages first, then the sections built from the records

@@ -58,44 +58,63 @@ def alias_words(names) -> str:
     return " ".join(dict.fromkeys(words))
 
 
-def record_search_data(dossier: Dossier) -> dict[tuple[str, str], dict]:
+def record_search_data(dossier: Dossier, pieces=None) -> dict[tuple[str, str], dict]:
     """(kind, id) -> {"summary", "words", "filters": [(name, value), …]} for every record; an entity's
     also "name", indexed at Pagefind's highest weight so that its name finds it before pages that
-    only mention it (an event titled after it, a short page naming it twice)."""
+    only mention it (an event titled after it, a short page naming it twice).
+
+    ``pieces`` (:class:`generator.incremental.DataPieces`, in the preview) keeps each record's
+    entry with what it read, and makes again only those a change reaches.
+    """
     data: dict[tuple[str, str], dict] = {}
-    for entity in dossier.entities.values():
+    for kind, attribute in (("entity", "entities"), ("event", "events"), ("source", "sources")):
+        for record_id in getattr(dossier, attribute):
+            if pieces is None:
+                data[kind, record_id] = search_entry(dossier, kind, record_id)
+            else:
+                data[kind, record_id] = pieces(
+                    ("search", kind, record_id),
+                    lambda: search_entry(pieces.view, kind, record_id),  # noqa: B023 - called at once
+                )
+    return data
+
+
+def search_entry(dossier: Dossier, kind: str, record_id: str) -> dict:
+    """One record's entry of :func:`record_search_data`."""
+    if kind == "entity":
+        entity = dossier.entities[record_id]
         filters = [("kind", KIND_LABELS["entity"]), ("type", dossier.vocabulary.type_label(entity.type))]
         filters += [("tag", tag) for tag in entity.tags]
-        data[("entity", entity.id)] = {
+        return {
             "name": entity.name,
             "summary": plain_summary(dossier, entity.summary or ""),
             "words": alias_words(alias.name for alias in entity.aliases),
             "filters": filters,
         }
-    for event in dossier.events.values():
+    if kind == "event":
+        event = dossier.events[record_id]
         filters = [("kind", KIND_LABELS["event"]), ("year", str(event.date.year))]
         filters += [("tag", tag) for tag in event.tags]
-        data[("event", event.id)] = {
+        return {
             "summary": f"{event.human_date}: " + plain_summary(dossier, event.summary or ""),
             "words": "",
             "filters": filters,
         }
-    for source in dossier.sources.values():
-        filters = [("kind", KIND_LABELS["source"])]
-        if source.date:
-            filters.append(("year", str(source.date.year)))
-        publisher = dossier.get(source.publisher) if source.publisher else None
-        parts = [source.kind_of_source.replace("-", " ").capitalize()]
-        if publisher is not None:
-            parts.append(getattr(publisher, "name", source.publisher))
-        if source.date:
-            parts.append(source.date.human(source.qualifier))
-        summary = ", ".join(part for part in parts if part) + "."
-        if source.note:
-            summary += " " + plain_summary(dossier, source.note)
-        names = [source.title] if source.title_en else []
-        data[("source", source.id)] = {"summary": summary, "words": alias_words(names), "filters": filters}
-    return data
+    source = dossier.sources[record_id]
+    filters = [("kind", KIND_LABELS["source"])]
+    if source.date:
+        filters.append(("year", str(source.date.year)))
+    publisher = dossier.get(source.publisher) if source.publisher else None
+    parts = [source.kind_of_source.replace("-", " ").capitalize()]
+    if publisher is not None:
+        parts.append(getattr(publisher, "name", source.publisher))
+    if source.date:
+        parts.append(source.date.human(source.qualifier))
+    summary = ", ".join(part for part in parts if part) + "."
+    if source.note:
+        summary += " " + plain_summary(dossier, source.note)
+    names = [source.title] if source.title_en else []
+    return {"summary": summary, "words": alias_words(names), "filters": filters}
 
 
 _HEADING_RE = re.compile(r"<h([1-6])\b([^>]*)>")

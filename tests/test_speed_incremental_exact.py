@@ -17,6 +17,7 @@ from conftest import load_synth
 from generator.build import SiteBuild
 from generator.incremental import IncrementalRenderer
 from generator.pipeline import load_dossier
+from generator.search import record_search_data
 
 RECORDS = 80
 
@@ -192,12 +193,15 @@ def test_incremental_render_equals_full_render_byte_for_byte(synthetic_template,
     if prepare:
         prepare(content)
     incremental = IncrementalRenderer()
-    before = incremental.render(load_dossier(content, tmp_path / "cache").dossier)
+    first = load_dossier(content, tmp_path / "cache").dossier
+    before = incremental.render(first)
+    record_search_data(first, incremental.pieces)  # as the preview does after each render: kept for the next
     change(content)
     dossier = load_dossier(content, tmp_path / "cache").dossier
     after = incremental.render(dossier)
     full = SiteBuild(dossier).render_all()
     _assert_byte_identical(after, full)
+    assert record_search_data(dossier, incremental.pieces) == record_search_data(dossier)  # the search's entries
     assert after != before, "the change changed no page: the case tests nothing"
     record_pages = {
         p
