@@ -123,3 +123,26 @@ def test_serve_only_bench_times_a_text_edit_and_a_name_change(tmp_path):
     table = (tmp_path / "out" / "latest.md").read_text(encoding="utf-8")
     for label in ("one record's text", "its name, on every page linking to it"):
         assert re.search(rf"\| edit-to-reload, serve --dirty: {label} \(s\) \| \d+\.\d\d \(", table), label
+
+
+def test_preview_cpu_bench_times_both_edits_and_renders_only_what_they_reach(tmp_path):
+    """`bench/preview_cpu.py`: a description edit renders its own page alone, a name change every page naming it."""
+    import subprocess
+
+    from conftest import load_synth
+
+    content = tmp_path / "content"
+    load_synth().write_dossier(30, content)
+    out = tmp_path / "preview.json"
+    result = subprocess.run(
+        [sys.executable, "bench/preview_cpu.py", str(content), "--edits", "1", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["first"]["record_pages_rendered"] == len(list(content.glob("*/*.yaml")))
+    assert [run["record_pages_rendered"] for run in report["description"]] == [1]
+    assert report["name"][0]["record_pages_rendered"] > 1
+    assert all(run["load_cpu_s"] >= 0 and run["render_cpu_s"] > 0 for run in report["description"] + report["name"])
