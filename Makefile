@@ -10,10 +10,12 @@ export NO_MKDOCS_2_WARNING := 1
 .PHONY: site test lint check serve clean browser-deps build-deps bench links links-online check-links diff diff-comment links-issue
 
 # The oldest Python supported is 3.11.2 (Debian 12's): scripts/check_python.py says so before anything is made.
+# --no-compile: Python compiles a module when it is first imported; compiling every installed file
+# up front was a quarter of the install's CPU (48 s against 35 s, 2 December 2026).
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) scripts/check_python.py
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -r requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
