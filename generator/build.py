@@ -17,12 +17,13 @@ incremental preview alike:
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from . import background, escape, reference
 from .cache import fewer_collections
 from .jsonschema import SITE_PATH as JSON_SCHEMA_PATH
-from .jsonschema import json_schema_text, schema_texts
+from .jsonschema import schema_texts
 from .link import Dossier
 from .outputs.data_files import Download, build_data_files
 from .outputs.graph import GRAPH_PATH, build_graph, graph_json
@@ -105,16 +106,19 @@ class SiteBuild:
         yield GRAPH_PATH, graph_json(graph)  # not Markdown: copied to the site as it is
         yield from renderer.hand_written_pages()
         yield renderer.reference_page(JSON_SCHEMA_PATH)
-        yield from schema_texts(
-            self.dossier.vocabulary
-        ).items()  # served with the site for editors and check-jsonschema
+        yield from self.schemas.items()  # served with the site for editors and check-jsonschema
 
     def data_pages(self):
         """(path, text) of the data files (JSON, CSV, FtM, the Atom feed) and of the data page listing them."""
         data_files, downloads = self.outputs()
         yield from data_files.items()
-        schema_size = len(json_schema_text(self.dossier.vocabulary).encode("utf-8"))
+        schema_size = len(self.schemas[JSON_SCHEMA_PATH].encode("utf-8"))
         yield self.renderer.data_page(downloads, JSON_SCHEMA_PATH, schema_size)
+
+    @functools.cached_property
+    def schemas(self) -> dict[str, str]:
+        """The JSON Schema files by site path: served with the listed pages, their size on the data page."""
+        return schema_texts(self.dossier.vocabulary)
 
     def navigation(self) -> list:
         """MkDocs-style nav built from the records: sections and their index pages, never every record."""

@@ -400,10 +400,10 @@ class _Staleness:
 
 
 class DataPieces:
-    """What each record gave the data files last time, with what it read; ``pieces(key, compute)``.
+    """What each record gave the data files last time, with what it read (:mod:`generator.pieces`).
 
-    A piece whose reads meet no change is taken from last time; any other is computed again
-    with ``compute()``, which reads the dossier through :attr:`view` so that its reads are noted.
+    A piece whose reads meet no change is taken from last time; any other is made again with
+    ``function(*args)``, which reads the dossier through :attr:`view` so that its reads are noted.
     """
 
     def __init__(self, dossier: Dossier, kept: dict, stale: Callable[[dict], bool] | None):
@@ -413,11 +413,11 @@ class DataPieces:
         self.pieces: dict = {}  # key -> (reads, value), for the next render
         self.computed = 0
 
-    def __call__(self, key, compute: Callable):
+    def __call__(self, key, function: Callable, *args):
         entry = self.kept.get(key)
         if entry is None or self.stale is None or self.stale(entry[0]):
             reads = self.recorder.start_page()
-            entry = (reads, compute())
+            entry = (reads, function(*args))
             self.recorder.stop()
             self.computed += 1
         self.pieces[key] = entry

@@ -27,7 +27,9 @@ import sys
 from pathlib import Path
 
 from .link import Dossier
+from .pieces import EveryPiece
 from .richtext import plain_text as plain_summary
+from .schema import KIND_FOLDERS, RECORD_KINDS
 
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SPACE_RE = re.compile(r"\s+")
@@ -63,20 +65,15 @@ def record_search_data(dossier: Dossier, pieces=None) -> dict[tuple[str, str], d
     also "name", indexed at Pagefind's highest weight so that its name finds it before pages that
     only mention it (an event titled after it, a short page naming it twice).
 
-    ``pieces`` (:class:`generator.incremental.DataPieces`, in the preview) keeps each record's
-    entry with what it read, and makes again only those a change reaches.
+    ``pieces`` (:mod:`generator.pieces`; every entry is made without one) keeps each record's
+    entry in the preview, and makes again only those a change reaches.
     """
-    data: dict[tuple[str, str], dict] = {}
-    for kind, attribute in (("entity", "entities"), ("event", "events"), ("source", "sources")):
-        for record_id in getattr(dossier, attribute):
-            if pieces is None:
-                data[kind, record_id] = search_entry(dossier, kind, record_id)
-            else:
-                data[kind, record_id] = pieces(
-                    ("search", kind, record_id),
-                    lambda: search_entry(pieces.view, kind, record_id),  # noqa: B023 - called at once
-                )
-    return data
+    pieces = pieces or EveryPiece(dossier)
+    return {
+        (kind, record_id): pieces(("search", kind, record_id), search_entry, pieces.view, kind, record_id)
+        for kind in RECORD_KINDS
+        for record_id in getattr(dossier, KIND_FOLDERS[kind])
+    }
 
 
 def search_entry(dossier: Dossier, kind: str, record_id: str) -> dict:

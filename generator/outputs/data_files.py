@@ -21,10 +21,12 @@ from dataclasses import dataclass
 
 from ..check import TEXT_LINK_RE
 from ..link import Dossier
+from ..pieces import EveryPiece
 from ..richtext import plain_text
+from ..schema import KIND_FOLDERS, RECORD_KINDS
 from ..settings import SiteSettings
 from .feed import FEED_PATH, atom_feed
-from .rows import RECORD_KINDS, document_head, former_ids
+from .rows import ROW_BUILDERS, document_head, former_ids
 
 DATA_DIR = "data"
 DOSSIER_JSON_PATH = f"{DATA_DIR}/dossier.json"
@@ -228,18 +230,14 @@ class RecordData:
     csv: dict[str, tuple[str, int]]
 
 
-_ROW_BUILDERS = {kind: (attribute, build_row) for kind, attribute, build_row in RECORD_KINDS}
-
-
 def record_data(dossier: Dossier, kind: str, record_id: str, settings: SiteSettings) -> RecordData:
     """One record's part of ``dossier.json`` and of the CSV tables.
 
     The files are these parts joined in order, so the preview keeps each record's part from
-    build to build (:class:`generator.incremental.DataPieces`) and builds again only those of
-    the records a change reaches; a one-off build makes them all.
+    build to build (:mod:`generator.pieces`) and builds again only those of the records a change
+    reaches; a one-off build makes them all.
     """
-    attribute, build_row = _ROW_BUILDERS[kind]
-    row = build_row(dossier, getattr(dossier, attribute)[record_id], settings)
+    row = ROW_BUILDERS[kind](dossier, getattr(dossier, KIND_FOLDERS[kind])[record_id], settings)
     tables = csv_tables(kind, row)
     _readable(dossier, tables)
     return RecordData(
@@ -250,12 +248,9 @@ def record_data(dossier: Dossier, kind: str, record_id: str, settings: SiteSetti
 
 def _record_order(dossier: Dossier) -> dict[str, list[str]]:
     """The records of each kind in the files' order: by id, and events oldest first in the CSV tables."""
-    return {
-        "entity": sorted(dossier.entities),
-        "event": sorted(dossier.events),
-        "source": sorted(dossier.sources),
-        "event-csv": [event.id for event in dossier.events_in_order],
-    }
+    order = {kind: sorted(getattr(dossier, KIND_FOLDERS[kind])) for kind in RECORD_KINDS}
+    order["event-csv"] = [event.id for event in dossier.events_in_order]
+    return order
 
 
 def build_data_files(
@@ -263,8 +258,9 @@ def build_data_files(
 ) -> tuple[dict[str, str], list[Download]]:
     """Every data file of the site, and the list the data page shows (in the page's order).
 
-    ``pieces``: the preview's record-by-record memo (:class:`generator.incremental.DataPieces`),
-    for the FollowTheMoney lines, which cost the most (:func:`.ftm.ftm_lines`).
+    Each record's part of the JSON, CSV and FollowTheMoney files comes through ``pieces``
+    (:mod:`generator.pieces`; every part is made without one), which the preview uses to keep
+    the parts a change does not reach.
     """
     from .ftm import ftm_lines  # imports followthemoney, which is slow to load: only when exporting
 
@@ -272,21 +268,18 @@ def build_data_files(
     files: dict[str, str] = {}
     downloads: list[Download] = []
 
+    pieces = pieces or EveryPiece(dossier)
     order = _record_order(dossier)
-    parts: dict[tuple[str, str], RecordData] = {}
-    for kind in ("entity", "event", "source"):
-        for record_id in order[kind]:
-            if pieces is None:
-                parts[kind, record_id] = record_data(dossier, kind, record_id, settings)
-            else:
-                parts[kind, record_id] = pieces(
-                    ("data", kind, record_id),
-                    lambda: record_data(pieces.view, kind, record_id, settings),  # noqa: B023 - called at once
-                )
+    parts: dict[tuple[str, str], RecordData] = {
+        (kind, record_id): pieces(("data", kind, record_id), record_data, pieces.view, kind, record_id, settings)
+        for kind in RECORD_KINDS
+        for record_id in order[kind]
+    }
     # The document: its head, the lists of records, the former ids; as one json.dumps would write it.
     document = [_json_text(document_head(dossier, settings))[:-1]]
-    for kind, key, _ in RECORD_KINDS:
-        document.append(f',"{key}":[' + ",".join(parts[kind, record_id].json for record_id in order[kind]) + "]")
+    for kind in RECORD_KINDS:
+        records = ",".join(parts[kind, record_id].json for record_id in order[kind])
+        document.append(f',"{KIND_FOLDERS[kind]}":[{records}]')
     document.append(',"former_ids":' + _json_text(former_ids(dossier)) + "}\n")
     files[DOSSIER_JSON_PATH] = "".join(document)
     counts = dossier.counts()

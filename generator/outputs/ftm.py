@@ -28,6 +28,8 @@ from followthemoney.proxy import EntityProxy
 from ..evidence import voice_words
 from ..link import Dossier
 from ..model import Entity, Relationship
+from ..pieces import EveryPiece
+from ..schema import KIND_FOLDERS, RECORD_KINDS
 from ..settings import SiteSettings, http_url
 
 ID_PREFIX = "dossier"
@@ -234,22 +236,16 @@ class FtmBuilder:
         return lines
 
 
-#: The record kinds in FtM, with the dossier's map of each.
-RECORD_KINDS = (("entity", "entities"), ("event", "events"), ("source", "sources"))
-
-
 def ftm_lines(dossier: Dossier, settings: SiteSettings | None = None, pieces=None) -> list[str]:
     """One JSON object a line, sorted by FtM id, as ``ftm`` and ``alephclient write-entities`` read them.
 
-    ``pieces`` (:class:`generator.incremental.DataPieces`, in the preview) keeps each record's
-    lines with what they read, and builds again only those a change reaches.
+    ``pieces`` (:mod:`generator.pieces`; every line is made without one) keeps each record's
+    lines in the preview, and makes again only those a change reaches.
     """
+    pieces = pieces or EveryPiece(dossier)
+    builder = FtmBuilder(pieces.view, settings)
     lines: dict[str, str] = {}
-    builder = FtmBuilder(dossier if pieces is None else pieces.view, settings)
-    for kind, attribute in RECORD_KINDS:
-        for record_id in getattr(dossier, attribute):
-            if pieces is None:
-                lines.update(builder.record_lines(kind, record_id))
-            else:
-                lines.update(pieces(("ftm", kind, record_id), lambda: builder.record_lines(kind, record_id)))  # noqa: B023
+    for kind in RECORD_KINDS:
+        for record_id in getattr(dossier, KIND_FOLDERS[kind]):
+            lines.update(pieces(("ftm", kind, record_id), builder.record_lines, kind, record_id))
     return [lines[key] for key in sorted(lines)]

@@ -174,9 +174,9 @@ def excerpt_row(dossier: Dossier, source: Source, excerpt) -> dict:
     }
 
 
-#: The document's lists of records, in its order: the record kind, the list's key (the dossier's map
-#: of that kind), the row builder.
-RECORD_KINDS = (("entity", "entities", entity_row), ("event", "events", event_row), ("source", "sources", source_row))
+#: The row builder of each record kind; the document lists the records of each kind under the name of
+#: the dossier's map of them (``schema.KIND_FOLDERS``), in the order of ``schema.RECORD_KINDS``.
+ROW_BUILDERS = {"entity": entity_row, "event": event_row, "source": source_row}
 
 
 def document_head(dossier: Dossier, settings: SiteSettings) -> dict:
