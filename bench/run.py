@@ -60,6 +60,8 @@ import synth  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 WORK = ROOT / ".build" / "bench"  # --work-dir
+#: --settle: the length of the pauses before timed steps (None: each pause its default).
+SETTLE_S: float | None = None
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
 
 
@@ -440,7 +442,7 @@ def measure_serve(work: Path, runs: int, dirty: bool, startup_timeout: float) ->
         times: dict[str, list[float]] = {"text": [], "name": []}
         for run in range(runs):
             for change, edit in (("text", edit_one_description), ("name", change_one_record)):
-                time.sleep(1.5)  # let the watcher settle
+                time.sleep(1.5 if SETTLE_S is None else SETTLE_S)  # let the watcher settle
                 page, shown = edit(work, f"serve {'dirty' if dirty else 'clean'} {run} {time.time():.0f}")
                 changed = time.perf_counter()
                 while True:
@@ -527,7 +529,7 @@ def measure_search(
                     )
                     if opened:
                         page.click(box)
-                        page.wait_for_timeout(settle_s * 1000)
+                        page.wait_for_timeout((settle_s if SETTLE_S is None else SETTLE_S) * 1000)
                     typed = time.perf_counter()
                     page.fill(box, query)
                     if engine == "material":  # it reads the query on focus and keyup, not on input
@@ -549,7 +551,7 @@ def measure_search(
     return {
         "engine": engine,
         "queries": per_query,
-        "settle_s": settle_s,
+        "settle_s": settle_s if SETTLE_S is None else SETTLE_S,
         "in_page_s": summary(in_page),
         "in_page_opened_s": summary(in_page_opened),
         "from_typing_s": summary(from_typing),
@@ -903,8 +905,18 @@ def main(argv: list[str] | None = None) -> int:
         "--modes", nargs="+", default=["serial", "parallel", "floor"], help="with --build-compare: which builds"
     )
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="workers of the parallel build")
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=None,
+        metavar="S",
+        help="seconds of each pause before a timed step: the search box open before typing (default 1), "
+        "the file watcher between edits (default 1.5); the tests shorten them, the figures keep the defaults",
+    )
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
+    global SETTLE_S
+    SETTLE_S = args.settle
     if args.work_dir is not None:
         global WORK
         WORK = args.work_dir.resolve()

@@ -78,7 +78,8 @@ def test_search_only_bench_measures_both_engines_on_one_build(tmp_path):
 
     browser_or_skip()
     result = subprocess.run(
-        [sys.executable, "bench/run.py", "--sizes", "30", "--runs", "1", "--search-only", "--out", str(tmp_path)],
+        [sys.executable, "bench/run.py", "--sizes", "30", "--runs", "1", "--search-only", "--settle", "0.1"]
+        + ["--out", str(tmp_path)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -91,6 +92,7 @@ def test_search_only_bench_measures_both_engines_on_one_build(tmp_path):
     assert any(ord(ch) > 0x3000 for query in pagefind["queries"] for ch in query)  # a Chinese alias among them
     for engine in (pagefind, material):  # typed at once on page load, and into a box opened a moment before
         assert engine["in_page_s"]["runs"] == engine["in_page_opened_s"]["runs"] == len(engine["queries"])
+        assert engine["settle_s"] == 0.1  # --settle: the box was open 0.1 s, not the figures' 1 s
     assert size["pagefind_bundle"]["files"] > 10 and size["search_index_docs"] > 30
     table = (tmp_path / "latest.md").read_text(encoding="utf-8")
     for engine, label in (("pagefind", "site's search"), ("material", "mkdocs-material's search")):
@@ -107,7 +109,7 @@ def test_serve_only_bench_times_a_text_edit_and_a_name_change(tmp_path):
 
     work = tmp_path / "work"
     result = subprocess.run(
-        [sys.executable, "bench/run.py", "--sizes", "30", "--runs", "1", "--serve-only"]
+        [sys.executable, "bench/run.py", "--sizes", "30", "--runs", "1", "--serve-only", "--settle", "0.3"]
         + ["--work-dir", str(work), "--out", str(tmp_path / "out")],
         cwd=ROOT,
         capture_output=True,
