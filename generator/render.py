@@ -371,11 +371,13 @@ def template_problem(error: jinja2.TemplateError) -> Problem:
     )
 
 
-class _MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Compiled templates kept for the process's lifetime, keyed by name and checked by source digest.
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept for the process's lifetime, keyed by name and file and checked by source digest.
 
-    ``mkdocs serve`` makes a renderer for every rebuild; compiling the templates again cost
-    0.3 s of each.  An edited template has another digest, so it is compiled afresh.
+    ``mkdocs serve`` makes a renderer (and MkDocs a theme environment) for every rebuild;
+    compiling the templates again cost 0.3 s of each.  An edited template has another digest,
+    so it is compiled afresh.  One cache serves one kind of environment: the compiled code
+    depends on the environment's options, which the key does not hold.
     """
 
     def __init__(self) -> None:
@@ -389,7 +391,7 @@ class _MemoryBytecodeCache(jinja2.BytecodeCache):
         self._compiled[bucket.key] = bucket.bytecode_to_string()
 
 
-_COMPILED_TEMPLATES = _MemoryBytecodeCache()
+_COMPILED_TEMPLATES = MemoryBytecodeCache()
 
 
 def make_environment(override_dir: Path | None = None) -> jinja2.Environment:

@@ -87,6 +87,9 @@ def test_make_serve_as_the_readme_gives_it_serves_and_shows_an_edit(tmp_path):
         text = log.read_text(errors="replace")
         assert "Aborted" not in text and "WARNING" not in text, text[-4000:]
         assert "Dirty build: only the pages a change reaches are rebuilt" in text
+        assert (
+            "Watching for changes by file events (inotify)" in text
+        )  # not MkDocs' polling (generator/mkdocs_plugin.py)
 
         page = address + "entities/alibaba/"
         first = _wait_for(lambda: _fetch(page), 120, f"{page} to be served", log, process)
@@ -100,6 +103,10 @@ def test_make_serve_as_the_readme_gives_it_serves_and_shows_an_edit(tmp_path):
         _wait_for(
             lambda: "Zanzibar Renamed" in (_fetch(page) or ""), 300, "the edited name on the served page", log, process
         )
+        # One edit, one rebuild: the build reading the records must not wake the watcher again.
+        builds = log.read_text(errors="replace").count("Building documentation")
+        time.sleep(2)
+        assert log.read_text(errors="replace").count("Building documentation") == builds, "rebuilds without a change"
 
         # A record error is shown as one (file:line:col); the preview waits for the fix, then serves again
         broken = project / "content" / "entities" / "broken-for-test.yaml"

@@ -106,3 +106,69 @@ def test_serve_indexes_for_search_in_the_background_and_again_after_a_change(tmp
     assert plugin.indexer is not first_indexer and plugin.indexer.wait(timeout=300) == 0
     assert pagefind_pages(site_dir)["/entities/acme/"]["meta"]["title"] == "Acme Renamed Group"
     plugin.on_shutdown()
+
+
+def _live_reload_server(tmp_path: Path):
+    from mkdocs.livereload import LiveReloadServer
+
+    return LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+
+
+def _rebuild_wanted_within(server, seconds: float) -> bool:
+    with server._rebuild_cond:
+        return server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=seconds)
+
+
+def test_preview_watches_by_file_events_and_rebuilds_on_a_change_not_on_a_read(tmp_path):
+    """`mkdocs serve` polls every watched file twice a second; the plugin moves its watches to inotify."""
+    from mkdocs.livereload import LiveReloadServer  # noqa: F401 - the server the plugin adapts
+    from watchdog.observers.inotify import InotifyObserver
+
+    from generator.mkdocs_plugin import watch_by_file_events
+
+    content, config = tmp_path / "content", tmp_path / "mkdocs.yml"
+    (content / "entities").mkdir(parents=True)
+    record = content / "entities" / "acme.yaml"
+    record.write_text("name: Acme\n", encoding="utf-8")
+    config.write_text("site_name: x\n", encoding="utf-8")
+    server = _live_reload_server(tmp_path)
+    server.watch(str(content))
+    server.watch(str(content))  # watched twice: unwatching once must keep it
+    server.watch(str(config))
+    polling = server.observer
+    assert watch_by_file_events(server) is None
+    try:
+        assert isinstance(server.observer, InotifyObserver) and server.observer.is_alive()
+        assert server._watched_paths == {str(content): 2, str(config): 1}
+        assert not polling.emitters, "the polling observer keeps no watch"
+        server.observer.start()  # what MkDocs' serve() does next: nothing more
+        record.read_text(encoding="utf-8")  # the build reads every record: no rebuild for that
+        assert not _rebuild_wanted_within(server, 0.5)
+        record.write_text("name: Acme Renamed\n", encoding="utf-8")
+        assert _rebuild_wanted_within(server, 5)
+        server._want_rebuild = False
+        (content / "entities" / "new.yaml").write_text("name: New\n", encoding="utf-8")  # a new file
+        assert _rebuild_wanted_within(server, 5)
+        server._want_rebuild = False
+        config.write_text("site_name: y\n", encoding="utf-8")  # a watched file, not a folder
+        assert _rebuild_wanted_within(server, 5)
+        server.unwatch(str(content))
+        assert server._watched_paths == {str(content): 1, str(config): 1}
+    finally:
+        server.observer.stop()
+        server.observer.join(5)
+
+
+def test_preview_keeps_polling_where_file_events_fail(tmp_path):
+    from watchdog.observers.polling import PollingObserver
+
+    from generator.mkdocs_plugin import watch_by_file_events
+
+    server = _live_reload_server(tmp_path)
+    server.watch(str(tmp_path))
+    server.watch(str(tmp_path / "not-there"))  # inotify cannot watch a missing folder; polling waits for it
+    polling, watched = server.observer, dict(server._watched_paths)
+    reason = watch_by_file_events(server)
+    assert "No such file or directory" in reason, reason  # said in the preview's log
+    assert server.observer is polling and isinstance(polling, PollingObserver) and not polling.is_alive()
+    assert server._watched_paths == watched and len(polling.emitters) == 2
