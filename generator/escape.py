@@ -19,6 +19,7 @@ Record text is untrusted.  It reaches the generated Markdown only through these 
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -31,7 +32,15 @@ def inline(text: str | None) -> str:
     """Escape a short field for any inline Markdown context (heading, table cell, link text)."""
     if text is None:
         return ""
-    return _WHITESPACE_RE.sub(" ", str(text)).strip().translate(_INLINE_TABLE)
+    return _inline(str(text))
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _inline(text: str) -> str:
+    # Remembered: a render escapes the same names, titles and hover previews again and again
+    # (at 1,000 records 123,000 calls for 6,500 texts, 9.5 million characters translated: a
+    # fifth of `generator build`'s CPU).
+    return _WHITESPACE_RE.sub(" ", text).strip().translate(_INLINE_TABLE)
 
 
 # In rich text, * and _ stay (emphasis); so do '-', '+', '.' for lists.  Everything that

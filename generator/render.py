@@ -128,6 +128,7 @@ class LinkMemo:
     links: dict[tuple, str] = field(default_factory=dict)
     previews: dict[str, str | None] = field(default_factory=dict)
     citation_titles: dict[str, str] = field(default_factory=dict)
+    voices: dict[str, str] = field(default_factory=dict)
 
 
 #: Characters of a citation's hover text (quote, translation, voice); the reference list has it whole.
@@ -229,7 +230,10 @@ class PageWriter:
 
     def voice(self, citation: str) -> str:
         """Who speaks in a citation, in words: 'CNews, 27 November 2025, relaying Financial Times, citing …'."""
-        return voice_words(self.dossier, citation)
+        voices = self.memo.voices
+        if citation not in voices:  # every page citing a source names its voice: made once a render
+            voices[citation] = voice_words(self.dossier, citation)
+        return voices[citation]
 
     def excerpt_url(self, citation: str) -> str:
         """The source page, at the excerpt when the citation names one."""
