@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from conftest import make_project
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -183,3 +184,30 @@ def test_preview_keeps_polling_where_file_events_fail(tmp_path):
     assert "No such file or directory" in reason, reason  # said in the preview's log
     assert server.observer is polling and isinstance(polling, PollingObserver) and not polling.is_alive()
     assert server._watched_paths == watched and len(polling.emitters) == 2
+
+
+@pytest.mark.parametrize("watcher", ["events", "polling"])
+def test_watcher_option_chooses_file_events_or_mkdocs_polling(tmp_path, watcher):
+    """`watcher: polling` under `dossier:` in mkdocs.yml keeps MkDocs' own polling (folders that send no events)."""
+    from types import SimpleNamespace
+
+    from watchdog.observers.inotify import InotifyObserver
+    from watchdog.observers.polling import PollingObserver
+
+    from generator.mkdocs_plugin import DossierPlugin
+
+    (tmp_path / "content").mkdir()
+    plugin = DossierPlugin()
+    errors, warnings = plugin.load_config({"watcher": watcher})
+    assert errors == [] and warnings == []
+    server = _live_reload_server(tmp_path)
+    config = SimpleNamespace(site_url="http://127.0.0.1:8000/", config_file_path=str(tmp_path / "mkdocs.yml"))
+    try:
+        assert plugin.on_serve(server, config, builder=lambda: None) is server
+        assert isinstance(server.observer, InotifyObserver if watcher == "events" else PollingObserver)
+        assert server._watched_paths == {str(tmp_path / "content"): 1}
+    finally:
+        if server.observer.is_alive():
+            server.observer.stop()
+            server.observer.join(5)
+    assert DossierPlugin().load_config({"watcher": "sometimes"})[0], "an unknown watcher is a config error"
