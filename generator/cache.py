@@ -298,6 +298,10 @@ def check_record_files(
     return results
 
 
+#: The collector's thresholds while the dossier is built (CPython's default: 700, 10, 10).
+FEWER_COLLECTIONS = (100_000, 50, 1000)
+
+
 @contextlib.contextmanager
 def fewer_collections():
     """Raise the cyclic garbage collector's thresholds while the dossier is built.
@@ -308,7 +312,7 @@ def fewer_collections():
     cost grow faster than the records.  Usable as a decorator.
     """
     thresholds = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 1000)
+    gc.set_threshold(*FEWER_COLLECTIONS)
     try:
         yield
     finally:
