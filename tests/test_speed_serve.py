@@ -146,7 +146,7 @@ def test_preview_watches_by_file_events_and_rebuilds_on_a_change_not_on_a_read(t
     from mkdocs.livereload import LiveReloadServer  # noqa: F401 - the server the plugin adapts
     from watchdog.observers.inotify import InotifyObserver
 
-    from generator.mkdocs_plugin import watch_by_file_events
+    from generator.watcher import watch_by_file_events
 
     content, config = tmp_path / "content", tmp_path / "mkdocs.yml"
     (content / "entities").mkdir(parents=True)
@@ -184,7 +184,7 @@ def test_preview_watches_by_file_events_and_rebuilds_on_a_change_not_on_a_read(t
 def test_preview_keeps_polling_where_file_events_fail(tmp_path):
     from watchdog.observers.polling import PollingObserver
 
-    from generator.mkdocs_plugin import watch_by_file_events
+    from generator.watcher import watch_by_file_events
 
     server = _live_reload_server(tmp_path)
     server.watch(str(tmp_path))
