@@ -47,7 +47,10 @@ def watch_by_file_events(server) -> str | None:
             if not self.is_alive():
                 super().start()
 
-    polling = (server.observer, server._watched_paths, server._watch_refs)
+    try:
+        polling = (server.observer, server._watched_paths, server._watch_refs)
+    except AttributeError as error:  # another MkDocs than the pinned one: leave its watcher alone
+        return f"MkDocs' server is not the one this was written for ({error})"
     server.observer, server._watched_paths, server._watch_refs = StartedObserver(), {}, {}
     try:
         for path, count in polling[1].items():

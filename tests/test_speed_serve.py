@@ -244,3 +244,14 @@ def test_preview_collects_its_cyclic_garbage_once_a_rebuild_is_served_not_during
     assert collected() is None
     plugin.on_shutdown()
     assert gc.get_threshold() == before and plugin.idle_collection is None
+
+
+def test_preview_leaves_an_unknown_server_watching_its_own_way():
+    """Another MkDocs whose server keeps its watches elsewhere: nothing is moved, the preview still starts."""
+    from types import SimpleNamespace
+
+    from generator.watcher import watch_by_file_events
+
+    server = SimpleNamespace(observer="its own observer")
+    assert "not the one this was written for" in watch_by_file_events(server)
+    assert server.observer == "its own observer"
