@@ -117,13 +117,19 @@ def test_make_serve_as_the_readme_gives_it_serves_and_shows_an_edit(tmp_path):
         broken.unlink()
         _wait_for(lambda: "Zanzibar Renamed" in (_fetch(page) or ""), 300, "the page after the fix", log, process)
         assert process.poll() is None, "the preview stopped on a record error"
+
+        # Ctrl-C, as in the terminal: the whole process group gets SIGINT, and the preview stops.
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=60)
+        assert "Shutting down" in log.read_text(errors="replace")
     finally:
-        os.killpg(process.pid, signal.SIGTERM)  # the process group this test started
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)  # the process group this test started
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
 
 
 def test_dirty_serve_build_stays_strict_for_every_other_warning(tmp_path, mini_content, caplog):
