@@ -60,8 +60,9 @@ import synth  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 WORK = ROOT / ".build" / "bench"  # --work-dir
-#: --settle: the length of the pauses before timed steps (None: each pause its default).
-SETTLE_S: float | None = None
+#: The pauses before timed steps: the search box open before typing, the file watcher between edits (--settle).
+SEARCH_SETTLE_S = 1.0
+WATCHER_SETTLE_S = 1.5
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
 
 
@@ -442,7 +443,7 @@ def measure_serve(work: Path, runs: int, dirty: bool, startup_timeout: float) ->
         times: dict[str, list[float]] = {"text": [], "name": []}
         for run in range(runs):
             for change, edit in (("text", edit_one_description), ("name", change_one_record)):
-                time.sleep(1.5 if SETTLE_S is None else SETTLE_S)  # let the watcher settle
+                time.sleep(WATCHER_SETTLE_S)  # let the watcher settle
                 page, shown = edit(work, f"serve {'dirty' if dirty else 'clean'} {run} {time.time():.0f}")
                 changed = time.perf_counter()
                 while True:
@@ -473,7 +474,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def measure_search(
-    site: Path, queries: list[str], engine: str = "material", runs: int = 1, settle_s: float = 1.0
+    site: Path, queries: list[str], engine: str = "material", runs: int = 1, settle_s: float | None = None
 ) -> dict:
     """Seconds from typing each query into the search box to its first result, headless Chromium.
 
@@ -485,6 +486,7 @@ def measure_search(
     time to get ready).  The time that counts is measured in the page, from the input event to the
     first result in the document, without the driver's round trips (which a loaded machine makes long).
     """
+    settle_s = SEARCH_SETTLE_S if settle_s is None else settle_s
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -529,7 +531,7 @@ def measure_search(
                     )
                     if opened:
                         page.click(box)
-                        page.wait_for_timeout((settle_s if SETTLE_S is None else SETTLE_S) * 1000)
+                        page.wait_for_timeout(settle_s * 1000)
                     typed = time.perf_counter()
                     page.fill(box, query)
                     if engine == "material":  # it reads the query on focus and keyup, not on input
@@ -551,7 +553,7 @@ def measure_search(
     return {
         "engine": engine,
         "queries": per_query,
-        "settle_s": settle_s if SETTLE_S is None else SETTLE_S,
+        "settle_s": settle_s,
         "in_page_s": summary(in_page),
         "in_page_opened_s": summary(in_page_opened),
         "from_typing_s": summary(from_typing),
@@ -915,8 +917,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
-    global SETTLE_S
-    SETTLE_S = args.settle
+    if args.settle is not None:
+        global SEARCH_SETTLE_S, WATCHER_SETTLE_S
+        SEARCH_SETTLE_S = WATCHER_SETTLE_S = args.settle
     if args.work_dir is not None:
         global WORK
         WORK = args.work_dir.resolve()
