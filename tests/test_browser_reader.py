@@ -188,6 +188,8 @@ def test_whole_graph_draws_every_entity_and_a_click_opens_its_page(watched, real
         f"document.querySelector('.dossier-graph').dataset.nodesDrawn == '{len(graph['nodes']) - place_count}'"
     )
     page.locator(".dossier-graph__legend input[value=place]").check()
+    # The places come back and the layout runs again: read a node's position only once it is done.
+    page.wait_for_function(f"document.querySelector('.dossier-graph').dataset.nodesDrawn == '{len(graph['nodes'])}'")
 
     target = next(node for node in graph["nodes"] if node["id"] == "alibaba")
     page.locator(".dossier-graph__canvas").scroll_into_view_if_needed()
