@@ -562,8 +562,13 @@ def measure_search(
     }
 
 
-def search_queries(work: Path, count: int = 3) -> list[str]:
-    """English names of the first entities, then the first entity's Cyrillic and Chinese aliases."""
+SEARCH_NAMES = 3  # English names among the search queries; --names sets it
+
+
+def search_queries(work: Path, count: int | None = None) -> list[str]:
+    """English names of the first ``count`` entities (``SEARCH_NAMES``), then the first entity's Cyrillic
+    and Chinese aliases."""
+    count = SEARCH_NAMES if count is None else count
     records = [
         yaml.safe_load(path.read_text(encoding="utf-8"))
         for path in sorted((work / "content" / "entities").glob("entity-*.yaml"))[:count]
@@ -915,8 +920,19 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds of each pause before a timed step: the search box open before typing (default 1), "
         "the file watcher between edits (default 1.5); the tests shorten them, the figures keep the defaults",
     )
+    parser.add_argument(
+        "--names",
+        type=int,
+        default=None,
+        metavar="N",
+        help="search: English entity names queried (default 3), besides the first entity's Russian and Chinese "
+        "aliases; the tests query one",
+    )
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
+    if args.names is not None:
+        global SEARCH_NAMES
+        SEARCH_NAMES = args.names
     if args.settle is not None:
         global SEARCH_SETTLE_S, WATCHER_SETTLE_S
         SEARCH_SETTLE_S = WATCHER_SETTLE_S = args.settle

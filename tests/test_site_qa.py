@@ -14,6 +14,8 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
+import types
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -216,8 +218,12 @@ class _CountingHandler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_online_mode_fetches_external_links_with_retries_and_a_cache(tmp_path):
-    """An 'external' host on another loopback address stands in for the web: no network needed."""
+def test_online_mode_fetches_external_links_with_retries_and_a_cache(tmp_path, monkeypatch):
+    """An 'external' host on another loopback address stands in for the web: no network needed.
+    The pauses before retries are recorded, not slept."""
+    pauses: list[float] = []
+    clock = types.SimpleNamespace(sleep=pauses.append, time=time.time, monotonic=time.monotonic)
+    monkeypatch.setattr(check_links, "time", clock)
     _CountingHandler.requests = []
     server = http.server.ThreadingHTTPServer(("127.0.0.2", 0), _CountingHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -235,6 +241,7 @@ def test_online_mode_fetches_external_links_with_retries_and_a_cache(tmp_path):
         problems = check_links.check_site(site, online=True, rate=20, retries=1, cache_path=cache)
         assert [(p.link, p.reason.split()[0]) for p in problems] == [(f"{base}/gone", "404")]
         assert _CountingHandler.requests.count("/gone") >= 2  # first try and one retry
+        assert pauses == [1]  # a pause before the retry
         assert f"{base}/ok" in json.loads(cache.read_text(encoding="utf-8"))
         _CountingHandler.requests = []
         problems = check_links.check_site(site, online=True, rate=20, retries=0, cache_path=cache)

@@ -79,7 +79,7 @@ def test_search_only_bench_measures_both_engines_on_one_build(tmp_path):
     browser_or_skip()
     result = subprocess.run(
         [sys.executable, "bench/run.py", "--sizes", "30", "--runs", "1", "--search-only", "--settle", "0.1"]
-        + ["--out", str(tmp_path)],
+        + ["--names", "1", "--out", str(tmp_path)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -88,8 +88,10 @@ def test_search_only_bench_measures_both_engines_on_one_build(tmp_path):
     size = json.loads((tmp_path / "latest.json").read_text(encoding="utf-8"))["sizes"][0]
     pagefind, material = size["search_first_result"], size["search_first_result_material"]
     assert pagefind["engine"] == "pagefind" and material["engine"] == "material"
-    assert set(pagefind["queries"]) == set(material["queries"]) and len(pagefind["queries"]) >= 4
+    # --names 1: one English name, then the first entity's Russian and Chinese aliases
+    assert set(pagefind["queries"]) == set(material["queries"]) and len(pagefind["queries"]) == 3
     assert any(ord(ch) > 0x3000 for query in pagefind["queries"] for ch in query)  # a Chinese alias among them
+    assert any("\u0400" <= ch <= "\u04ff" for query in pagefind["queries"] for ch in query)  # and a Russian one
     for engine in (pagefind, material):  # typed at once on page load, and into a box opened a moment before
         assert engine["in_page_s"]["runs"] == engine["in_page_opened_s"]["runs"] == len(engine["queries"])
         assert engine["settle_s"] == 0.1  # --settle: the box was open 0.1 s, not the figures' 1 s
