@@ -5,7 +5,9 @@ Record text is untrusted.  It reaches the generated Markdown only through these 
 * :func:`inline` for names, titles, roles, tags and other short fields: every character
   that Markdown, the enabled extensions (tables, attr_list) or HTML give a meaning to is
   written as a numeric character reference, so it shows as text and can never open a tag,
-  a link, a table cell or an attribute list.
+  a link, a table cell or an attribute list.  Character references are HTML too: the same
+  output is safe as text or as a quoted attribute in the raw HTML blocks a template writes
+  (the reference lists, :meth:`generator.render.PageWriter.html_link`).
 * :func:`rich_text` for summaries, descriptions and notes: the same, except that the safe
   subset documented in the format reference survives: paragraphs, ``*emphasis*``,
   ``**strong**`` and ``-`` / ``1.`` lists.  ``[[id]]`` links are replaced by the caller.

@@ -160,9 +160,14 @@ class PageWriter:
     cited: list[str] = field(default_factory=list)
     memo: LinkMemo = field(default_factory=LinkMemo)
     places: dict[str, int] = field(default_factory=dict)
+    settings: SiteSettings = field(default_factory=SiteSettings)
 
     def url(self, to_path: str) -> str:
         return relative(self.path, to_path)
+
+    def page_link(self, to_path: str) -> str:
+        """The built page at ``to_path``, relative to this one: the address an HTML link needs."""
+        return self.settings.page_link(self.path, to_path)
 
     def link(self, record_id: str, label: str | None = None, preview: bool = True) -> str:
         """A Markdown link to a record, its summary as the hover preview (unless ``preview`` is false)."""
@@ -192,6 +197,27 @@ class PageWriter:
 
     def links(self, record_ids) -> str:
         return ", ".join(self.link(record_id) for record_id in record_ids)
+
+    def html_link(self, record_id: str) -> str:
+        """:meth:`link` as an HTML tag, for the parts of a page written as a raw HTML block.
+
+        Python-Markdown passes such a block through untouched, which is what makes it cheap: a long
+        reference list is most of a record page's conversion time as Markdown.  Its text and hover
+        preview go through the same escaping as a Markdown link's (character references, valid in HTML).
+        """
+        record = self.dossier.require(record_id)  # looked up even when memoised: incremental.py notes it
+        href = self.page_link(record_path(record))
+        key = ("html", href, record_id)  # the address depends on this page's folder and the record
+        links = self.memo.links
+        made = links.get(key)
+        if made is None:
+            title = self._preview(record)
+            title_part = f' title="{title}"' if title else ""
+            made = links[key] = f'<a href="{href}"{title_part}>{escape.inline(record_title(record))}</a>'
+        return made
+
+    def html_links(self, record_ids) -> str:
+        return ", ".join(self.html_link(record_id) for record_id in record_ids)
 
     def type_link(self, entity_type: str, plural: bool = False) -> str:
         info = self.dossier.vocabulary.entity_types_by_name[entity_type]
@@ -235,10 +261,11 @@ class PageWriter:
             voices[citation] = voice_words(self.dossier, citation)
         return voices[citation]
 
-    def excerpt_url(self, citation: str) -> str:
-        """The source page, at the excerpt when the citation names one."""
+    def excerpt_url(self, citation: str, html: bool = False) -> str:
+        """The source page, at the excerpt when the citation names one (``html``: the built page's address)."""
         source_id, excerpt_id = split_citation(citation)
-        url = self.url(record_path(self.dossier.sources[source_id]))
+        target = record_path(self.dossier.sources[source_id])
+        url = self.page_link(target) if html else self.url(target)
         return f"{url}#excerpt-{excerpt_id}" if excerpt_id else url
 
     def rich(self, text: str | None, sources=()) -> str:
@@ -448,7 +475,7 @@ class Renderer:
 
     def _render(self, template_names: list[str], path: str, **context) -> str:
         template = self.environment.select_template(template_names)
-        writer = PageWriter(self.dossier, path, memo=self._memo)
+        writer = PageWriter(self.dossier, path, memo=self._memo, settings=self.settings)
         return template.render(
             doc=writer, dossier=self.dossier, site=self.settings, vocabulary=self.dossier.vocabulary, **context
         )

@@ -48,6 +48,17 @@ class SiteSettings:
             return posixpath.dirname(stem) + "/" if posixpath.dirname(stem) else ""
         return stem + "/"
 
+    def page_link(self, from_path: str, to_path: str) -> str:
+        """The address of the page at ``to_path`` relative to the built page at ``from_path`` (both
+        Markdown paths), as a browser resolves it there: for links written as HTML, which MkDocs
+        passes through as they are (a Markdown link names the ``.md`` file and MkDocs rewrites it)."""
+        folder = self.page_url(from_path).split("/")[:-1]
+        target = self.page_url(to_path).split("/")
+        common = 0
+        while common < len(folder) and common < len(target) - 1 and folder[common] == target[common]:
+            common += 1
+        return "/".join([".."] * (len(folder) - common) + target[common:]) or "./"
+
     def record_url(self, record) -> str:
         """The URL (relative to the site root) of a record's page."""
         return self.page_url(record_path(record))

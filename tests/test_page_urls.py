@@ -4,10 +4,13 @@ the address MkDocs gives its page, with directory URLs on and off, with and with
 from __future__ import annotations
 
 import json
+import shutil
+import sys
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import MINI
+import yaml
+from conftest import MINI, ROOT, make_project, strict_build
 from mkdocs.structure.files import File
 
 from generator.build import SiteBuild
@@ -16,6 +19,9 @@ from generator.outputs.feed import ATOM_NS, FEED_PATH
 from generator.outputs.graph import build_graph, graph_json
 from generator.pipeline import load_dossier
 from generator.settings import SiteSettings, record_path
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import check_links  # noqa: E402
 
 SITE_URL = "https://example.org/dossier/"
 
@@ -77,3 +83,48 @@ def test_a_redirect_forwards_to_the_records_url(dossier, directory_urls):
     path, html = SiteBuild(dossier, settings=settings).renderer.render_redirect(acme, "acme-old")
     assert path == ("entities/acme-old/index.html" if directory_urls else "entities/acme-old.html")
     assert f'href="{SITE_URL}{_mkdocs_url(acme, directory_urls)}"' in html
+
+
+#: Pages that link to each other: the home page, folder index pages, record pages, nested folders.
+LINKED_PAGES = [
+    "index.md",
+    "entities/index.md",
+    "entities/acme.md",
+    "events/2025-01-rule-adopted.md",
+    "sources/paper-2025.md",
+    "tags/chips.md",
+    "types/company/index.md",
+    "reference/format.md",
+]
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_html_links_between_pages_are_the_addresses_mkdocs_gives_them(directory_urls):
+    """A link written as HTML (the reference lists) is not rewritten by MkDocs: the engine's own
+    relative address must be the one MkDocs computes between the two built pages, for every pair."""
+    from mkdocs.utils import get_relative_url
+
+    settings = SiteSettings(directory_urls=directory_urls)
+    for from_path in LINKED_PAGES:
+        here = File(from_path, "docs", "site", directory_urls).url
+        for to_path in LINKED_PAGES:
+            there = File(to_path, "docs", "site", directory_urls).url
+            assert settings.page_link(from_path, to_path) == get_relative_url(there, here), (from_path, to_path)
+
+
+def test_reference_list_links_reach_the_built_pages_without_directory_urls(tmp_path):
+    """Built by MkDocs with ``use_directory_urls: false``, every link of the site, the HTML reference
+    lists' among them, reaches its page and fragment (LinkChecker over the served site; the real
+    site's link check covers directory URLs)."""
+    content = tmp_path / "content"
+    shutil.copytree(MINI, content)
+    config = make_project(tmp_path, content)
+    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    settings["use_directory_urls"] = False
+    config.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    site = strict_build(tmp_path / "site", config).site
+    page = (site / "entities/acme.html").read_text(encoding="utf-8")
+    references = page[page.index('id="references"') :]
+    assert '<a href="../sources/paper-2025.html#excerpt-' in references
+    assert '<a href="daily-paper.html" title=' in references  # the publisher, in the same folder
+    assert check_links.internal_link_problems(site) == []

@@ -32,7 +32,7 @@ def test_source_note_citing_an_excerpt_gets_a_reference_list_with_quote_and_voic
     references = page.split("## References", 1)[1]
     assert '<span id="ref-1" class="dossier-ref"></span>' in references
     assert "Acme Group, the maker of the Widget X chip line, is growing" in references
-    assert "*Voice:*" in references and "two people familiar with the matter" in references
+    assert "<em>Voice:</em>" in references and "two people familiar with the matter" in references
 
 
 def test_source_page_without_citations_in_its_note_has_no_reference_list(mini_content):

@@ -232,7 +232,8 @@ def test_reported_case_source_relaying_another_shows_as_relayed_by_on_citing_pag
     relayed = [
         path
         for path, text in full.items()
-        if path.startswith("entities/") and re.search(r"\(as relayed by \[A report that relays another\]", text)
+        if path.startswith("entities/")
+        and re.search(r'\(as relayed by <a href="[^"]*">A report that relays another</a>', text)
     ]
     assert len(relayed) >= 3, "the case shows nothing: no entity page cites the relayed source"
     assert [path for path in relayed if pages[path] != full[path]] == []
