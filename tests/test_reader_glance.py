@@ -59,13 +59,14 @@ def test_relationship_headings_say_which_way_in_plain_words():
 
 def test_timeline_entries_carry_summary_sources_and_date_kind():
     timeline = _pages()["timeline.md"]
-    entry = next(line for line in timeline.splitlines() if "2025-01-rule-adopted.md" in line and line.startswith("- "))
-    assert "{: .dossier-date .dossier-date--approx" in entry  # mid-January: not an exact date
-    assert "Reported by [" in entry and "sources/paper-2025.md" in entry
-    exact = next(
-        line for line in timeline.splitlines() if "2025-03-02-acme-report.md" in line and line.startswith("- ")
-    )
-    assert "{: .dossier-date }" in exact
+    # each year's list is HTML, with the built pages' addresses
+    entry = next(line for line in timeline.splitlines() if "events/2025-01-rule-adopted/" in line)
+    assert entry.startswith('<li data-date="2025-01" ')
+    # mid-January: not an exact date
+    assert '<strong class="dossier-date dossier-date--approx" title="Not an exact date: mid-January 2025">' in entry
+    assert 'Reported by <a href="../sources/paper-2025/"' in entry
+    exact = next(line for line in timeline.splitlines() if "events/2025-03-02-acme-report/" in line)
+    assert '<strong class="dossier-date">2 March 2025</strong>' in exact
 
 
 def test_home_page_opens_with_key_players_time_span_and_ways_in():

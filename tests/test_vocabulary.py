@@ -285,7 +285,8 @@ def test_merger_timeline_filters_and_home_use_its_types(merger_pages):
     timeline = merger_pages["timeline.md"]
     assert '<option value="regulator">Regulator</option>' in timeline
     assert '<option value="deal">Deal</option>' in timeline
-    assert "- **8 December 2022**{: .dossier-date }: [The authority sues to block the deal]" in timeline
+    assert '<strong class="dossier-date">8 December 2022</strong>: <a href="../events/' in timeline
+    assert ">The authority sues to block the deal</a>" in timeline
     assert "[Regulators](types/regulator.md) | 1 |" in merger_pages["index.md"]
     assert "[Games](types/game.md)" in merger_pages["index.md"]
 
