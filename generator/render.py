@@ -223,6 +223,11 @@ class PageWriter:
         info = self.dossier.vocabulary.entity_types_by_name[entity_type]
         return f"[{escape.inline(info.plural if plural else info.label)}]({self.url(type_index_path(entity_type))})"
 
+    def html_type_link(self, entity_type: str) -> str:
+        """:meth:`type_link` as an HTML tag (see :meth:`html_link`)."""
+        info = self.dossier.vocabulary.entity_types_by_name[entity_type]
+        return f'<a href="{self.page_link(type_index_path(entity_type))}">{escape.inline(info.label)}</a>'
+
     def cite(self, citations) -> str:
         """Numbered references, in order of first citation on this page.
 

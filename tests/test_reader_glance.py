@@ -46,7 +46,8 @@ def test_every_tag_has_a_page_listing_every_record_with_it():
         page = pages[f"tags/{tag}.md"]
         for record in [*dossier.entities.values(), *dossier.events.values()]:
             folder = "entities" if record in dossier.entities.values() else "events"
-            assert (f"../{folder}/{record.id}.md" in page) == (tag in record.tags), (tag, record.id)
+            # the lists are HTML: the built pages' addresses
+            assert (f'<a href="../../{folder}/{record.id}/"' in page) == (tag in record.tags), (tag, record.id)
         assert f"[{tag}](../tags/{tag}.md)" in pages["tags/index.md"] or f"[{tag}]({tag}.md)" in pages["tags/index.md"]
     assert "[chips](../tags/chips.md)" in pages["entities/acme.md"]
 
