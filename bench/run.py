@@ -63,6 +63,8 @@ WORK = ROOT / ".build" / "bench"  # --work-dir
 #: The pauses before timed steps: the search box open before typing, the file watcher between edits (--settle).
 SEARCH_SETTLE_S = 1.0
 WATCHER_SETTLE_S = 1.5
+#: Seconds without a first search result after which the benchmark presses a key in the box again.
+RETYPE_AFTER_S = 30
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
 
 
@@ -488,6 +490,7 @@ def measure_search(
     """
     settle_s = SEARCH_SETTLE_S if settle_s is None else settle_s
     try:
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
         from playwright.sync_api import sync_playwright
     except ImportError:
         return {"skipped": "playwright is not installed"}
@@ -504,6 +507,7 @@ def measure_search(
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     box, first_result = SEARCH_UI[engine]
     from_typing, from_load, in_page, in_page_opened, per_query = [], [], [], [], {}
+    retyped = 0
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(**launch_options)
@@ -536,7 +540,15 @@ def measure_search(
                     page.fill(box, query)
                     if engine == "material":  # it reads the query on focus and keyup, not on input
                         page.press(box, "End")
-                    page.wait_for_selector(first_result, timeout=300_000)
+                    try:
+                        page.wait_for_selector(first_result, timeout=RETYPE_AFTER_S * 1000)
+                    except PlaywrightTimeout:
+                        # Once, on a loaded machine, mkdocs-material's search never answered a query
+                        # typed before its index was ready: a key pressed again asks it again, and the
+                        # figure counts the whole wait; the report says how often it was needed.
+                        retyped += 1
+                        page.press(box, "End")
+                        page.wait_for_selector(first_result, timeout=300_000)
                     done = time.perf_counter()
                     marks = page.evaluate("window.__searchTimes")
                     context.close()
@@ -554,6 +566,7 @@ def measure_search(
         "engine": engine,
         "queries": per_query,
         "settle_s": settle_s,
+        "retyped": retyped,
         "in_page_s": summary(in_page),
         "in_page_opened_s": summary(in_page_opened),
         "from_typing_s": summary(from_typing),

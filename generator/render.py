@@ -198,7 +198,7 @@ class PageWriter:
     def links(self, record_ids) -> str:
         return ", ".join(self.link(record_id) for record_id in record_ids)
 
-    def html_link(self, record_id: str) -> str:
+    def html_link(self, record_id: str, label: str | None = None) -> str:
         """:meth:`link` as an HTML tag, for the parts of a page written as a raw HTML block.
 
         Python-Markdown passes such a block through untouched, which is what makes it cheap: a long
@@ -207,13 +207,14 @@ class PageWriter:
         """
         record = self.dossier.require(record_id)  # looked up even when memoised: incremental.py notes it
         href = self.page_link(record_path(record))
-        key = ("html", href, record_id)  # the address depends on this page's folder and the record
+        key = ("html", href, record_id, label)  # the address depends on this page's folder and the record
         links = self.memo.links
         made = links.get(key)
         if made is None:
+            text = escape.inline(label if label is not None else record_title(record))
             title = self._preview(record)
             title_part = f' title="{title}"' if title else ""
-            made = links[key] = f'<a href="{href}"{title_part}>{escape.inline(record_title(record))}</a>'
+            made = links[key] = f'<a href="{href}"{title_part}>{text}</a>'
         return made
 
     def html_links(self, record_ids) -> str:
@@ -235,15 +236,30 @@ class PageWriter:
         that cites it gets an anchor (``cite-N-K``) that the reference list links back to, and a
         hover text with the quote, its translation and who speaks in it.
         """
-        marks = []
+        marks = [
+            f'[\\[{number}\\]](#ref-{number} "{title}"){{#cite-{number}-{place}}}'
+            for number, place, title in self._number(citations)
+        ]
+        return f'<sup class="dossier-cite">{"".join(marks)}</sup>' if marks else ""
+
+    def html_cite(self, citations) -> str:
+        """:meth:`cite` as HTML, for the lists a template writes as a raw HTML block (see :meth:`html_link`)."""
+        marks = [
+            f'<a href="#ref-{number}" id="cite-{number}-{place}" title="{title}">[{number}]</a>'
+            for number, place, title in self._number(citations)
+        ]
+        return f'<sup class="dossier-cite">{"".join(marks)}</sup>' if marks else ""
+
+    def _number(self, citations) -> list[tuple[int, int, str]]:
+        """Each citation's number on this page, its place among the page's citations of it, its hover text."""
+        numbered = []
         for citation in citations:
             if citation not in self.cited:
                 self.cited.append(citation)
             number = self.cited.index(citation) + 1
             place = self.places[citation] = self.places.get(citation, 0) + 1
-            title = self.citation_title(citation)
-            marks.append(f'[\\[{number}\\]](#ref-{number} "{title}"){{#cite-{number}-{place}}}')
-        return f'<sup class="dossier-cite">{"".join(marks)}</sup>' if marks else ""
+            numbered.append((number, place, self.citation_title(citation)))
+        return numbered
 
     def citation_title(self, citation: str) -> str:
         """The hover text of a citation mark: “quote” — translation — voice chain (escaped, shortened)."""
@@ -288,8 +304,9 @@ class PageWriter:
     def _rich(self, text: str) -> str:
         return self._escape_around_links(text, escape.rich_text)
 
-    def _escape_around_links(self, text: str, escaper) -> str:
-        """Escape ``text`` with ``escaper``, then put its [[links]] back as Markdown links or citations.
+    def _escape_around_links(self, text: str, escaper, html: bool = False) -> str:
+        """Escape ``text`` with ``escaper``, then put its [[links]] back as Markdown links or citations
+        (``html``: as HTML tags).
 
         Links are masked first so that the escaper sees whole lines (list markers count only at a
         line's start) and never touches the link syntax.
@@ -301,12 +318,14 @@ class PageWriter:
             return f"\0{len(links) - 1}\0"
 
         escaped = escaper(TEXT_LINK_RE.sub(mask, text))
-        return _PLACEHOLDER_RE.sub(lambda m: self._text_link(links[int(m.group(1))]), escaped)
+        return _PLACEHOLDER_RE.sub(lambda m: self._text_link(links[int(m.group(1))], html), escaped)
 
-    def _text_link(self, match) -> str:
+    def _text_link(self, match, html: bool = False) -> str:
         target, label = match.group(1).strip(), match.group(2)
         if target in self.dossier.sources or "#" in target:
-            return self.cite([target])
+            return self.html_cite([target]) if html else self.cite([target])
+        if html:
+            return self.html_link(target, label.strip() if label else None)
         return self.link(target, label.strip() if label else None)
 
     def markdown(self, body: str) -> str:
@@ -316,6 +335,17 @@ class PageWriter:
     def plain(self, text: str | None) -> str:
         """Rich text flattened to one inline line (for table cells)."""
         return " ".join(self.rich(text).split("\n")) if text else ""
+
+    @staticmethod
+    def html_can_show(texts) -> bool:
+        """Whether :meth:`html_plain` writes each of these rich texts as Markdown would show it: when
+        none has a ``*`` or ``_``, which rich text keeps for emphasis and only Markdown's own rules
+        render (a list holding one is written as Markdown)."""
+        return not any(text and ("*" in text or "_" in text) for text in texts)
+
+    def html_plain(self, text: str | None) -> str:
+        """:meth:`plain` as HTML, for a text :meth:`html_can_show`: the same escaping, links as tags."""
+        return " ".join(self._escape_around_links(text, escape.rich_text, html=True).split("\n")) if text else ""
 
     def references(self) -> list[Reference]:
         references = []

@@ -180,7 +180,13 @@ def render_page(content_dir, path: str) -> str:
 
 def test_citation_mark_carries_quote_and_voice_and_the_reference_list_links_back(mini_content):
     page = render_page(mini_content, "entities/acme.md")
-    marks = re.findall(r'\[\\\[(\d+)\\\]\]\(#ref-\1 "([^"]*)"\)\{#cite-\1-(\d+)\}', page)
+    # as Markdown (in text) and as HTML (in the lists written as HTML blocks), in page order
+    marks = re.findall(
+        r'\[\\\[(\d+)\\\]\]\(#ref-\1 "([^"]*)"\)\{#cite-\1-(\d+)\}'
+        r'|<a href="#ref-(\d+)" id="cite-\4-(\d+)" title="([^"]*)">\[\4\]</a>',
+        page,
+    )
+    marks = [(md[0], md[1], md[2]) if md[0] else (md[3], md[5], md[4]) for md in marks]
     by_number = {}
     for number, title, place in marks:
         by_number.setdefault(number, []).append((title, int(place)))

@@ -146,8 +146,9 @@ def test_entity_page_groups_relationships_by_direction_and_events_by_role(mini_c
     assert 'data-graph-focus="acme"' in relationships
     declared, received = relationships.split("### Others → Acme Group")
     assert "### Acme Group → others" in declared and "**Develops** →" in declared
-    assert "**Located in** →" in declared and "widget-x.md" in declared
-    assert "**Partner of** ←" in received and "evil-corp.md" in received
+    # each group's list is an HTML block, with the built pages' addresses
+    assert "**Located in** →" in declared and '<a href="../widget-x/"' in declared
+    assert "**Partner of** ←" in received and '<a href="../evil-corp/"' in received
     timeline = text.split("## Timeline", 1)[1].split("\n## ", 1)[0]
     assert "### As a participant" in timeline
     rows = [line for line in timeline.splitlines() if line.startswith("| ") and "events/" in line]
