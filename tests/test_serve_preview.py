@@ -84,6 +84,8 @@ def test_make_serve_as_the_readme_gives_it_serves_and_shows_an_edit(tmp_path):
             process,
         )
         assert address == f"http://127.0.0.1:{port}/dossier/"
+        # on_serve says how it watches just after the address: wait for that line too
+        _wait_for(lambda: "Watching for changes by" in log.read_text(errors="replace"), 60, "the watcher", log, process)
         text = log.read_text(errors="replace")
         assert "Aborted" not in text and "WARNING" not in text, text[-4000:]
         assert "Dirty build: only the pages a change reaches are rebuilt" in text
