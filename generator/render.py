@@ -126,6 +126,7 @@ class LinkMemo:
     """
 
     links: dict[tuple, str] = field(default_factory=dict)
+    html_links: dict[tuple, str] = field(default_factory=dict)
     previews: dict[str, str | None] = field(default_factory=dict)
     citation_titles: dict[str, str] = field(default_factory=dict)
     voices: dict[str, str] = field(default_factory=dict)
@@ -207,8 +208,8 @@ class PageWriter:
         """
         record = self.dossier.require(record_id)  # looked up even when memoised: incremental.py notes it
         href = self.page_link(record_path(record))
-        key = ("html", href, record_id, label)  # the address depends on this page's folder and the record
-        links = self.memo.links
+        key = (href, record_id, label)  # the address depends on this page's folder and the record
+        links = self.memo.html_links
         made = links.get(key)
         if made is None:
             text = escape.inline(label if label is not None else record_title(record))

@@ -20,7 +20,10 @@ from mkdocs.config import load_config
 from generator.render import PageWriter
 
 #: A relationship note with a link and a citation of an excerpt, and one with emphasis.
-LINKED_NOTE = "Named with [[daily-paper]] in a report [[paper-2025#acme-growing]], & <b>not bold</b>."
+LINKED_NOTE = (
+    "Named with [[daily-paper]] in a report [[paper-2025#acme-growing]], & <b>not bold</b>, "
+    "beside [[widget-x|the <i>chip</i> line]]."
+)
 EMPHASIS_NOTE = "The rule *as adopted* applies."
 
 
@@ -62,9 +65,11 @@ def both_ways(tmp_path_factory):
     folder = tmp_path_factory.mktemp("html-blocks")
     content = _dossier(folder)
     as_html = _build(folder / "html", content)
+    asked = []
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(PageWriter, "html_can_show", staticmethod(lambda texts: False))
+        patch.setattr(PageWriter, "html_can_show", staticmethod(lambda texts: asked.append(texts) or False))
         as_markdown = _build(folder / "markdown", content)
+    assert asked, "the build did not ask whether to write HTML: the comparison would compare HTML with HTML"
     return as_html, as_markdown
 
 
@@ -74,8 +79,10 @@ def test_relationship_lists_as_html_show_what_markdown_showed(both_ways):
         assert _relationships(as_html, record_id) == _relationships(as_markdown, record_id), record_id
     shown = _relationships(as_html, "acme")
     assert '>Daily Paper</a> in a report <sup class="dossier-cite"><a href="#ref-' in shown
-    assert "&amp; &lt;b&gt;not bold&lt;/b&gt;." in shown or "&#38; &#60;b&#62;not bold&#60;/b&#62;." in shown
+    assert "&amp; &lt;b&gt;not bold&lt;/b&gt;," in shown or "&#38; &#60;b&#62;not bold&#60;/b&#62;," in shown
     assert "<b>not bold</b>" not in shown
+    assert re.search(r'<a href="\.\./widget-x/" title="[^"]*">the (&#60;|&lt;)i(&#62;|&gt;)chip', shown), shown
+    assert "<i>chip</i>" not in shown
     # a list holding a note with emphasis is Markdown, emphasis and all, on both pages it shows on
     for record_id in ("export-rule", "widget-x"):
         assert "The rule <em>as adopted</em> applies." in _relationships(as_html, record_id), record_id

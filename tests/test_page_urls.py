@@ -89,6 +89,7 @@ def test_a_redirect_forwards_to_the_records_url(dossier, directory_urls):
 LINKED_PAGES = [
     "index.md",
     "entities/index.md",
+    "timeline.md",
     "entities/acme.md",
     "events/2025-01-rule-adopted.md",
     "sources/paper-2025.md",
