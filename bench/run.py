@@ -578,10 +578,10 @@ def measure_search(
 SEARCH_NAMES = 3  # English names among the search queries; --names sets it
 
 
-def search_queries(work: Path, count: int | None = None) -> list[str]:
-    """English names of the first ``count`` entities (``SEARCH_NAMES``), then the first entity's Cyrillic
-    and Chinese aliases."""
-    count = SEARCH_NAMES if count is None else count
+def search_queries(work: Path) -> list[str]:
+    """English names of the first ``SEARCH_NAMES`` entities, then the first entity's Cyrillic and Chinese
+    aliases."""
+    count = SEARCH_NAMES
     records = [
         yaml.safe_load(path.read_text(encoding="utf-8"))
         for path in sorted((work / "content" / "entities").glob("entity-*.yaml"))[:count]
@@ -897,6 +897,7 @@ def write_report(report: dict, out: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global SEARCH_NAMES
     parser = argparse.ArgumentParser(description="Benchmark the dossier build on synthetic dossiers.")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
     parser.add_argument("--runs", type=int, default=3, help="runs of each measure (default 3)")
@@ -936,16 +937,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--names",
         type=int,
-        default=None,
+        default=SEARCH_NAMES,
         metavar="N",
         help="search: English entity names queried (default 3), besides the first entity's Russian and Chinese "
         "aliases; the tests query one",
     )
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
-    if args.names is not None:
-        global SEARCH_NAMES
-        SEARCH_NAMES = args.names
+    SEARCH_NAMES = args.names
     if args.settle is not None:
         global SEARCH_SETTLE_S, WATCHER_SETTLE_S
         SEARCH_SETTLE_S = WATCHER_SETTLE_S = args.settle

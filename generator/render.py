@@ -11,6 +11,7 @@ Markdown through :mod:`generator.escape`.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ from .model import Entity, Event, Excerpt, PartialDate, Source, human_period, sp
 from .problems import Problem
 from .provenance import ProvenanceIndex
 from .richtext import plain_text, record_title
-from .settings import SiteSettings, record_path
+from .settings import SiteSettings, record_path, relative
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 _PLACEHOLDER_RE = re.compile("\0(\\d+)\0")
@@ -104,18 +105,6 @@ def tag_page_path(tag: str) -> str:
     return f"tags/{tag}.md"
 
 
-def relative(from_path: str, to_path: str) -> str:
-    """A link from one generated page to another, relative as MkDocs expects."""
-    # Both are clean paths below the docs folder, so a split does what posixpath.relpath
-    # does without its abspath() and getcwd() calls, which cost a third of a large render.
-    from_parts = from_path.split("/")[:-1]
-    to_parts = to_path.split("/")
-    common = 0
-    while common < len(from_parts) and common < len(to_parts) - 1 and from_parts[common] == to_parts[common]:
-        common += 1
-    return "/".join([".."] * (len(from_parts) - common) + to_parts[common:])
-
-
 @dataclass
 class LinkMemo:
     """What every page of one render shares: finished links by folder, hover previews by record.
@@ -126,7 +115,6 @@ class LinkMemo:
     """
 
     links: dict[tuple, str] = field(default_factory=dict)
-    html_links: dict[tuple, str] = field(default_factory=dict)
     previews: dict[str, str | None] = field(default_factory=dict)
     citation_titles: dict[str, str] = field(default_factory=dict)
     voices: dict[str, str] = field(default_factory=dict)
@@ -170,17 +158,34 @@ class PageWriter:
         """The built page at ``to_path``, relative to this one: the address an HTML link needs."""
         return self.settings.page_link(self.path, to_path)
 
-    def link(self, record_id: str, label: str | None = None, preview: bool = True) -> str:
-        """A Markdown link to a record, its summary as the hover preview (unless ``preview`` is false)."""
+    @functools.cached_property
+    def _url_folder(self) -> str:
+        """The folder of this page's built address, which an HTML link's address depends on."""
+        return self.settings.page_url(self.path).rpartition("/")[0]
+
+    def link(self, record_id: str, label: str | None = None, preview: bool = True, html: bool = False) -> str:
+        """A Markdown link to a record, its summary as the hover preview (unless ``preview`` is false);
+        ``html``: the same as an HTML tag, for the parts of a page written as a raw HTML block.
+
+        Python-Markdown passes such a block through untouched, which is what makes it cheap: a long
+        reference list was most of a record page's conversion time as Markdown.  Both forms' text
+        and hover preview go through the same escaping (character references, valid in HTML too).
+        """
         record = self.dossier.require(record_id)  # looked up even when memoised: incremental.py notes it
-        key = (self.path.rpartition("/")[0], record_id, label, preview)
+        # A link depends only on the record, the label and where the page is (for HTML, where it is built).
+        key = (html, self._url_folder if html else self.path.rpartition("/")[0], record_id, label, preview)
         links = self.memo.links
         made = links.get(key)
         if made is None:
             text = escape.inline(label if label is not None else record_title(record))
             title = self._preview(record) if preview else None
-            title_part = f' "{title}"' if title else ""
-            made = links[key] = f"[{text}]({self.url(record_path(record))}{title_part})"
+            if html:
+                title_part = f' title="{title}"' if title else ""
+                made = f'<a href="{self.page_link(record_path(record))}"{title_part}>{text}</a>'
+            else:
+                title_part = f' "{title}"' if title else ""
+                made = f"[{text}]({self.url(record_path(record))}{title_part})"
+            links[key] = made
         return made
 
     def _preview(self, record) -> str | None:
@@ -200,23 +205,8 @@ class PageWriter:
         return ", ".join(self.link(record_id) for record_id in record_ids)
 
     def html_link(self, record_id: str, label: str | None = None) -> str:
-        """:meth:`link` as an HTML tag, for the parts of a page written as a raw HTML block.
-
-        Python-Markdown passes such a block through untouched, which is what makes it cheap: a long
-        reference list is most of a record page's conversion time as Markdown.  Its text and hover
-        preview go through the same escaping as a Markdown link's (character references, valid in HTML).
-        """
-        record = self.dossier.require(record_id)  # looked up even when memoised: incremental.py notes it
-        href = self.page_link(record_path(record))
-        key = (href, record_id, label)  # the address depends on this page's folder and the record
-        links = self.memo.html_links
-        made = links.get(key)
-        if made is None:
-            text = escape.inline(label if label is not None else record_title(record))
-            title = self._preview(record)
-            title_part = f' title="{title}"' if title else ""
-            made = links[key] = f'<a href="{href}"{title_part}>{text}</a>'
-        return made
+        """:meth:`link` as an HTML tag."""
+        return self.link(record_id, label, html=True)
 
     def html_links(self, record_ids) -> str:
         return ", ".join(self.html_link(record_id) for record_id in record_ids)

@@ -19,6 +19,19 @@ def record_path(record) -> str:
     return f"{schema.KIND_FOLDERS[record.kind]}/{record.id}.md"
 
 
+def relative(from_path: str, to_path: str) -> str:
+    """A link from one page to another, relative to the first one's folder: between Markdown paths
+    as MkDocs expects them, or between built addresses (:meth:`SiteSettings.page_link`)."""
+    # Both are clean paths below the docs folder, so a split does what posixpath.relpath
+    # does without its abspath() and getcwd() calls, which cost a third of a large render.
+    from_parts = from_path.split("/")[:-1]
+    to_parts = to_path.split("/")
+    common = 0
+    while common < len(from_parts) and common < len(to_parts) - 1 and from_parts[common] == to_parts[common]:
+        common += 1
+    return "/".join([".."] * (len(from_parts) - common) + to_parts[common:])
+
+
 def http_url(url: str | None) -> str | None:
     """``url`` when it is an http(s) address (the only kind that becomes a link in a data file), else None."""
     return url if url and url.lower().startswith(("http://", "https://")) else None
@@ -52,12 +65,7 @@ class SiteSettings:
         """The address of the page at ``to_path`` relative to the built page at ``from_path`` (both
         Markdown paths), as a browser resolves it there: for links written as HTML, which MkDocs
         passes through as they are (a Markdown link names the ``.md`` file and MkDocs rewrites it)."""
-        folder = self.page_url(from_path).split("/")[:-1]
-        target = self.page_url(to_path).split("/")
-        common = 0
-        while common < len(folder) and common < len(target) - 1 and folder[common] == target[common]:
-            common += 1
-        return "/".join([".."] * (len(folder) - common) + target[common:]) or "./"
+        return relative(self.page_url(from_path), self.page_url(to_path)) or "./"
 
     def record_url(self, record) -> str:
         """The URL (relative to the site root) of a record's page."""
