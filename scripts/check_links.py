@@ -1,14 +1,18 @@
-"""Check every link of a built site: internal links and #fragments with LinkChecker, external
-addresses offline for scheme and form, and for real only with ``--online``.
+"""Check every link of a built site: internal links with LinkChecker, #fragments against the ids
+of their pages, external addresses offline for scheme and form, and for real only with ``--online``.
 
 Why LinkChecker (pinned in requirements.txt): it is a maintained crawler that follows every
-``href``/``src`` of the built HTML, CSS and sitemap, and its AnchorCheck plugin verifies
-``#fragments`` against the ids of the target page.  It runs against the built site served on
+``href``/``src`` of the built HTML, CSS and sitemap.  It runs against the built site served on
 a loopback address (directory URLs resolve to index.html as on the real host; a ``LinkChecker``
 response header lifts its polite 10-requests-a-second limit, which is meant for other people's
 servers).  MkDocs' own ``validation:`` settings in mkdocs.yml already check links between
 Markdown pages at build time; this checks what actually reached the HTML (theme, templates,
 generated pages).
+
+Fragments are checked here, not by LinkChecker's AnchorCheck plugin: that plugin parses the
+target page again for every link with a fragment, and a dossier's pages hold hundreds (citation
+markers, reference lists, back links), so it took 64 of the 68 s of a link check of this
+dossier's 110 pages.  :func:`fragment_problems` reads each page's ids once.
 
 Offline (the default, used by the test suite): no request leaves the machine.  Every external
 ``href``/``src`` must be ``http``/``https`` with a host (``mailto:`` with an address); any other
@@ -40,7 +44,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
 
@@ -75,12 +79,19 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up early is no error: LinkChecker reads a file only as far as it needs to."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class LoopbackServer:
     """The site served on 127.0.0.1 and a free port, for as long as the ``with`` block lasts."""
 
     def __init__(self, site: Path):
         handler = functools.partial(_QuietHandler, directory=str(site))
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server = _Server(("127.0.0.1", 0), handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
@@ -154,8 +165,7 @@ def _linkchecker_config(folder: Path, online: bool, rate: float) -> Path:
         "timeout=30\n"
         "[filtering]\n"
         f"checkextern={1 if online else 0}\n"
-        "[output]\n"
-        "[AnchorCheck]\n",
+        "[output]\n",
         encoding="utf-8",
     )
     return config
@@ -194,9 +204,9 @@ def redirect_pages(site: Path) -> list[str]:
 
 
 def internal_link_problems(site: Path) -> list[Broken]:
-    """LinkChecker over the site served on loopback: every internal link and #fragment, from the home
-    page and from every page that forwards a former address."""
-    problems: list[Broken] = []
+    """LinkChecker over the site served on loopback: every internal link, from the home page and from
+    every page that forwards a former address; then every #fragment (:func:`fragment_problems`)."""
+    problems: list[Broken] = fragment_problems(site)
     with tempfile.TemporaryDirectory() as scratch, LoopbackServer(site) as server:
         config = _linkchecker_config(Path(scratch), online=False, rate=1000)
         starts = [server.url] + [server.url + path for path in redirect_pages(site)]
@@ -206,6 +216,63 @@ def internal_link_problems(site: Path) -> list[Broken]:
                 continue  # external: checked for form by external_link_problems, online only on request
             page = _relative(row.get("parentname") or "", server.url)
             problems.append(Broken(page, _relative(url, server.url), _reason(row)))
+    return problems
+
+
+#: The built pages are UTF-8 (MkDocs writes nothing else), whether or not a page says so.
+_UTF8 = lxml.html.HTMLParser(encoding="utf-8")
+#: A fragment that needs no element: the top of the page (HTML's "indicated part of the document").
+_TOP_FRAGMENTS = {"", "top"}
+
+
+def _page_address(site: Path, page: Path) -> str:
+    """The address of ``page`` as the site serves it, from the site's root: a folder's index.html is the folder."""
+    relative = page.relative_to(site).as_posix()
+    return "/" + (relative[: -len("index.html")] if relative.endswith("index.html") else relative)
+
+
+def fragment_problems(site: Path) -> list[Broken]:
+    """Every internal link (``href``/``src``) with a ``#fragment`` that no element of its target page
+    holds (as an ``id``, or an ``<a name>``).  A link to a missing page is LinkChecker's to report.
+
+    404.html is left out: it is served at any depth and links from the site's address, which only
+    the build knows; nothing links to it, and LinkChecker does not reach it either.
+    """
+    anchors: dict[Path, set[str]] = {}
+
+    def anchors_of(page: Path) -> set[str]:
+        if page not in anchors:
+            tree = lxml.html.fromstring(page.read_bytes(), parser=_UTF8)
+            anchors[page] = {element.get("id") for element in tree.iter() if element.get("id")} | {
+                element.get("name") for element in tree.iter("a") if element.get("name")
+            }
+        return anchors[page]
+
+    problems: list[Broken] = []
+    for page in sorted(site.rglob("*.html")):
+        if page.relative_to(site).as_posix() == "404.html":
+            continue
+        address = _page_address(site, page)
+        tree = lxml.html.fromstring(page.read_bytes(), parser=_UTF8)
+        for element in tree.iter():
+            if not isinstance(element.tag, str):
+                continue
+            for attribute in URL_ATTRIBUTES:
+                value = element.get(attribute)
+                if not value or "#" not in value or classify(value)[1]:
+                    continue  # no fragment, or another site (external_link_problems)
+                url = urlsplit(urljoin("http://site" + address, value))
+                fragment = unquote(url.fragment)
+                if url.netloc != "site" or fragment.lower() in _TOP_FRAGMENTS:
+                    continue
+                target = site / unquote(url.path).lstrip("/")
+                if target.is_dir():
+                    target = target / "index.html"
+                if target.suffix != ".html" or not target.is_file():
+                    continue
+                if fragment not in anchors_of(target):
+                    link = url.path + "#" + url.fragment
+                    problems.append(Broken(address, link, f"no element with id {fragment!r} on that page"))
     return problems
 
 

@@ -117,19 +117,29 @@ def test_link_checker_finds_broken_pages_fragments_and_schemes(tmp_path):
         '<a href="missing/">missing page</a> <a href="a/#nowhere">missing fragment</a>'
         '<a href="javascript:alert(1)">script</a> <a href="https://">no host</a>'
         '<a href="https://example.org/ok">fine</a> <a href="mailto:someone@example.org">mail</a>'
+        '<a href="a/#caf%C3%A9">ok</a> <a href="a/index.html#named">ok</a> <a href="#top">ok</a> <a href="#">ok</a>'
+        '<a href="b.html#gone">missing fragment</a> <a href="missing/#x">missing page</a>'
         "</body></html>",
         encoding="utf-8",
     )
     (site / "a" / "index.html").write_text(
-        '<html><body><p id="there">x</p><a href="../">up</a></body></html>', encoding="utf-8"
+        '<html><body><p id="there">x</p><a name="named"></a><h3 id="café">x</h3><a href="../">up</a></body></html>',
+        encoding="utf-8",
     )
+    (site / "b.html").write_text('<html><body><p id="here">x</p><a href="./">home</a></body></html>', encoding="utf-8")
     found = {(p.link, p.reason.split(" ")[0]) for p in check_links.check_site(site)}
     links = {link for link, _ in found}
     assert "/missing/" in links
-    assert "/a/#nowhere" in links
+    assert "/a/#nowhere" in links and "/b.html#gone" in links
     assert "javascript:alert(1)" in links
     assert "https://" in links
-    assert not links & {"/a/", "#here", "/a/#there", "https://example.org/ok", "mailto:someone@example.org"}
+    ok = {"/a/", "#here", "/a/#there", "/a/#caf%C3%A9", "/a/index.html#named", "#top", "#"}
+    assert not links & (ok | {"https://example.org/ok", "mailto:someone@example.org"})
+    # a fragment is checked on the page it leads to, once; a missing page is reported as missing, not as a fragment
+    assert [p.format() for p in check_links.fragment_problems(site)] == [
+        "/: /a/#nowhere: no element with id 'nowhere' on that page",
+        "/: /b.html#gone: no element with id 'gone' on that page",
+    ]
 
 
 SITE_URL = "https://dossier.invalid/mini/"
