@@ -84,17 +84,34 @@ class LoopbackServer:
 
 
 class Watched:
-    """A page whose requests and console errors are recorded; only 127.0.0.1 is reachable."""
+    """A page whose requests and console errors are recorded; only 127.0.0.1 is reachable.
+
+    A browser context and its page (a renderer process) cost about a second of CPU to start and
+    warm up, most of what a short browser test costs, so each test process keeps one page a
+    viewport size and hands it to the next test, reset as a new page would be: on about:blank,
+    its listeners, cookies, storage and permissions cleared (:meth:`close`).  A page that cannot be
+    reset is closed with its context, and the next test gets a new one.
+    """
+
+    _kept: dict[tuple[int, int, int], tuple] = {}  # (id(browser), width, height): (context, page, route state)
 
     def __init__(self, browser, width: int = 1280, height: int = 900):
-        self.context = browser.new_context(viewport={"width": width, "height": height})
         self.requests: list[str] = []
         self.refused: list[str] = []
         self.errors: list[str] = []
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self._key = (id(browser), width, height)
+        kept = Watched._kept.pop(self._key, None)
+        if kept is None or kept[1].is_closed():
+            context = browser.new_context(viewport={"width": width, "height": height})
+            state = {"current": self}
+            context.route("**/*", functools.partial(_route_for_current, state))
+            kept = (context, context.new_page(), state)
+        self.context, self.page, self._state = kept
+        self._state["current"] = self
+        self._on_console = lambda message: message.type == "error" and self.errors.append(message.text)
+        self._on_error = lambda error: self.errors.append(str(error))
+        self.page.on("console", self._on_console)
+        self.page.on("pageerror", self._on_error)
 
     def _route(self, route):
         url = route.request.url
@@ -105,10 +122,40 @@ class Watched:
         else:
             route.continue_()
 
+    def close(self) -> None:
+        """Give the page back for the next test, reset; or close it, if it cannot be reset."""
+        self.page.remove_listener("console", self._on_console)
+        self.page.remove_listener("pageerror", self._on_error)
+        try:
+            origins = {f"{part.scheme}://{part.netloc}" for part in map(urlsplit, self.requests) if part.netloc}
+            self.page.goto("about:blank")
+            self.page.mouse.move(0, 0)  # where a new page's pointer is
+            cdp = self.context.new_cdp_session(self.page)
+            try:
+                for origin in origins:
+                    cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+            finally:
+                cdp.detach()
+            self.context.clear_cookies()
+            self.context.clear_permissions()
+        except Exception:  # noqa: BLE001 - a page that cannot be reset is not reused
+            self.context.close()
+            return
+        self._state["current"] = None
+        Watched._kept[self._key] = (self.context, self.page, self._state)
+
     def check_clean(self):
         assert self.refused == [], f"requests left the machine: {self.refused}"
         assert self.errors == [], f"console errors: {self.errors}"
         assert self.requests, "no request was recorded: the route did not see the traffic"
+
+
+def _route_for_current(state: dict, route) -> None:
+    """A kept page's requests go to the test holding it; with none holding it, nothing is fetched."""
+    if state["current"] is None:
+        route.abort()
+    else:
+        state["current"]._route(route)
 
 
 def expect_search_answered(page, signature: str) -> None:

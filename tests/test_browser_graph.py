@@ -50,7 +50,7 @@ def test_the_same_data_gives_the_same_picture_on_every_load(browser, real_server
             seen.append(_positions(watched.page))
             watched.check_clean()
         finally:
-            watched.context.close()
+            watched.close()
     assert len(seen[0]) > 5
     assert seen[0] == seen[1]
     # and the positions are not all one point or one line: a real layout
@@ -94,7 +94,7 @@ def test_labels_are_readable_and_apart_at_the_default_zoom(browser, real_server,
         page.screenshot(path=str(SCREENSHOTS / f"graph-{which}-{WIDTHS[width_name]}.png"))
         watched.check_clean()
     finally:
-        watched.context.close()
+        watched.close()
 
 
 SCROLL_TO_CANVAS = (
@@ -157,7 +157,7 @@ def test_the_wheel_scrolls_the_page_until_the_reader_engages_the_graph(browser, 
         assert page.locator(".dossier-graph").get_attribute("data-engaged") == "false"
         watched.check_clean()
     finally:
-        watched.context.close()
+        watched.close()
 
 
 def test_the_graph_follows_the_dark_colour_scheme(watched, real_server):
@@ -283,7 +283,7 @@ def test_the_graph_as_of_a_month_keeps_only_what_held_then(watched, asof_server,
 def watched(browser):
     watched = Watched(browser)
     yield watched
-    watched.context.close()
+    watched.close()
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -39,7 +39,7 @@ def large_site(tmp_path_factory) -> Path:
 def watched(browser):
     watched = Watched(browser)
     yield watched
-    watched.context.close()
+    watched.close()
 
 
 def _graph_data(site: Path) -> dict:
@@ -328,7 +328,7 @@ def test_large_dossier_graph_draws_a_bounded_number_of_nodes(browser, large_site
             expect(page.locator("#timeline-filters")).to_be_visible()
             watched.check_clean()
         finally:
-            watched.context.close()
+            watched.close()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -27,7 +27,7 @@ MARKER_RE = re.compile(r"\[\d+\]")
 def watched(browser):
     watched = Watched(browser)
     yield watched
-    watched.context.close()
+    watched.close()
 
 
 def test_timeline_entries_show_summary_sources_and_how_exact_the_date_is(watched, real_server):
