@@ -19,7 +19,9 @@ from generator.incremental import IncrementalRenderer
 from generator.pipeline import load_dossier
 from generator.search import record_search_data
 
-RECORDS = 80
+#: The smallest synthetic dossier (bench/synth.py, deterministic) in which every PARTIAL case leaves some
+#: record page alone: at 40 or 60 records entity-5 is named on every record page, and those cases fail.
+RECORDS = 50
 
 
 @pytest.fixture(scope="module")
