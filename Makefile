@@ -82,8 +82,9 @@ lint: $(STAMP)
 
 # One test process a core (pytest-xdist); a test file's tests stay together in one process, so its
 # module fixtures are made once, and conftest.once_per_run shares the session builds between processes.
+# Files are handed out in collection order, the longest first (conftest.LONGEST_FIRST), not by test count.
 test: $(STAMP) browser-deps lint
-	$(BIN)/python -m pytest -q -n auto --dist loadfile
+	$(BIN)/python -m pytest -q -n auto --dist loadfile --no-loadscope-reorder
 
 clean:
 	rm -rf $(VENV) .build site
