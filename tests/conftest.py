@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -458,6 +459,13 @@ def run_documented(command: str, cwd: Path, timeout: float = 600, **kwargs) -> s
     )
 
 
+def _as_at_a_terminal() -> None:
+    """Ctrl-C's signal with its default action, as in a terminal's foreground job: the tests may run as a
+    background job (``make test &``), whose children inherit SIGINT ignored, and Python then never
+    raises KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_documented(command: str, cwd: Path, output, env: dict | None = None) -> subprocess.Popen:
     """Start a documented command exactly as written, in the background, in its own process group."""
     assert command in {c for _file, c in documented_commands()}, f"not a documented command: {command!r}"
@@ -467,6 +475,7 @@ def start_documented(command: str, cwd: Path, output, env: dict | None = None) -
         stdout=output,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        preexec_fn=_as_at_a_terminal,
         env=dict(os.environ, **(env or {})),
     )
 
