@@ -245,6 +245,7 @@ def test_unchanged_dossier_renders_no_record_page_again(synthetic_template, tmp_
     content = _copy(synthetic_template, tmp_path / "content")
     incremental = IncrementalRenderer()
     first = incremental.render(load_dossier(content).dossier)
+    assert first == SiteBuild(load_dossier(content).dossier).render_all()  # the first render is a full one
     assert incremental.render(load_dossier(content).dossier) == first
     assert incremental.rendered == set()
 
