@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib.util
+import io
 import json
+import logging
 import os
 import re
 import shutil
@@ -173,6 +175,7 @@ def strict_build(
     expected: list[str] | tuple[str, ...] = (),
     env: dict | None = None,
     script: bool = False,
+    own_process: bool = False,
 ) -> Built:
     """The one way the tests build a site that must build: strict, and with exactly ``expected`` warnings.
 
@@ -180,6 +183,8 @@ def strict_build(
     ``scripts/build_site.py`` as ``make site`` runs it (check first, SOURCE_DATE_EPOCH from the last
     commit, the new site swapped in whole).  Fails the calling test (or fixture) unless the build
     exits 0 and :func:`warning_transcript` of its log is exactly ``expected`` (no warning: ``()``).
+    The MkDocs build runs in the test's process (:func:`_mkdocs_build_here`); with ``own_process``,
+    in a new one, whose whole standard error is the log (what libraries print there too).
     """
     project = config_path.parent
     if script:
@@ -187,19 +192,72 @@ def strict_build(
         result = subprocess.run(
             command, cwd=project, env=dict(os.environ if env is None else env), capture_output=True, text=True
         )
-    else:
+        code, log = result.returncode, result.stderr
+    elif own_process:
         result = mkdocs_build(config_path, site_dir, env)
-    transcript = warning_transcript(result.stderr)
-    if (result.returncode, transcript) != (0, list(expected)) or not (site_dir / "index.html").is_file():
+        code, log = result.returncode, result.stderr
+    else:
+        code, log = _mkdocs_build_here(config_path, site_dir, env)
+    transcript = warning_transcript(log)
+    if (code, transcript) != (0, list(expected)) or not (site_dir / "index.html").is_file():
         raise AssertionError(  # the message as written (no assertion rewriting): what was printed, what was expected
-            f"exit {result.returncode}; warnings and errors:\n"
+            f"exit {code}; warnings and errors:\n"
             + "".join(line + "\n" for line in transcript)
             + "expected:\n"
             + "".join(line + "\n" for line in expected)
             + "\n"
-            + result.stderr[-4000:]
+            + log[-4000:]
         )
-    return Built(project, site_dir, result.stderr)
+    return Built(project, site_dir, log)
+
+
+def _mkdocs_build_here(config_path: Path, site_dir: Path, env: dict | None) -> tuple[int, str]:
+    """``mkdocs build --strict -f config_path -d site_dir`` in this process, as MkDocs' command runs it:
+    the exit status and the log as it prints it (``LEVEL   -  message``).
+
+    A build in a new process spends about a second importing MkDocs, the theme, the engine and
+    FollowTheMoney before it starts; a test process has them already.  Commands as users type them
+    (``make site``, ``mkdocs serve``) are still run as processes by the tests that run those commands.
+    """
+    from mkdocs import config as mkdocs_config
+    from mkdocs import exceptions
+    from mkdocs.commands import build
+    from mkdocs.utils import DuplicateFilter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)-8s-  %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    saved_logger = (logger.level, logger.propagate)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    logger.addHandler(handler)
+    repeats = DuplicateFilter()  # as the command: a message logged twice in a row is shown once
+    build.log.addFilter(repeats)
+    saved_environment = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(saved_environment if env is None else env, NO_MKDOCS_2_WARNING="1")
+    code = 0
+    try:
+        with contextlib.chdir(config_path.parent):
+            try:
+                config = mkdocs_config.load_config(config_file=str(config_path), strict=True, site_dir=str(site_dir))
+                config.plugins.on_startup(command="build", dirty=False)
+                try:
+                    build.build(config)
+                finally:
+                    config.plugins.on_shutdown()
+            except exceptions.MkDocsException as error:  # as the command: printed, exit 1
+                logger.error(str(error))
+                code = 1
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_environment)
+        logger.removeHandler(handler)
+        build.log.removeFilter(repeats)
+        logger.setLevel(saved_logger[0])
+        logger.propagate = saved_logger[1]
+    return code, stream.getvalue()
 
 
 def load_synth():
