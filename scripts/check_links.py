@@ -238,41 +238,36 @@ def fragment_problems(site: Path) -> list[Broken]:
     404.html is left out: it is served at any depth and links from the site's address, which only
     the build knows; nothing links to it, and LinkChecker does not reach it either.
     """
-    anchors: dict[Path, set[str]] = {}
-
-    def anchors_of(page: Path) -> set[str]:
-        if page not in anchors:
-            tree = lxml.html.fromstring(page.read_bytes(), parser=_UTF8)
-            anchors[page] = {element.get("id") for element in tree.iter() if element.get("id")} | {
-                element.get("name") for element in tree.iter("a") if element.get("name")
-            }
-        return anchors[page]
-
-    problems: list[Broken] = []
+    anchors: dict[Path, set[str]] = {}  # each page's ids and <a name>s
+    links: list[tuple[str, str]] = []  # (the page's address, a link with a fragment), in page order
     for page in sorted(site.rglob("*.html")):
+        tree = lxml.html.fromstring(page.read_bytes(), parser=_UTF8)  # each page is read and parsed once
+        anchors[page] = {element.get("id") for element in tree.iter() if element.get("id")} | {
+            element.get("name") for element in tree.iter("a") if element.get("name")
+        }
         if page.relative_to(site).as_posix() == "404.html":
             continue
         address = _page_address(site, page)
-        tree = lxml.html.fromstring(page.read_bytes(), parser=_UTF8)
         for element in tree.iter():
             if not isinstance(element.tag, str):
                 continue
             for attribute in URL_ATTRIBUTES:
                 value = element.get(attribute)
-                if not value or "#" not in value or classify(value)[1]:
-                    continue  # no fragment, or another site (external_link_problems)
-                url = urlsplit(urljoin("http://site" + address, value))
-                fragment = unquote(url.fragment)
-                if url.netloc != "site" or fragment.lower() in _TOP_FRAGMENTS:
-                    continue
-                target = site / unquote(url.path).lstrip("/")
-                if target.is_dir():
-                    target = target / "index.html"
-                if target.suffix != ".html" or not target.is_file():
-                    continue
-                if fragment not in anchors_of(target):
-                    link = url.path + "#" + url.fragment
-                    problems.append(Broken(address, link, f"no element with id {fragment!r} on that page"))
+                if value and "#" in value and not classify(value)[1]:  # not another site's (external_link_problems)
+                    links.append((address, value))
+    problems: list[Broken] = []
+    for address, value in links:
+        url = urlsplit(urljoin("http://site" + address, value))
+        fragment = unquote(url.fragment)
+        if url.netloc != "site" or fragment.lower() in _TOP_FRAGMENTS:
+            continue
+        target = site / unquote(url.path).lstrip("/")
+        if target.is_dir():
+            target = target / "index.html"
+        if target in anchors and fragment not in anchors[target]:  # a missing page is LinkChecker's
+            problems.append(
+                Broken(address, url.path + "#" + url.fragment, f"no element with id {fragment!r} on that page")
+            )
     return problems
 
 
