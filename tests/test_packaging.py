@@ -73,3 +73,18 @@ def test_make_test_lints_and_checks_formatting_before_the_suite():
     lint, fmt = lines.index(".venv/bin/ruff check ."), lines.index(".venv/bin/ruff format --check .")
     pytest_line = next(index for index, line in enumerate(lines) if line.startswith(".venv/bin/python -m pytest"))
     assert lint < pytest_line and fmt < pytest_line, lines
+
+
+def test_set_up_installs_the_pinned_pip_first_and_a_new_dossier_pins_the_same():
+    """pip before the requirements (the pip of ``python -m venv`` is three times slower to choose among the
+    index's files); a dossier made by ``generator init`` sets up with the same pip as the engine."""
+    pins = [
+        re.search(r"^PIP := (pip==[\d.]+)$", path.read_text(encoding="utf-8"), re.MULTILINE).group(1)
+        for path in (ROOT / "Makefile", ROOT / "generator" / "starter" / "Makefile")
+    ]
+    assert pins[0] == pins[1], pins
+    planned = subprocess.run(
+        ["make", "-n", "-B", ".venv/.installed-stamp"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    first_pip = next(line for line in planned if " -m pip install " in line)
+    assert first_pip.endswith(f" {pins[0]}"), planned
