@@ -503,7 +503,7 @@ def measure_search(
         return {"skipped": str(problem)}
     handler = lambda *a, **k: _QuietHandler(*a, directory=str(site), **k)  # noqa: E731
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     box, first_result = SEARCH_UI[engine]
     from_typing, from_load, in_page, in_page_opened, per_query = [], [], [], [], {}

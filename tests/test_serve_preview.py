@@ -41,7 +41,7 @@ def _wait_for(condition, timeout: float, what: str, log: Path, process: subproce
                 f"the preview stopped (status {process.returncode}) before {what}:\n"
                 f"{log.read_text(errors='replace')[-4000:]}"
             )
-        time.sleep(0.5)
+        time.sleep(0.1)
     raise AssertionError(f"gave up waiting for {what}; the preview said:\n{log.read_text(errors='replace')[-4000:]}")
 
 

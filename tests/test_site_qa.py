@@ -236,7 +236,7 @@ def test_online_mode_fetches_external_links_with_retries_and_a_cache(tmp_path, m
     monkeypatch.setattr(check_links, "time", clock)
     _CountingHandler.requests = []
     server = http.server.ThreadingHTTPServer(("127.0.0.2", 0), _CountingHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         base = f"http://127.0.0.2:{server.server_address[1]}"
