@@ -579,14 +579,14 @@ SEARCH_NAMES = 3  # English names among the search queries; --names sets it
 
 
 def search_queries(work: Path) -> list[str]:
-    """English names of the first ``SEARCH_NAMES`` entities, then the first entity's Cyrillic and Chinese
-    aliases."""
+    """English names of the first ``SEARCH_NAMES`` entities (none with 0), then the first entity's Cyrillic
+    and Chinese aliases."""
     count = SEARCH_NAMES
     records = [
         yaml.safe_load(path.read_text(encoding="utf-8"))
-        for path in sorted((work / "content" / "entities").glob("entity-*.yaml"))[:count]
+        for path in sorted((work / "content" / "entities").glob("entity-*.yaml"))[: max(count, 1)]
     ]
-    queries = [record["name"].split()[0] for record in records]
+    queries = [record["name"].split()[0] for record in records[:count]]
     queries += [alias["name"] for alias in records[0].get("aliases", [])][:2]
     return list(dict.fromkeys(queries))
 
@@ -940,7 +940,7 @@ def main(argv: list[str] | None = None) -> int:
         default=SEARCH_NAMES,
         metavar="N",
         help="search: English entity names queried (default 3), besides the first entity's Russian and Chinese "
-        "aliases; the tests query one",
+        "aliases; the tests query none",
     )
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)

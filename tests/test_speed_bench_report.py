@@ -79,7 +79,7 @@ def test_search_only_bench_measures_both_engines_on_one_build(tmp_path):
     browser_or_skip()
     result = subprocess.run(
         [sys.executable, "bench/run.py", "--sizes", "30", "--runs", "1", "--search-only", "--settle", "0.1"]
-        + ["--names", "1", "--out", str(tmp_path)],
+        + ["--names", "0", "--out", str(tmp_path)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -88,8 +88,8 @@ def test_search_only_bench_measures_both_engines_on_one_build(tmp_path):
     size = json.loads((tmp_path / "latest.json").read_text(encoding="utf-8"))["sizes"][0]
     pagefind, material = size["search_first_result"], size["search_first_result_material"]
     assert pagefind["engine"] == "pagefind" and material["engine"] == "material"
-    # --names 1: one English name, then the first entity's Russian and Chinese aliases
-    assert set(pagefind["queries"]) == set(material["queries"]) and len(pagefind["queries"]) == 3
+    # --names 0: no English name, the first entity's Russian and Chinese aliases alone
+    assert set(pagefind["queries"]) == set(material["queries"]) and len(pagefind["queries"]) == 2
     assert any(ord(ch) > 0x3000 for query in pagefind["queries"] for ch in query)  # a Chinese alias among them
     assert any("\u0400" <= ch <= "\u04ff" for query in pagefind["queries"] for ch in query)  # and a Russian one
     for engine in (pagefind, material):  # typed at once on page load, and into a box opened a moment before
@@ -150,3 +150,18 @@ def test_preview_cpu_bench_times_both_edits_and_renders_only_what_they_reach(tmp
     assert [run["record_pages_rendered"] for run in report["description"]] == [1]
     assert report["name"][0]["record_pages_rendered"] > 1
     assert all(run["load_cpu_s"] >= 0 and run["render_cpu_s"] > 0 for run in report["description"] + report["name"])
+
+
+def test_search_queries_are_n_english_names_then_the_first_entitys_russian_and_chinese_aliases(tmp_path, monkeypatch):
+    """`--names N`: the first N entities' English names (none with 0), then the first entity's two aliases."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import run
+    import synth
+
+    synth.write_dossier(30, tmp_path / "content")
+    for count, english in ((0, 0), (1, 1), (3, 3)):
+        monkeypatch.setattr(run, "SEARCH_NAMES", count)
+        queries = run.search_queries(tmp_path)
+        assert len(queries) == english + 2, (count, queries)
+        assert all(query.isascii() for query in queries[:english])
+        assert "\u0400" <= queries[english][0] <= "\u04ff" and ord(queries[english + 1][0]) > 0x3000, queries
