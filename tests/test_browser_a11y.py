@@ -1,7 +1,8 @@
 """axe-core over the built site, in headless Chromium: no violation anywhere.
 
 axe-core is vendored for the tests only (tests/vendor/axe-core/, version and MPL-2.0 licence
-beside it) and injected from disk, so nothing is fetched.  The real site's pages are grouped by
+beside it) and served from its folder on a loopback address of its own, so nothing is fetched from the
+network (served, Chromium compiles it once and reuses the code on every page; injected as text, once a page).  The real site's pages are grouped by
 structure (the set of elements, classes, roles and ARIA attributes a page holds: every entity page
 of one shape is the same template with other words) and axe runs on the first page of each group in
 the light scheme (every rule; the colour contrast rule, most of axe's time, on each text style the
@@ -137,13 +138,20 @@ _NEW_TEXT_STYLES = """seenBefore => {
 }"""
 
 
-def _violations(page, url: str, seen_styles: set[str]) -> list[str]:
+@pytest.fixture(scope="module")
+def axe_script() -> str:
+    """The address of axe-core's script, served from tests/vendor/axe-core/ on 127.0.0.1."""
+    with LoopbackServer(AXE.parent) as server:
+        yield server.url + AXE.name
+
+
+def _violations(page, url: str, axe_script: str, seen_styles: set[str]) -> list[str]:
     """axe on the page at ``url``, loaded and its graph drawn (see :func:`_axe`)."""
     page.goto(url)
     page.wait_for_load_state("load")
     if page.locator(".dossier-graph").count():
         page.wait_for_selector(".dossier-graph[data-nodes-drawn]", state="attached", timeout=20000)
-    return [f"{url}: {violation}" for violation in _axe(page, seen_styles)]
+    return [f"{url}: {violation}" for violation in _axe(page, axe_script, seen_styles)]
 
 
 #: The axe rules whose result depends on colours: all a change of colour scheme can alter, since
@@ -151,7 +159,7 @@ def _violations(page, url: str, seen_styles: set[str]) -> list[str]:
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 
 
-def _axe(page, seen_styles: set[str], colours_only: bool = False) -> list[str]:
+def _axe(page, axe_script: str, seen_styles: set[str], colours_only: bool = False) -> list[str]:
     """Every axe rule on the page as it is now (with ``colours_only``, those of :data:`COLOUR_RULES`),
     the colour contrast rule on the text styles not in ``seen_styles`` (which then holds the page's
     styles too).
@@ -159,7 +167,7 @@ def _axe(page, seen_styles: set[str], colours_only: bool = False) -> list[str]:
     Contrast is the one rule whose cost grows with every text element (four fifths of axe's time on a
     long page) and whose result depends only on the style of each; every other rule runs on every node.
     """
-    page.add_script_tag(path=str(AXE))
+    page.add_script_tag(url=axe_script)
     rules = (
         "runOnly: " + json.dumps([rule for rule in COLOUR_RULES if rule != "color-contrast"])
         if colours_only
@@ -209,7 +217,7 @@ def styles_checked() -> dict[str, set[str]]:
     return {"default": set(), "slate": set()}
 
 
-def test_axe_finds_no_violation_on_a_page_of_each_structure(browser, site_url, real_site, styles_checked):
+def test_axe_finds_no_violation_on_a_page_of_each_structure(browser, site_url, axe_script, real_site, styles_checked):
     pages = _one_page_per_structure(_pages(real_site))
     assert 10 < len(pages) < len(_pages(real_site)) and "graph/" in pages and "404.html" in pages
     assert any(page.startswith("entities/") for page in pages) and any(page.startswith("events/") for page in pages)
@@ -217,7 +225,7 @@ def test_axe_finds_no_violation_on_a_page_of_each_structure(browser, site_url, r
     try:
         found, seen_styles = [], styles_checked["default"]
         for page_path in pages:
-            found += _violations(watched.page, site_url + page_path, seen_styles)
+            found += _violations(watched.page, site_url + page_path, axe_script, seen_styles)
         assert not found, f"{len(found)} violations:\n" + "\n".join(found)
         assert len(seen_styles) > 20, "the text styles were not found"
         watched.check_clean()
@@ -226,14 +234,16 @@ def test_axe_finds_no_violation_on_a_page_of_each_structure(browser, site_url, r
 
 
 @pytest.mark.parametrize("scheme, width", [("slate", 1280), ("default", 390)])
-def test_axe_finds_no_violation_in_the_dark_scheme_or_on_a_phone(browser, site_url, scheme, width, styles_checked):
+def test_axe_finds_no_violation_in_the_dark_scheme_or_on_a_phone(
+    browser, site_url, axe_script, scheme, width, styles_checked
+):
     watched = Watched(browser, width=width)
     try:
         found, seen_styles = [], styles_checked[scheme]
         for page_path in SAMPLE:
             watched.page.goto(site_url + page_path)
             watched.page.evaluate(f"document.body.setAttribute('data-md-color-scheme', {json.dumps(scheme)})")
-            found += _violations_here(watched.page, site_url + page_path, scheme, seen_styles)
+            found += _violations_here(watched.page, site_url + page_path, axe_script, scheme, seen_styles)
         assert not found, f"{len(found)} violations:\n" + "\n".join(found)
         assert len(seen_styles) > 20, "the text styles were not found"
         watched.check_clean()
@@ -241,13 +251,13 @@ def test_axe_finds_no_violation_in_the_dark_scheme_or_on_a_phone(browser, site_u
         watched.close()
 
 
-def _violations_here(page, url: str, scheme: str, seen_styles: set[str]) -> list[str]:
+def _violations_here(page, url: str, axe_script: str, scheme: str, seen_styles: set[str]) -> list[str]:
     """axe on the page as it is now, after the scheme is set (no reload)."""
     if page.locator(".dossier-graph").count():
         page.wait_for_selector(".dossier-graph[data-nodes-drawn]", state="attached", timeout=20000)
     page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === {json.dumps(scheme)}")
     colours_only = scheme != "default"  # the dark scheme changes colours only; a phone's width, the layout
-    return [f"{url} [{scheme}]: {violation}" for violation in _axe(page, seen_styles, colours_only)]
+    return [f"{url} [{scheme}]: {violation}" for violation in _axe(page, axe_script, seen_styles, colours_only)]
 
 
 def test_citation_markers_are_24_px_tap_targets_on_a_phone(browser, site_url):
