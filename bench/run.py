@@ -475,6 +475,13 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        """A request the page abandons is no error: the other engine's files are refused as they load."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def measure_search(
     site: Path, queries: list[str], engine: str = "material", runs: int = 1, settle_s: float | None = None
 ) -> dict:
@@ -502,7 +509,7 @@ def measure_search(
     except find_browser.BrowserNotFound as problem:
         return {"skipped": str(problem)}
     handler = lambda *a, **k: _QuietHandler(*a, directory=str(site), **k)  # noqa: E731
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _QuietServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     box, first_result = SEARCH_UI[engine]
