@@ -85,7 +85,11 @@ class LoopbackServer:
 
 
 class Watched:
-    """A page whose requests and console errors are recorded; only 127.0.0.1 is reachable.
+    """A page whose requests and console errors are recorded.
+
+    Only 127.0.0.1 is reachable from the session's browser (``conftest.OFFLINE_PROXY``): a request for
+    any other address fails there, and is listed in :attr:`refused` here, from the requests the page
+    makes (watched as they pass, not stopped one by one in Python, which cost half a page load again).
 
     A browser context and its page (a renderer process) cost about a second of CPU to start and
     warm up, most of what a short browser test costs, so each test process keeps one page a
@@ -94,7 +98,7 @@ class Watched:
     reset is closed with its context, and the next test gets a new one.
     """
 
-    _kept: dict[tuple[int, int, int], tuple] = {}  # (id(browser), width, height): (context, page, route state)
+    _kept: dict[tuple[int, int, int], tuple] = {}  # (id(browser), width, height): (context, page)
 
     def __init__(self, browser, width: int = 1280, height: int = 900):
         self.requests: list[str] = []
@@ -104,27 +108,25 @@ class Watched:
         kept = Watched._kept.pop(self._key, None)
         if kept is None or kept[1].is_closed():
             context = browser.new_context(viewport={"width": width, "height": height})
-            state = {"current": self}
-            context.route("**/*", functools.partial(_route_for_current, state))
-            kept = (context, context.new_page(), state)
-        self.context, self.page, self._state = kept
-        self._state["current"] = self
+            kept = (context, context.new_page())
+        self.context, self.page = kept
         self._on_console = lambda message: message.type == "error" and self.errors.append(message.text)
         self._on_error = lambda error: self.errors.append(str(error))
+        self.page.on("request", self._on_request)
         self.page.on("console", self._on_console)
         self.page.on("pageerror", self._on_error)
 
-    def _route(self, route):
-        url = route.request.url
+    def _on_request(self, request) -> None:
+        url = request.url
+        if urlsplit(url).scheme in ("data", "blob", "about"):
+            return
         self.requests.append(url)
         if urlsplit(url).hostname != "127.0.0.1":
             self.refused.append(url)
-            route.abort()
-        else:
-            route.continue_()
 
     def close(self) -> None:
         """Give the page back for the next test, reset; or close it, if it cannot be reset."""
+        self.page.remove_listener("request", self._on_request)
         self.page.remove_listener("console", self._on_console)
         self.page.remove_listener("pageerror", self._on_error)
         try:
@@ -142,21 +144,12 @@ class Watched:
         except Exception:  # noqa: BLE001 - a page that cannot be reset is not reused
             self.context.close()
             return
-        self._state["current"] = None
-        Watched._kept[self._key] = (self.context, self.page, self._state)
+        Watched._kept[self._key] = (self.context, self.page)
 
     def check_clean(self):
-        assert self.refused == [], f"requests left the machine: {self.refused}"
+        assert self.refused == [], f"requests for other machines (none can leave this one): {self.refused}"
         assert self.errors == [], f"console errors: {self.errors}"
-        assert self.requests, "no request was recorded: the route did not see the traffic"
-
-
-def _route_for_current(state: dict, route) -> None:
-    """A kept page's requests go to the test holding it; with none holding it, nothing is fetched."""
-    if state["current"] is None:
-        route.abort()
-    else:
-        state["current"]._route(route)
+        assert self.requests, "no request was recorded: the page's requests were not seen"
 
 
 def expect_search_answered(page, signature: str) -> None:

@@ -259,6 +259,25 @@ def test_home_page_loads_cleanly(watched, real_server):
     watched.check_clean()
 
 
+def test_the_test_browser_reaches_this_machine_only_and_lists_what_a_page_asked_of_others(watched, real_server):
+    """The guard every browser test's check_clean() relies on: 127.0.0.1 is served, any other address
+    (a name, or a number) fails in the browser, and the page's request for it is listed as refused."""
+    page = watched.page
+    page.goto(real_server.url)
+    expect(page.locator("h1").first).to_be_visible()
+    assert watched.requests and watched.refused == []
+    failed = []
+    page.on("requestfailed", lambda request: failed.append((request.url, request.failure)))
+    outside = ["http://192.0.2.1/a.png", "https://dossier.invalid/b.png"]
+    page.evaluate(
+        "urls => urls.forEach(url => { const i = new Image(); i.src = url; document.body.append(i); })", outside
+    )
+    page.wait_for_function("() => [...document.images].slice(-2).every(i => i.complete)", timeout=10000)
+    assert watched.refused == outside
+    assert sorted(url for url, _ in failed) == sorted(outside), failed
+    assert all(failure.startswith("net::ERR_") for _, failure in failed), failed
+
+
 def test_without_javascript_the_lists_stay_and_the_controls_stay_hidden(browser, real_server):
     context = browser.new_context(java_script_enabled=False)
     try:
