@@ -84,11 +84,16 @@ class LoopbackServer:
         self.httpd.server_close()
 
 
+#: The addresses of this machine a page may use: every other request fails (``conftest.OFFLINE_PROXY``).
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
 class Watched:
     """A page whose requests and console errors are recorded.
 
-    Only 127.0.0.1 is reachable from the session's browser (``conftest.OFFLINE_PROXY``): a request for
-    any other address fails there, and is listed in :attr:`refused` here, from the requests the page
+    Only this machine's loopback addresses are reachable from the session's browser (:data:`LOOPBACK`,
+    ``conftest.OFFLINE_PROXY``): a request for any other address fails there, and is listed in
+    :attr:`refused` here, from the requests the page
     makes (watched as they pass, not stopped one by one in Python, which cost half a page load again).
 
     A browser context and its page (a renderer process) cost about a second of CPU to start and
@@ -121,7 +126,7 @@ class Watched:
         if urlsplit(url).scheme in ("data", "blob", "about"):
             return
         self.requests.append(url)
-        if urlsplit(url).hostname != "127.0.0.1":
+        if urlsplit(url).hostname not in LOOPBACK:
             self.refused.append(url)
 
     def close(self) -> None:
