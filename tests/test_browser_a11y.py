@@ -167,6 +167,9 @@ def _axe(page, axe_script: str, seen_styles: set[str], colours_only: bool = Fals
     Contrast is the one rule whose cost grows with every text element (four fifths of axe's time on a
     long page) and whose result depends only on the style of each; every other rule runs on every node.
     """
+    # Colours change through CSS transitions (a scheme set a moment ago, a link's colour): contrast is
+    # measured on the colours the page settles on, not on one taken half way.
+    page.wait_for_function("() => !document.getAnimations().some(a => a instanceof CSSTransition)")
     page.add_script_tag(url=axe_script)
     rules = (
         "runOnly: " + json.dumps([rule for rule in COLOUR_RULES if rule != "color-contrast"])
