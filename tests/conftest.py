@@ -367,9 +367,10 @@ def real_server(real_site):
 
 
 #: What keeps the browser tests' Chromium on the machine: every address but the loopback ones (127.0.0.1,
-#: localhost, [::1]) goes through a proxy that is not there (a closed port), and no other host name resolves.  reader_site.Watched lists what a page asked
-#: for from the requests it sees pass; stopping each request in Python instead (Playwright's routing) cost
-#: half as much CPU again as the page load itself (0.47 against 0.31 s of CPU a page, 2 December 2026).
+#: localhost, [::1]) goes through a proxy that is not there (a closed port), and no other host name
+#: resolves.  reader_site.Watched lists what a page asked for from the requests it sees pass; stopping each
+#: request in Python instead (Playwright's routing) cost half as much CPU again as the page load itself
+#: (0.47 against 0.31 s of CPU a page, 2 December 2026).
 OFFLINE_PROXY = {"server": "http://127.0.0.1:1", "bypass": "127.0.0.1,localhost,[::1]"}
 OFFLINE_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost, EXCLUDE [::1]"]
 

@@ -93,8 +93,8 @@ class Watched:
 
     Only this machine's loopback addresses are reachable from the session's browser (:data:`LOOPBACK`,
     ``conftest.OFFLINE_PROXY``): a request for any other address fails there, and is listed in
-    :attr:`refused` here, from the requests the page
-    makes (watched as they pass, not stopped one by one in Python, which cost half a page load again).
+    :attr:`refused` here, from the requests the page makes (watched as they pass, not stopped one by one
+    in Python, which cost half a page load again).
 
     A browser context and its page (a renderer process) cost about a second of CPU to start and
     warm up, most of what a short browser test costs, so each test process keeps one page a
