@@ -512,53 +512,26 @@ def measure_search(
     server = _QuietServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/"
-    box, first_result = SEARCH_UI[engine]
     from_typing, from_load, in_page, in_page_opened, per_query = [], [], [], [], {}
-    retyped = 0
+    retyped, restarts = 0, []
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(**launch_options)
             for query in queries * runs:
                 for opened in (False, True):
-                    context = browser.new_context()
-                    # A site with both searches (--search-only): the other engine's files are refused, so
-                    # that it neither loads nor competes for the CPU.
-                    other = "**/search/search_index.json" if engine == "pagefind" else "**/pagefind/**"
-                    context.route(other, lambda route: route.abort())
-                    page = context.new_page()
-                    loaded = time.perf_counter()
-                    page.goto(url, wait_until="load")
-                    page.evaluate(
-                        """([box, first]) => {
-                        window.__searchTimes = {};
-                        document.querySelector(box).addEventListener("input", () => {
-                            window.__searchTimes.input = window.__searchTimes.input || performance.now(); }, true);
-                        new MutationObserver(() => {
-                            if (!window.__searchTimes.first && document.querySelector(first))
-                                window.__searchTimes.first = performance.now();
-                        }).observe(document.body, {subtree: true, childList: true});
-                    }""",
-                        [box, first_result],
-                    )
-                    if opened:
-                        page.click(box)
-                        page.wait_for_timeout(settle_s * 1000)
-                    typed = time.perf_counter()
-                    page.fill(box, query)
-                    if engine == "material":  # it reads the query on focus and keyup, not on input
-                        page.press(box, "End")
-                    try:
-                        page.wait_for_selector(first_result, timeout=RETYPE_AFTER_S * 1000)
-                    except PlaywrightTimeout:
-                        # Once, on a loaded machine, mkdocs-material's search never answered a query
-                        # typed before its index was ready: a key pressed again asks it again, and the
-                        # figure counts the whole wait; the report says how often it was needed.
-                        retyped += 1
-                        page.press(box, "End")
-                        page.wait_for_selector(first_result, timeout=300_000)
-                    done = time.perf_counter()
-                    marks = page.evaluate("window.__searchTimes")
-                    context.close()
+                    for attempt in (1, 2):
+                        try:
+                            loaded, typed, done, marks, retyped_here = _type_and_wait(
+                                browser, url, engine, query, opened, settle_s, PlaywrightTimeout
+                            )
+                            break
+                        except _NoIndex as problem:
+                            # The page never received its engine's index (a request lost on a loaded
+                            # machine): a new page, once, and the report keeps why.
+                            restarts.append(str(problem))
+                            if attempt == 2:
+                                raise
+                    retyped += retyped_here
                     if opened:
                         in_page_opened.append((marks["first"] - marks["input"]) / 1000)
                         continue
@@ -574,12 +547,79 @@ def measure_search(
         "queries": per_query,
         "settle_s": settle_s,
         "retyped": retyped,
+        "restarts": restarts,
         "in_page_s": summary(in_page),
         "in_page_opened_s": summary(in_page_opened),
         "from_typing_s": summary(from_typing),
         "from_page_load_s": summary(from_load),
         "load_average": os.getloadavg(),
     }
+
+
+#: The file each engine's search cannot answer without: Pagefind's script, mkdocs-material's index.
+SEARCH_INDEX = {"pagefind": "/pagefind/pagefind.js", "material": "/search/search_index.json"}
+
+
+class _NoIndex(Exception):
+    """The page never received its search engine's index."""
+
+
+def _type_and_wait(browser, url: str, engine: str, query: str, opened: bool, settle_s: float, timeout_error):
+    """One typing of ``query`` in a fresh browser context, on a freshly loaded page: its marks and times.
+
+    Returns (loaded, typed, done, marks, retyped): perf_counter seconds at page load, typing and first
+    result, the page's own marks (``input`` and ``first``, ms) and whether a key had to be pressed again.
+    """
+    box, first_result = SEARCH_UI[engine]
+    context = browser.new_context()
+    try:
+        # A site with both searches (--search-only): the other engine's files are refused, so
+        # that it neither loads nor competes for the CPU.
+        other = "**/search/search_index.json" if engine == "pagefind" else "**/pagefind/**"
+        context.route(other, lambda route: route.abort())
+        page = context.new_page()
+        index, failed = [], []
+        page.on("response", lambda r: r.ok and r.url.endswith(SEARCH_INDEX[engine]) and index.append(r.url))
+        page.on("requestfailed", lambda r: failed.append(f"{r.url}: {r.failure}"))
+        loaded = time.perf_counter()
+        page.goto(url, wait_until="load")
+        page.evaluate(
+            """([box, first]) => {
+            window.__searchTimes = {};
+            document.querySelector(box).addEventListener("input", () => {
+                window.__searchTimes.input = window.__searchTimes.input || performance.now(); }, true);
+            new MutationObserver(() => {
+                if (!window.__searchTimes.first && document.querySelector(first))
+                    window.__searchTimes.first = performance.now();
+            }).observe(document.body, {subtree: true, childList: true});
+        }""",
+            [box, first_result],
+        )
+        if opened:
+            page.click(box)
+            page.wait_for_timeout(settle_s * 1000)
+        typed = time.perf_counter()
+        page.fill(box, query)
+        if engine == "material":  # it reads the query on focus and keyup, not on input
+            page.press(box, "End")
+        retyped = 0
+        try:
+            page.wait_for_selector(first_result, timeout=RETYPE_AFTER_S * 1000)
+        except timeout_error:
+            if not index:
+                raise _NoIndex(
+                    f"{query!r}: no {SEARCH_INDEX[engine]} after {RETYPE_AFTER_S} s; failed: {failed}"
+                ) from None
+            # Once, on a loaded machine, mkdocs-material's search never answered a query typed before
+            # its index was ready: a key pressed again asks it again, and the figure counts the whole
+            # wait; the report says how often it was needed.
+            retyped = 1
+            page.press(box, "End")
+            page.wait_for_selector(first_result, timeout=300_000)
+        done = time.perf_counter()
+        return loaded, typed, done, page.evaluate("window.__searchTimes"), retyped
+    finally:
+        context.close()
 
 
 SEARCH_NAMES = 3  # English names among the search queries; --names sets it
