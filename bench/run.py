@@ -581,6 +581,7 @@ def _type_and_wait(browser, url: str, engine: str, query: str, opened: bool, set
         index, failed = [], []
         page.on("response", lambda r: r.ok and r.url.endswith(SEARCH_INDEX[engine]) and index.append(r.url))
         page.on("requestfailed", lambda r: failed.append(f"{r.url}: {r.failure}"))
+        page.on("console", lambda message: message.type == "error" and failed.append(f"console: {message.text}"))
         loaded = time.perf_counter()
         page.goto(url, wait_until="load")
         page.evaluate(
@@ -615,7 +616,10 @@ def _type_and_wait(browser, url: str, engine: str, query: str, opened: bool, set
             # wait; the report says how often it was needed.
             retyped = 1
             page.press(box, "End")
-            page.wait_for_selector(first_result, timeout=300_000)
+            try:
+                page.wait_for_selector(first_result, timeout=300_000)
+            except timeout_error:
+                raise RuntimeError(f"{query!r}: no first result after 300 s more; failed: {failed}") from None
         done = time.perf_counter()
         return loaded, typed, done, page.evaluate("window.__searchTimes"), retyped
     finally:
