@@ -525,9 +525,10 @@ def measure_search(
                                 browser, url, engine, query, opened, settle_s, PlaywrightTimeout
                             )
                             break
-                        except _NoIndex as problem:
+                        except _Stuck as problem:
                             # The page never received its engine's index (a request lost on a loaded
-                            # machine): a new page, once, and the report keeps why.
+                            # machine), or never answered (seen once, cause unknown): a new page, once,
+                            # and the report keeps why.
                             restarts.append(str(problem))
                             if attempt == 2:
                                 raise
@@ -560,7 +561,11 @@ def measure_search(
 SEARCH_INDEX = {"pagefind": "/pagefind/pagefind.js", "material": "/search/search_index.json"}
 
 
-class _NoIndex(Exception):
+class _Stuck(Exception):
+    """The page's search gave no first result: why, in words."""
+
+
+class _NoIndex(_Stuck):
     """The page never received its search engine's index."""
 
 
@@ -619,7 +624,7 @@ def _type_and_wait(browser, url: str, engine: str, query: str, opened: bool, set
             try:
                 page.wait_for_selector(first_result, timeout=300_000)
             except timeout_error:
-                raise RuntimeError(f"{query!r}: no first result after 300 s more; failed: {failed}") from None
+                raise _Stuck(f"{query!r}: no first result after 300 s more; failed: {failed}") from None
         done = time.perf_counter()
         return loaded, typed, done, page.evaluate("window.__searchTimes"), retyped
     finally:
