@@ -181,13 +181,13 @@ def test_search_measure_says_when_a_page_never_received_its_search_index(tmp_pat
     import run
 
     (tmp_path / "index.html").write_text('<html><body><input class="md-search__input"></body></html>')
-    monkeypatch.setattr(run, "RETYPE_AFTER_S", 1)
+    monkeypatch.setattr(run, "RETYPE_AFTER_S", 0.3)
     handler = lambda *a, **k: run._QuietHandler(*a, directory=str(tmp_path), **k)  # noqa: E731
     server = run._QuietServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/"
-        with pytest.raises(run._NoIndex, match=r"'Alibaba': no /search/search_index.json after 1 s"):
+        with pytest.raises(run._NoIndex, match=r"'Alibaba': no /search/search_index.json after 0.3 s"):
             run._type_and_wait(browser, url, "material", "Alibaba", False, 0.1, PlaywrightTimeout)
     finally:
         server.shutdown()
