@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import http.server
 import importlib.util
 import json
 import os
@@ -470,18 +469,6 @@ def measure_serve(work: Path, runs: int, dirty: bool, startup_timeout: float) ->
         log.close()
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
-class _QuietServer(http.server.ThreadingHTTPServer):
-    def handle_error(self, request, client_address) -> None:
-        """A request the page abandons is no error: the other engine's files are refused as they load."""
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-
 def measure_search(
     site: Path, queries: list[str], engine: str = "material", runs: int = 1, settle_s: float | None = None
 ) -> dict:
@@ -508,41 +495,38 @@ def measure_search(
         launch_options = find_browser.find_browser().launch_options()
     except find_browser.BrowserNotFound as problem:
         return {"skipped": str(problem)}
-    handler = lambda *a, **k: _QuietHandler(*a, directory=str(site), **k)  # noqa: E731
-    server = _QuietServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from check_links import LoopbackServer  # quiet, also about requests a page abandons (the other engine's)
+
     from_typing, from_load, in_page, in_page_opened, per_query = [], [], [], [], {}
     retyped, restarts = 0, []
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(**launch_options)
-            for query in queries * runs:
-                for opened in (False, True):
-                    for attempt in (1, 2):
-                        try:
-                            loaded, typed, done, marks, retyped_here = _type_and_wait(
-                                browser, url, engine, query, opened, settle_s, PlaywrightTimeout
-                            )
-                            break
-                        except _Stuck as problem:
-                            # The page never received its engine's index (a request lost on a loaded
-                            # machine), or never answered (seen once, cause unknown): a new page, once,
-                            # and the report keeps why.
-                            restarts.append(str(problem))
-                            if attempt == 2:
-                                raise
-                    retyped += retyped_here
-                    if opened:
-                        in_page_opened.append((marks["first"] - marks["input"]) / 1000)
-                        continue
-                    in_page.append((marks["first"] - marks["input"]) / 1000)
-                    from_typing.append(done - typed)
-                    from_load.append(done - loaded)
-                    per_query.setdefault(query, []).append(round((marks["first"] - marks["input"]) / 1000, 3))
-            browser.close()
-    finally:
-        server.shutdown()
+    with LoopbackServer(site) as server, sync_playwright() as playwright:
+        url = server.url
+        browser = playwright.chromium.launch(**launch_options)
+        for query in queries * runs:
+            for opened in (False, True):
+                for attempt in (1, 2):
+                    try:
+                        loaded, typed, done, marks, retyped_here = _type_and_wait(
+                            browser, url, engine, query, opened, settle_s, PlaywrightTimeout
+                        )
+                        break
+                    except _Stuck as problem:
+                        # The page never received its engine's index (a request lost on a loaded
+                        # machine), or never answered (seen once, cause unknown): a new page, once,
+                        # and the report keeps why.
+                        restarts.append(str(problem))
+                        if attempt == 2:
+                            raise
+                retyped += retyped_here
+                if opened:
+                    in_page_opened.append((marks["first"] - marks["input"]) / 1000)
+                    continue
+                in_page.append((marks["first"] - marks["input"]) / 1000)
+                from_typing.append(done - typed)
+                from_load.append(done - loaded)
+                per_query.setdefault(query, []).append(round((marks["first"] - marks["input"]) / 1000, 3))
+        browser.close()
     return {
         "engine": engine,
         "queries": per_query,

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import functools
-import http.server
 import importlib.util
 import os
 import sys
-import threading
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -15,6 +13,9 @@ import pytest
 from conftest import dossier_warnings, make_project, strict_build
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+# The site served on 127.0.0.1, as the link check serves it, for the browser tests.
+from check_links import LoopbackServer  # noqa: E402, F401
 
 
 def load_find_browser():
@@ -60,30 +61,6 @@ def build_site(site_dir: Path, content_dir: Path | None = None, work_dir: Path |
     return strict_build(site_dir, config_path, expected=dossier_warnings(content_dir)).site
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the signature is http.server's
-        pass
-
-
-class LoopbackServer:
-    """A static file server on 127.0.0.1 and a random port, in a daemon thread."""
-
-    def __init__(self, folder: Path):
-        handler = functools.partial(_QuietHandler, directory=str(folder))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-        # shutdown() returns at the server's next poll: every 0.05 s, not every 0.5 s
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-
-    def __enter__(self) -> LoopbackServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 #: The addresses of this machine a page may use: every other request fails (``conftest.OFFLINE_PROXY``).
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
@@ -122,11 +99,11 @@ class Watched:
         self.page.on("pageerror", self._on_error)
 
     def _on_request(self, request) -> None:
-        url = request.url
-        if urlsplit(url).scheme in ("data", "blob", "about"):
+        url, parts = request.url, urlsplit(request.url)
+        if parts.scheme in ("data", "blob", "about"):
             return
         self.requests.append(url)
-        if urlsplit(url).hostname not in LOOPBACK:
+        if parts.hostname not in LOOPBACK:
             self.refused.append(url)
 
     def close(self) -> None:

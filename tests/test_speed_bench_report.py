@@ -173,22 +173,14 @@ def test_search_queries_are_n_english_names_then_the_first_entitys_russian_and_c
 def test_search_measure_says_when_a_page_never_received_its_search_index(tmp_path, monkeypatch, browser):
     """A page whose search index never arrives is not waited on for minutes: the typing fails at once with
     why (the search measure then starts it again on a new page, once, and reports the restart)."""
-    import threading
-
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from reader_site import LoopbackServer
 
     sys.path.insert(0, str(ROOT / "bench"))
     import run
 
     (tmp_path / "index.html").write_text('<html><body><input class="md-search__input"></body></html>')
     monkeypatch.setattr(run, "RETYPE_AFTER_S", 0.3)
-    handler = lambda *a, **k: run._QuietHandler(*a, directory=str(tmp_path), **k)  # noqa: E731
-    server = run._QuietServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/"
-        with pytest.raises(run._NoIndex, match=r"'Alibaba': no /search/search_index.json after 0.3 s"):
-            run._type_and_wait(browser, url, "material", "Alibaba", False, 0.1, PlaywrightTimeout)
-    finally:
-        server.shutdown()
-        server.server_close()
+    missing = r"'Alibaba': no /search/search_index.json after 0.3 s"
+    with LoopbackServer(tmp_path) as server, pytest.raises(run._NoIndex, match=missing):
+        run._type_and_wait(browser, server.url, "material", "Alibaba", False, 0.1, PlaywrightTimeout)
